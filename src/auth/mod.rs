@@ -1,0 +1,188 @@
+//! Who is asking: roles, password hashing (argon2id), and the [`CurrentUser`] extractor that
+//! accepts a bearer token (API) or the session cookie (pages).
+
+pub mod password;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::Serialize;
+use tower_sessions::Session;
+
+use crate::db::users::{self, UserRow};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Session key holding the logged-in user's id.
+pub const SESSION_USER: &str = "user_id";
+
+/// The five roles of DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Station,
+    Employer,
+    Trainer,
+    Worker,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "admin" => Some(Role::Admin),
+            "station" => Some(Role::Station),
+            "employer" => Some(Role::Employer),
+            "trainer" => Some(Role::Trainer),
+            "worker" => Some(Role::Worker),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Station => "station",
+            Role::Employer => "employer",
+            Role::Trainer => "trainer",
+            Role::Worker => "worker",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "管理员",
+            Role::Station => "劳务工作站",
+            Role::Employer => "用人单位",
+            Role::Trainer => "培训机构",
+            Role::Worker => "务工人员",
+        }
+    }
+
+    /// The landing page after login.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Admin => "/admin",
+            Role::Station => "/station",
+            Role::Employer => "/employer",
+            Role::Trainer => "/trainer",
+            Role::Worker => "/me",
+        }
+    }
+}
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub role: Role,
+    pub display_name: String,
+    pub login: String,
+    pub station_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    /// The client address, for the audit log.
+    pub ip: String,
+}
+
+impl CurrentUser {
+    fn from_row(u: UserRow, ip: String) -> Self {
+        Self {
+            id: u.id,
+            role: u.role,
+            display_name: u.display_name,
+            login: u.email.or(u.phone).unwrap_or_default(),
+            station_id: u.station_id,
+            employer_id: u.employer_id,
+            provider_id: u.provider_id,
+            worker_id: u.worker_id,
+            ip,
+        }
+    }
+
+    pub fn is(&self, role: Role) -> bool {
+        self.role == role
+    }
+
+    /// `Ok` when the user has one of `roles`, else 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The user if one is logged in.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    let ip = client_ip(parts);
+    if let Some(value) = parts.headers.get(AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .ok_or(AppError::Unauthorized)?
+            .trim();
+        return match users::user_for_token(&state.db, token).await? {
+            Some(u) if u.active => Ok(Some(CurrentUser::from_row(u, ip))),
+            _ => Err(AppError::Unauthorized),
+        };
+    }
+    let Some(session) = parts.extensions.get::<Session>().cloned() else {
+        return Ok(None);
+    };
+    let user_id: Option<i64> = session.get(SESSION_USER).await.ok().flatten();
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    match users::get(&state.db, user_id).await? {
+        Some(u) if u.active => Ok(Some(CurrentUser::from_row(u, ip))),
+        _ => {
+            session.flush().await.ok();
+            Ok(None)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(u.clone());
+        }
+        let user = resolve(parts, state).await?.ok_or(AppError::Unauthorized)?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(MaybeUser(Some(u.clone())));
+        }
+        let user = resolve(parts, state).await?;
+        if let Some(u) = &user {
+            parts.extensions.insert(u.clone());
+        }
+        Ok(MaybeUser(user))
+    }
+}

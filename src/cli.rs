@@ -1,0 +1,154 @@
+//! The `laowu` command line: serve, user management, and operator tasks.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, DataArgs};
+use crate::service::accounts::{UserInput, create_user};
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(name = "laowu", version, about = "斗门·湄潭劳务协作平台")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (applies migrations first).
+    Serve(ServeArgs),
+    /// Manage logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LAOWU_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    data: DataArgs,
+    /// SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525 (default: .eml files in the data dir).
+    #[arg(long, env = "LAOWU_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "LAOWU_MAIL_FROM",
+        default_value = "斗门·湄潭劳务协作平台 <noreply@laowu.local>"
+    )]
+    mail_from: String,
+    /// Mark session cookies Secure (serve behind TLS).
+    #[arg(long, env = "LAOWU_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Public URL of the site, for links in mail.
+    #[arg(long, env = "LAOWU_BASE_URL")]
+    base_url: Option<String>,
+    /// Fill an empty database with a realistic demo data set and print its logins.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a login; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, station, employer or trainer
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        station: Option<i64>,
+        #[arg(long)]
+        employer: Option<i64>,
+        #[arg(long)]
+        provider: Option<i64>,
+        /// Name shown in the pages.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (the only way; never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::User { command } => match command {
+            UserCommand::Add {
+                email,
+                role,
+                station,
+                employer,
+                provider,
+                name,
+                password_stdin: _,
+                data,
+            } => {
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut password)
+                    .context("reading the password from standard input")?;
+                let password = password.trim_end_matches(['\r', '\n']).to_owned();
+                std::fs::create_dir_all(&data.data_dir).ok();
+                let db = crate::db::connect(&data.database_url()).await?;
+                let input = UserInput {
+                    email,
+                    password,
+                    role,
+                    display_name: name,
+                    employer_id: employer,
+                    station_id: station,
+                    provider_id: provider,
+                };
+                match create_user(&db, &input).await {
+                    Ok(id) => {
+                        println!("已创建账号 {} （编号 {id}）", input.email);
+                        Ok(())
+                    }
+                    Err(crate::error::AppError::Validation(e)) => {
+                        for (field, messages) in e.0 {
+                            eprintln!("{field}: {}", messages.join("；"));
+                        }
+                        anyhow::bail!("账号未创建")
+                    }
+                    Err(e) => Err(anyhow::anyhow!("账号未创建：{e}")),
+                }
+            }
+        },
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config {
+        addr: args.addr,
+        data_dir: args.data.data_dir.clone(),
+        database_url: args.data.database_url(),
+        smtp_url: args.smtp_url.filter(|s| !s.trim().is_empty()),
+        mail_from: args.mail_from,
+        secure_cookies: args.secure_cookies,
+        base_url: args
+            .base_url
+            .unwrap_or_else(|| format!("http://{}", args.addr)),
+    };
+    tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
+    let app = Application::build(config).await?;
+    if args.demo {
+        crate::demo::fill_if_empty(&app.state).await?;
+    }
+    println!("斗门·湄潭劳务协作平台 已启动：http://{}", args.addr);
+    app.run().await
+}

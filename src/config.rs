@@ -1,0 +1,66 @@
+//! Settings from command-line flags and environment variables (`LAOWU_*`, `DATABASE_URL`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+/// Where the data lives: shared by every subcommand that touches the database.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Folder for the SQLite file, the search index and outgoing mail files.
+    #[arg(long, env = "LAOWU_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: `laowu.db` inside the data dir.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    /// The database URL, defaulting to a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => sqlite_url(&self.data_dir.join("laowu.db")),
+        }
+    }
+}
+
+/// `sqlite://PATH?mode=rwc` for a file path.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// `smtp://host:port`; `None` writes mail as .eml files under the data dir.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Mark cookies `Secure` (set when serving behind TLS).
+    pub secure_cookies: bool,
+    /// Public base URL for links in mail.
+    pub base_url: String,
+}
+
+impl Config {
+    /// A configuration for tests and tools: SQLite in `data_dir`, port chosen by the OS.
+    pub fn for_data_dir(data_dir: &Path, database_url: Option<String>) -> Self {
+        let args = DataArgs {
+            data_dir: data_dir.to_owned(),
+            database_url,
+        };
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.to_owned(),
+            database_url: args.database_url(),
+            smtp_url: None,
+            mail_from: "斗门·湄潭劳务协作平台 <noreply@laowu.local>".into(),
+            secure_cookies: false,
+            base_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The database: one `sqlx::AnyPool` over SQLite (embedded default) or PostgreSQL
+//! (production), with the migrations of each backend, and one module of queries per table.
+//!
+//! Both backends take the same SQL (`$1` placeholders, `returning id`); dates are stored as
+//! `YYYY-MM-DD` text and instants as RFC 3339 UTC text so that they compare as strings on both.
+
+pub mod audit;
+pub mod employers;
+pub mod stations;
+pub mod users;
+pub mod vacancies;
+pub mod workers;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor, Row};
+
+/// The application's pool.
+pub type Db = AnyPool;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:")
+        }
+    }
+}
+
+/// Opens the pool (creating a SQLite file if needed) and applies the migrations.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
+    if backend == Backend::Sqlite {
+        // Create the file (and WAL mode) through the native driver, which knows the options.
+        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .context("parsing the SQLite URL")?
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+        let conn = sqlx::ConnectOptions::connect(&opts)
+            .await
+            .with_context(|| format!("opening SQLite database {url}"))?;
+        sqlx::Connection::close(conn).await.ok();
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute("pragma foreign_keys = on; pragma busy_timeout = 10000; pragma synchronous = normal")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.run(&pool).await.context("applying migrations")?;
+    Ok(pool)
+}
+
+/// The URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Reads a boolean column written by either backend (SQLite stores 0/1).
+pub fn get_bool(row: &AnyRow, col: &str) -> Result<bool, sqlx::Error> {
+    match row.try_get::<bool, _>(col) {
+        Ok(b) => Ok(b),
+        Err(_) => Ok(row.try_get::<i64, _>(col)? != 0),
+    }
+}
+
+/// Reads a nullable boolean-free integer column.
+pub fn get_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>, sqlx::Error> {
+    row.try_get::<Option<i64>, _>(col)
+}
+
+/// Runs a count query (`select count(*) ...`) and returns it as i64 on both backends.
+pub async fn count(db: &Db, sql: &str) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(sql).fetch_one(db).await?;
+    row.try_get::<i64, _>(0)
+}
+
+/// Writes a search change row inside the caller's transaction.
+pub async fn record_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entity: &str,
+    entity_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into search_changes (entity, entity_id, created_at) values ($1, $2, $3)")
+        .bind(entity)
+        .bind(entity_id)
+        .bind(crate::domain::now_timestamp())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// `$1, $2, …` offset helper for dynamic filters.
+#[derive(Default)]
+pub struct Filters {
+    pub clauses: Vec<String>,
+    pub args: Vec<FilterArg>,
+}
+
+/// One bound value of a dynamic filter.
+#[derive(Debug, Clone)]
+pub enum FilterArg {
+    Text(String),
+    Int(i64),
+}
+
+impl Filters {
+    /// Adds a clause whose `?` marks are replaced by the next placeholders.
+    pub fn push(&mut self, clause: &str, args: Vec<FilterArg>) {
+        let mut out = String::new();
+        let mut it = args.into_iter();
+        for ch in clause.chars() {
+            if ch == '?' {
+                let arg = it.next().expect("one argument per ? mark");
+                self.args.push(arg);
+                out.push_str(&format!("${}", self.args.len()));
+            } else {
+                out.push(ch);
+            }
+        }
+        self.clauses.push(out);
+    }
+
+    /// `where a and b` or the empty string.
+    pub fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" where {}", self.clauses.join(" and "))
+        }
+    }
+
+    /// The next placeholder number.
+    pub fn next(&self) -> usize {
+        self.args.len() + 1
+    }
+
+    /// Binds the arguments to a query built from these filters.
+    pub fn bind<'q>(
+        &self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for a in &self.args {
+            q = match a {
+                FilterArg::Text(s) => q.bind(s.clone()),
+                FilterArg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}

@@ -1,0 +1,182 @@
+//! Logins and API tokens.
+
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::{Db, get_bool};
+use crate::auth::Role;
+use crate::domain::now_timestamp;
+use crate::error::{AppError, is_unique_violation};
+
+/// A stored login.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub password_hash: String,
+    pub role: Role,
+    pub display_name: String,
+    pub station_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub active: bool,
+}
+
+const COLUMNS: &str = "id, email, phone, password_hash, role, display_name, station_id, \
+    employer_id, provider_id, worker_id, active";
+
+impl UserRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let role: String = r.try_get("role")?;
+        Ok(Self {
+            id: r.try_get("id")?,
+            email: r.try_get("email")?,
+            phone: r.try_get("phone")?,
+            password_hash: r.try_get("password_hash")?,
+            role: Role::parse(&role).unwrap_or(Role::Worker),
+            display_name: r.try_get("display_name")?,
+            station_id: r.try_get("station_id")?,
+            employer_id: r.try_get("employer_id")?,
+            provider_id: r.try_get("provider_id")?,
+            worker_id: r.try_get("worker_id")?,
+            active: get_bool(r, "active")?,
+        })
+    }
+}
+
+/// A login to create.
+#[derive(Debug, Default)]
+pub struct NewUser<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub password_hash: String,
+    pub role: Option<Role>,
+    pub display_name: &'a str,
+    pub station_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub worker_id: Option<i64>,
+}
+
+/// Inserts a login; an e-mail or phone already used is a 409.
+pub async fn insert<'c, E>(executor: E, u: &NewUser<'_>) -> Result<i64, AppError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let role = u.role.unwrap_or(Role::Worker);
+    let result = sqlx::query(
+        "insert into users (email, phone, password_hash, role, display_name, station_id, \
+         employer_id, provider_id, worker_id, active, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10) returning id",
+    )
+    .bind(u.email)
+    .bind(u.phone)
+    .bind(&u.password_hash)
+    .bind(role.as_str())
+    .bind(u.display_name)
+    .bind(u.station_id)
+    .bind(u.employer_id)
+    .bind(u.provider_id)
+    .bind(u.worker_id)
+    .bind(now_timestamp())
+    .fetch_one(executor)
+    .await;
+    match result {
+        Ok(row) => Ok(row.try_get("id")?),
+        Err(e) if is_unique_violation(&e) => {
+            let field = if u.email.is_some() { "email" } else { "phone" };
+            Err(AppError::conflict(field, "该账号（邮箱或手机号）已被使用"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("select {COLUMNS} from users where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(UserRow::from_row).transpose()
+}
+
+/// Finds a login by e-mail (case-insensitive) or mobile number.
+pub async fn find_by_login(db: &Db, login: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let login = login.trim();
+    let phone = crate::domain::MobilePhone::parse(login)
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let row = sqlx::query(&format!(
+        "select {COLUMNS} from users where email = $1 or (phone = $2 and phone <> '') limit 1"
+    ))
+    .bind(login.to_lowercase())
+    .bind(phone)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(UserRow::from_row).transpose()
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    super::count(db, "select count(*) from users").await
+}
+
+/// An API token as its owner sees it (never the secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a bearer token; only its SHA-256 is stored.
+pub async fn create_token(db: &Db, user_id: i64, name: &str) -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = format!("lw_{}", hex::encode(bytes));
+    sqlx::query(
+        "insert into api_tokens (user_id, token_hash, name, created_at) values ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(hash_token(&token))
+    .bind(name)
+    .bind(now_timestamp())
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// The active user behind a bearer token, if the token is live.
+pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "select {} from users u join api_tokens t on t.user_id = u.id \
+         where t.token_hash = $1 and t.revoked_at is null",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(hash_token(token))
+    .fetch_optional(db)
+    .await?;
+    let user = row.as_ref().map(UserRow::from_row).transpose()?;
+    if user.is_some() {
+        sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
+            .bind(now_timestamp())
+            .bind(hash_token(token))
+            .execute(db)
+            .await?;
+    }
+    Ok(user)
+}

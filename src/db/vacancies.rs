@@ -1,0 +1,273 @@
+//! Vacancies (岗位): post, edit, close/reopen, and the public listing.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::{Db, FilterArg, Filters, get_bool, record_change};
+use crate::domain::employer::NewVacancy;
+use crate::domain::now_timestamp;
+use crate::domain::programme::Programme;
+use crate::domain::region::township_name;
+use crate::domain::values::fmt_date;
+
+/// A stored vacancy with its enterprise's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VacancyRow {
+    pub id: i64,
+    pub employer_id: i64,
+    pub employer_name: String,
+    pub title: String,
+    pub description: String,
+    pub occupation: String,
+    pub headcount: i64,
+    pub filled: i64,
+    pub places_left: i64,
+    pub wage_min: i64,
+    pub wage_max: i64,
+    pub town_code: String,
+    pub town: String,
+    pub lodging: bool,
+    pub meals: bool,
+    pub shift: String,
+    pub min_age: i64,
+    pub max_age: i64,
+    pub required_programme: Option<String>,
+    pub required_programme_name: Option<String>,
+    pub expires_on: String,
+    pub assistance_workshop: bool,
+    pub internship: bool,
+    /// `open`, `filled`, `closed`, or `expired` (open but past its date)
+    pub status: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "v.id, v.employer_id, e.name as employer_name, v.title, v.description, \
+    v.occupation, v.headcount, v.filled, v.wage_min, v.wage_max, v.town_code, v.lodging, v.meals, \
+    v.shift, v.min_age, v.max_age, v.required_programme, v.expires_on, v.assistance_workshop, \
+    v.internship, v.status, v.created_at";
+
+impl VacancyRow {
+    fn from_row(r: &AnyRow, today: &str) -> Result<Self, sqlx::Error> {
+        let town_code: String = r.try_get("town_code")?;
+        let headcount: i64 = r.try_get("headcount")?;
+        let filled: i64 = r.try_get("filled")?;
+        let required_programme: Option<String> = r.try_get("required_programme")?;
+        let expires_on: String = r.try_get("expires_on")?;
+        let mut status: String = r.try_get("status")?;
+        if status == "open" && expires_on.as_str() < today {
+            status = "expired".into();
+        }
+        Ok(Self {
+            id: r.try_get("id")?,
+            employer_id: r.try_get("employer_id")?,
+            employer_name: r.try_get("employer_name")?,
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
+            occupation: r.try_get("occupation")?,
+            headcount,
+            filled,
+            places_left: (headcount - filled).max(0),
+            wage_min: r.try_get("wage_min")?,
+            wage_max: r.try_get("wage_max")?,
+            town: township_name(&town_code),
+            town_code,
+            lodging: get_bool(r, "lodging")?,
+            meals: get_bool(r, "meals")?,
+            shift: r.try_get("shift")?,
+            min_age: r.try_get("min_age")?,
+            max_age: r.try_get("max_age")?,
+            required_programme_name: required_programme.as_deref().map(Programme::label_of),
+            required_programme,
+            expires_on,
+            assistance_workshop: get_bool(r, "assistance_workshop")?,
+            internship: get_bool(r, "internship")?,
+            status,
+            created_at: r.try_get("created_at")?,
+        })
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "open" => "招聘中",
+            "filled" => "已招满",
+            "closed" => "已关闭",
+            _ => "已过期",
+        }
+    }
+
+    /// `包吃住`, `包住`, `包吃` or empty.
+    pub fn board_label(&self) -> &'static str {
+        match (self.meals, self.lodging) {
+            (true, true) => "包吃住",
+            (false, true) => "包住",
+            (true, false) => "包吃",
+            _ => "",
+        }
+    }
+}
+
+fn bind_vacancy<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    v: &'q NewVacancy,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&v.title)
+        .bind(&v.description)
+        .bind(&v.occupation)
+        .bind(v.headcount)
+        .bind(v.wage_min)
+        .bind(v.wage_max)
+        .bind(v.town.as_str())
+        .bind(v.lodging)
+        .bind(v.meals)
+        .bind(&v.shift)
+        .bind(v.min_age)
+        .bind(v.max_age)
+        .bind(v.required_programme.map(|p| p.code()))
+        .bind(fmt_date(v.expires_on))
+        .bind(v.assistance_workshop)
+        .bind(v.internship)
+}
+
+/// Posts a vacancy (with its change row, in one transaction).
+pub async fn insert(db: &Db, employer_id: i64, v: &NewVacancy) -> Result<i64, sqlx::Error> {
+    let now = now_timestamp();
+    let mut tx = db.begin().await?;
+    let q = sqlx::query(
+        "insert into vacancies (title, description, occupation, headcount, wage_min, wage_max, \
+         town_code, lodging, meals, shift, min_age, max_age, required_programme, expires_on, \
+         assistance_workshop, internship, employer_id, status, created_at, updated_at) \
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,'open',$18,$18) returning id",
+    );
+    let row = bind_vacancy(q, v)
+        .bind(employer_id)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+    let id: i64 = row.try_get("id")?;
+    record_change(&mut tx, "vacancy", id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a vacancy's fields; headcount below the places already filled is refused earlier.
+pub async fn update(db: &Db, id: i64, v: &NewVacancy) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let q = sqlx::query(
+        "update vacancies set title=$1, description=$2, occupation=$3, headcount=$4, wage_min=$5, \
+         wage_max=$6, town_code=$7, lodging=$8, meals=$9, shift=$10, min_age=$11, max_age=$12, \
+         required_programme=$13, expires_on=$14, assistance_workshop=$15, internship=$16, \
+         updated_at=$17 where id=$18",
+    );
+    bind_vacancy(q, v)
+        .bind(now_timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record_change(&mut tx, "vacancy", id).await?;
+    tx.commit().await
+}
+
+/// Closes (`closed`) or reopens (`open`) a vacancy.
+pub async fn set_status(db: &Db, id: i64, status: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("update vacancies set status = $1, updated_at = $2 where id = $3")
+        .bind(status)
+        .bind(now_timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record_change(&mut tx, "vacancy", id).await?;
+    tx.commit().await
+}
+
+pub async fn get(db: &Db, id: i64, today: &str) -> Result<Option<VacancyRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "select {COLUMNS} from vacancies v join employers e on e.id = v.employer_id where v.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref()
+        .map(|r| VacancyRow::from_row(r, today))
+        .transpose()
+}
+
+/// What the job board asks for.
+#[derive(Debug, Default, Clone)]
+pub struct VacancyFilter {
+    pub q: Option<String>,
+    pub town: Option<String>,
+    pub programme: Option<String>,
+    /// Only vacancies whose top wage reaches this.
+    pub wage_at_least: Option<i64>,
+    pub lodging: bool,
+    /// Only this enterprise's vacancies, in every state.
+    pub employer_id: Option<i64>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page of vacancies and the total. Without `employer_id`, only open, unexpired
+/// vacancies with places left, newest first.
+pub async fn list(
+    db: &Db,
+    f: &VacancyFilter,
+    today: &str,
+) -> Result<(Vec<VacancyRow>, i64), sqlx::Error> {
+    let mut filters = Filters::default();
+    match f.employer_id {
+        Some(e) => filters.push("v.employer_id = ?", vec![FilterArg::Int(e)]),
+        None => {
+            filters.push("v.status = 'open'", vec![]);
+            filters.push("v.expires_on >= ?", vec![FilterArg::Text(today.to_owned())]);
+            filters.push("v.filled < v.headcount", vec![]);
+            filters.push("e.status = 'verified'", vec![]);
+        }
+    }
+    if let Some(t) = &f.town {
+        filters.push("v.town_code = ?", vec![FilterArg::Text(t.clone())]);
+    }
+    if let Some(p) = &f.programme {
+        filters.push("v.required_programme = ?", vec![FilterArg::Text(p.clone())]);
+    }
+    if let Some(w) = f.wage_at_least {
+        filters.push("v.wage_max >= ?", vec![FilterArg::Int(w)]);
+    }
+    if f.lodging {
+        filters.push("v.lodging = true", vec![]);
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        for word in q.split_whitespace().take(8) {
+            let like = format!("%{}%", word.replace(['%', '_'], ""));
+            filters.push(
+                "(v.title like ? or v.description like ? or v.occupation like ? or e.name like ?)",
+                vec![
+                    FilterArg::Text(like.clone()),
+                    FilterArg::Text(like.clone()),
+                    FilterArg::Text(like.clone()),
+                    FilterArg::Text(like),
+                ],
+            );
+        }
+    }
+    let from = " from vacancies v join employers e on e.id = v.employer_id";
+    let where_sql = filters.where_sql();
+    let total: i64 = filters
+        .bind(sqlx::query(&format!("select count(*){from}{where_sql}")))
+        .fetch_one(db)
+        .await?
+        .try_get(0)?;
+    let per_page = f.per_page.clamp(1, 100);
+    let offset = (f.page.max(1) - 1).saturating_mul(per_page);
+    let sql = format!(
+        "select {COLUMNS}{from}{where_sql} order by v.id desc limit {per_page} offset {offset}"
+    );
+    let rows = filters.bind(sqlx::query(&sql)).fetch_all(db).await?;
+    let items = rows
+        .iter()
+        .map(|r| VacancyRow::from_row(r, today))
+        .collect::<Result<_, _>>()?;
+    Ok((items, total))
+}

@@ -1,0 +1,364 @@
+//! Workers (务工人员): insert, read, list, and the views given to each role.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::Date;
+use utoipa::ToSchema;
+
+use super::{Db, FilterArg, Filters, get_bool, record_change};
+use crate::domain::region::{region_label, township_name};
+use crate::domain::values::parse_date;
+use crate::domain::worker::{Household, NewWorker};
+use crate::domain::{mask_id_number, mask_name, mask_phone, now_timestamp};
+use crate::error::{AppError, is_unique_violation};
+
+/// Version of the privacy notice a self-registering worker agrees to.
+pub const CONSENT_VERSION: &str = "2026-11-v1";
+
+/// A stored worker.
+#[derive(Debug, Clone)]
+pub struct WorkerRow {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub hometown_code: String,
+    pub township_code: String,
+    pub household: Household,
+    pub labour_capacity: Option<String>,
+    pub education: Option<String>,
+    pub skills: String,
+    pub desired_jobs: String,
+    pub expected_wage: Option<i64>,
+    pub needs_lodging: bool,
+    pub available_from: Option<String>,
+    pub status: String,
+    pub station_id: Option<i64>,
+    pub consent_at: String,
+    pub consent_version: String,
+    pub consent_by: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "id, name, id_number, birth_date, sex, phone, email, hometown_code, township_code, \
+    poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, education, skills, \
+    desired_jobs, expected_wage, needs_lodging, available_from, status, station_id, consent_at, \
+    consent_version, consent_by, created_at";
+
+impl WorkerRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            id_number: r.try_get("id_number")?,
+            birth_date: r.try_get("birth_date")?,
+            sex: r.try_get("sex")?,
+            phone: r.try_get("phone")?,
+            email: r.try_get("email")?,
+            hometown_code: r.try_get("hometown_code")?,
+            township_code: r.try_get("township_code")?,
+            household: Household {
+                poverty_alleviated: get_bool(r, "poverty_alleviated")?,
+                monitored: get_bool(r, "monitored")?,
+                relocated: get_bool(r, "relocated")?,
+                zero_employment: get_bool(r, "zero_employment")?,
+            },
+            labour_capacity: r.try_get("labour_capacity")?,
+            education: r.try_get("education")?,
+            skills: r.try_get("skills")?,
+            desired_jobs: r.try_get("desired_jobs")?,
+            expected_wage: r.try_get("expected_wage")?,
+            needs_lodging: get_bool(r, "needs_lodging")?,
+            available_from: r.try_get("available_from")?,
+            status: r.try_get("status")?,
+            station_id: r.try_get("station_id")?,
+            consent_at: r.try_get("consent_at")?,
+            consent_version: r.try_get("consent_version")?,
+            consent_by: r.try_get("consent_by")?,
+            created_at: r.try_get("created_at")?,
+        })
+    }
+
+    pub fn birth(&self) -> Option<Date> {
+        parse_date(&self.birth_date).ok()
+    }
+
+    pub fn age_on(&self, today: Date) -> Option<i32> {
+        self.birth()
+            .map(|b| crate::domain::id_card::age_on(b, today))
+    }
+
+    pub fn skill_list(&self) -> Vec<String> {
+        crate::domain::text::split_list(&self.skills)
+    }
+
+    pub fn desired_job_list(&self) -> Vec<String> {
+        crate::domain::text::split_list(&self.desired_jobs)
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    /// Everything, for the worker and the staff whose role needs it.
+    pub fn full_view(&self, today: Date) -> WorkerView {
+        WorkerView {
+            id: self.id,
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            birth_date: self.birth_date.clone(),
+            sex: self.sex.clone(),
+            age: self.age_on(today),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            hometown_code: self.hometown_code.clone(),
+            hometown: region_label(&self.hometown_code),
+            township_code: self.township_code.clone(),
+            household: self.household,
+            labour_capacity: self.labour_capacity.clone(),
+            education: self.education.clone(),
+            skills: self.skill_list(),
+            desired_jobs: self.desired_job_list(),
+            expected_wage: self.expected_wage,
+            needs_lodging: self.needs_lodging,
+            available_from: self.available_from.clone(),
+            status: self.status.clone(),
+            station_id: self.station_id,
+            consent_at: self.consent_at.clone(),
+            consent_by: self.consent_by.clone(),
+            created_at: self.created_at.clone(),
+            masked: false,
+        }
+    }
+
+    /// What an employer may see of a candidate: no number, no phone, no household.
+    pub fn masked_view(&self, today: Date) -> MaskedWorker {
+        MaskedWorker {
+            id: self.id,
+            name: mask_name(&self.name),
+            id_number: mask_id_number(&self.id_number),
+            phone: mask_phone(&self.phone),
+            sex: self.sex.clone(),
+            age: self.age_on(today),
+            hometown_township: township_name(&self.township_code),
+            skills: self.skill_list(),
+            desired_jobs: self.desired_job_list(),
+            expected_wage: self.expected_wage,
+            needs_lodging: self.needs_lodging,
+            status: self.status.clone(),
+            masked: true,
+        }
+    }
+}
+
+/// Chinese label of a worker status.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "seeking" => "求职中",
+        "placed" => "已就业",
+        _ => "暂不求职",
+    }
+}
+
+/// The full record of a worker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkerView {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub age: Option<i32>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub hometown_code: String,
+    pub hometown: String,
+    pub township_code: String,
+    #[schema(inline)]
+    pub household: Household,
+    pub labour_capacity: Option<String>,
+    pub education: Option<String>,
+    pub skills: Vec<String>,
+    pub desired_jobs: Vec<String>,
+    pub expected_wage: Option<i64>,
+    pub needs_lodging: bool,
+    pub available_from: Option<String>,
+    pub status: String,
+    pub station_id: Option<i64>,
+    pub consent_at: String,
+    pub consent_by: String,
+    pub created_at: String,
+    pub masked: bool,
+}
+
+/// A worker as an employer sees a candidate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaskedWorker {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub sex: String,
+    pub age: Option<i32>,
+    pub hometown_township: String,
+    pub skills: Vec<String>,
+    pub desired_jobs: Vec<String>,
+    pub expected_wage: Option<i64>,
+    pub needs_lodging: bool,
+    pub status: String,
+    pub masked: bool,
+}
+
+/// Who recorded the consent and for whom the worker is a case.
+pub struct Registration<'a> {
+    pub station_id: Option<i64>,
+    /// `本人` for self-registration, else the officer's name (paper consent).
+    pub consent_by: &'a str,
+    pub created_by: Option<i64>,
+}
+
+/// Inserts a worker (and its change row) inside the caller's transaction.
+/// A 身份证 number already registered is a 409.
+pub async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    w: &NewWorker,
+    reg: &Registration<'_>,
+) -> Result<i64, AppError> {
+    let now = now_timestamp();
+    let result = sqlx::query(
+        "insert into workers (name, id_number, birth_date, sex, phone, email, hometown_code, \
+         township_code, poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, \
+         education, skills, desired_jobs, expected_wage, needs_lodging, available_from, station_id, \
+         consent_at, consent_version, consent_by, created_by, created_at, updated_at) \
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$25) \
+         returning id",
+    )
+    .bind(w.name.as_str())
+    .bind(w.id_number.as_str())
+    .bind(crate::domain::values::fmt_date(w.id_number.birth_date()))
+    .bind(w.id_number.sex().as_str())
+    .bind(w.phone.as_str())
+    .bind(w.email.as_ref().map(|e| e.as_str().to_owned()))
+    .bind(w.hometown.as_str())
+    .bind(w.hometown.township_code())
+    .bind(w.household.poverty_alleviated)
+    .bind(w.household.monitored)
+    .bind(w.household.relocated)
+    .bind(w.household.zero_employment)
+    .bind(w.labour_capacity.clone())
+    .bind(w.education.clone())
+    .bind(w.skills.join("、"))
+    .bind(w.desired_jobs.join("、"))
+    .bind(w.expected_wage)
+    .bind(w.needs_lodging)
+    .bind(w.available_from.map(crate::domain::values::fmt_date))
+    .bind(reg.station_id)
+    .bind(&now)
+    .bind(CONSENT_VERSION)
+    .bind(reg.consent_by)
+    .bind(reg.created_by)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await;
+    let id: i64 = match result {
+        Ok(row) => row.try_get("id")?,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::conflict(
+                "id_number",
+                "该身份证号码已经登记过，请勿重复登记",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    record_change(tx, "worker", id).await?;
+    Ok(id)
+}
+
+/// Reads one worker.
+pub async fn get(db: &Db, id: i64) -> Result<Option<WorkerRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("select {COLUMNS} from workers where id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(WorkerRow::from_row).transpose()
+}
+
+/// Whether a 身份证 number is registered.
+pub async fn id_number_exists(db: &Db, id_number: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("select count(*) from workers where id_number = $1")
+        .bind(id_number)
+        .fetch_one(db)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// What a worker list asks for.
+#[derive(Debug, Default, Clone)]
+pub struct WorkerFilter {
+    /// Only this station's caseload (and workers no station has yet).
+    pub station_id: Option<i64>,
+    pub township: Option<String>,
+    pub status: Option<String>,
+    /// Plain-text search over name, skills and wanted jobs.
+    pub q: Option<String>,
+    /// Household flag names that must be set.
+    pub household: Vec<&'static str>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page of workers and the total.
+pub async fn list(db: &Db, f: &WorkerFilter) -> Result<(Vec<WorkerRow>, i64), sqlx::Error> {
+    let mut filters = Filters::default();
+    if let Some(s) = f.station_id {
+        filters.push(
+            "(station_id = ? or station_id is null)",
+            vec![FilterArg::Int(s)],
+        );
+    }
+    if let Some(t) = &f.township {
+        filters.push("township_code = ?", vec![FilterArg::Text(t.clone())]);
+    }
+    if let Some(s) = &f.status {
+        filters.push("status = ?", vec![FilterArg::Text(s.clone())]);
+    }
+    for flag in &f.household {
+        // `flag` is one of four fixed column names; booleans compare with `true` on both backends.
+        filters.push(&format!("{flag} = true"), vec![]);
+    }
+    if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let like = format!("%{}%", q.trim().replace(['%', '_'], ""));
+        filters.push(
+            "(name like ? or skills like ? or desired_jobs like ? or phone = ? or id_number = ?)",
+            vec![
+                FilterArg::Text(like.clone()),
+                FilterArg::Text(like.clone()),
+                FilterArg::Text(like),
+                FilterArg::Text(q.trim().to_owned()),
+                FilterArg::Text(q.trim().to_uppercase()),
+            ],
+        );
+    }
+    let where_sql = filters.where_sql();
+    let total_sql = format!("select count(*) from workers{where_sql}");
+    let total: i64 = filters
+        .bind(sqlx::query(&total_sql))
+        .fetch_one(db)
+        .await?
+        .try_get(0)?;
+    let per_page = f.per_page.clamp(1, 100);
+    let offset = (f.page.max(1) - 1).saturating_mul(per_page);
+    let sql = format!(
+        "select {COLUMNS} from workers{where_sql} order by id desc limit {per_page} offset {offset}"
+    );
+    let rows = filters.bind(sqlx::query(&sql)).fetch_all(db).await?;
+    let items = rows
+        .iter()
+        .map(WorkerRow::from_row)
+        .collect::<Result<_, _>>()?;
+    Ok((items, total))
+}

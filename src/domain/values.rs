@@ -1,0 +1,104 @@
+//! Small value parsers shared by forms, the API and imports: dates, money, counts, flags.
+
+use time::{Date, Month};
+
+use super::text::{normalize_ascii, normalize_width};
+
+/// Highest monthly wage the platform accepts, in whole yuan.
+pub const MAX_WAGE: i64 = 200_000;
+
+/// Parses `2026-03-01`, `2026/3/1`, `2026.3.1` or `2026年3月1日`.
+pub fn parse_date(input: &str) -> Result<Date, &'static str> {
+    let s = normalize_width(input);
+    if s.is_empty() {
+        return Err("请填写日期");
+    }
+    let s = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return Err("日期格式应为 YYYY-MM-DD");
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
+        return Err("日期格式应为 YYYY-MM-DD");
+    };
+    if !(1900..=2200).contains(&y) {
+        return Err("日期的年份不对");
+    }
+    let month = Month::try_from(m).map_err(|_| "日期的月份不对")?;
+    Date::from_calendar_date(y, month, d).map_err(|_| "没有这一天")
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn fmt_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// A monthly wage in whole yuan: `5500`, `5,500`, `5500元`, `0.55万`.
+pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
+    let s = normalize_ascii(input).replace([',', '，'], "");
+    let s = s.trim_end_matches("元/月").trim_end_matches('元');
+    if s.is_empty() {
+        return Err("请填写月薪");
+    }
+    let value = if let Some(wan) = s.strip_suffix('万') {
+        let v: f64 = wan.parse().map_err(|_| "月薪应为整数（元/月）")?;
+        (v * 10_000.0).round()
+    } else {
+        let v: f64 = s.parse().map_err(|_| "月薪应为整数（元/月）")?;
+        if v.fract() != 0.0 {
+            return Err("月薪应为整数（元/月）");
+        }
+        v
+    };
+    check_wage(value as i64).map_err(|_| "月薪应在0到200000元之间")
+}
+
+/// Checks a wage given as a number.
+pub fn check_wage(value: i64) -> Result<i64, &'static str> {
+    if (0..=MAX_WAGE).contains(&value) {
+        Ok(value)
+    } else {
+        Err("月薪应在0到200000元之间")
+    }
+}
+
+/// `是`/`否` and friends from ledgers and forms.
+pub fn parse_flag(input: &str) -> Result<bool, &'static str> {
+    match input.trim().to_lowercase().as_str() {
+        "是" | "y" | "yes" | "true" | "1" | "on" | "√" | "✓" | "有" => Ok(true),
+        "否" | "n" | "no" | "false" | "0" | "off" | "" | "无" | "×" => Ok(false),
+        _ => Err("应填“是”或“否”"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2026-03-01").unwrap(), date!(2026 - 03 - 01));
+        assert_eq!(parse_date("2026/3/1").unwrap(), date!(2026 - 03 - 01));
+        assert_eq!(parse_date("2026年3月1日").unwrap(), date!(2026 - 03 - 01));
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("tomorrow").is_err());
+        assert_eq!(fmt_date(date!(2026 - 03 - 01)), "2026-03-01");
+    }
+
+    #[test]
+    fn wages() {
+        assert_eq!(parse_wage("5,500元").unwrap(), 5500);
+        assert_eq!(parse_wage("0.6万").unwrap(), 6000);
+        assert!(parse_wage("-1").is_err());
+        assert!(parse_wage("5500.5").is_err());
+        assert!(parse_wage("9999999").is_err());
+    }
+
+    #[test]
+    fn flags() {
+        assert!(parse_flag("是").unwrap());
+        assert!(!parse_flag("否").unwrap());
+        assert!(parse_flag("maybe").is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! One error type for the whole application, mapped to HTTP statuses in one place.
+//!
+//! API handlers return [`AppError`] and get a JSON body
+//! (`{"error": "...", "errors": {"field": ["message"]}}`); page handlers wrap it in
+//! [`crate::web::pages::PageError`], which renders the same error as a Chinese page.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Field name → messages, in Chinese, for 422 answers and re-rendered forms.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A single error on one field.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Self::new();
+        e.add(field, message);
+        e
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for a field (forms show one line per field).
+    pub fn first(&self, field: &str) -> Option<&str> {
+        self.0
+            .get(field)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+
+    /// Records the error of a parse and returns its value, if any.
+    pub fn take<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// `Ok(())` when empty, else the errors as [`AppError::Validation`].
+    pub fn check(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("没有权限进行此操作")]
+    Forbidden,
+    #[error("找不到该记录")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("提交的信息有误")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("提交的内容太大")]
+    PayloadTooLarge,
+    #[error("尝试次数过多，请稍后再试")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("服务器内部错误")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(FieldErrors::single(field, message))
+    }
+
+    /// Field errors carried by this error, if any.
+    pub fn field_errors(&self) -> FieldErrors {
+        match self {
+            AppError::Validation(e) => e.clone(),
+            AppError::Conflict { field, message } => FieldErrors::single(field, message.clone()),
+            _ => FieldErrors::new(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => AppError::Internal(anyhow::Error::new(other).context("database error")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: String,
+    errors: &'a FieldErrors,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let errors = self.field_errors();
+        let body = ErrorBody {
+            error: self.to_string(),
+            errors: &errors,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+/// Result alias for request handlers.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Whether a database error is a unique-constraint violation (both backends).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db.code().as_deref() == Some("23505")
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,177 @@
+//! Logins, labour stations and training providers, created by the admin (or the operator's
+//! `laowu user add`).
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, Role, password};
+use crate::db::users::{self, NewUser};
+use crate::db::{Db, employers, stations};
+use crate::domain::Email;
+use crate::domain::employer::text_field;
+use crate::domain::region::{DOUMEN, MEITAN};
+use crate::error::{AppError, AppResult, FieldErrors};
+
+/// A login to create.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct UserInput {
+    pub email: String,
+    pub password: String,
+    /// `admin`, `station`, `employer` or `trainer`
+    pub role: String,
+    pub display_name: Option<String>,
+    pub employer_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub provider_id: Option<i64>,
+}
+
+/// Creates a staff login after checking the role and the organisation it belongs to.
+pub async fn create_user(db: &Db, input: &UserInput) -> AppResult<i64> {
+    let mut e = FieldErrors::new();
+    let email = e.take("email", Email::parse(&input.email));
+    e.take(
+        "password",
+        password::check_strength(&input.password, &input.email),
+    );
+    let role = match Role::parse(&input.role) {
+        Some(Role::Worker) => {
+            e.add("role", "务工人员请通过注册页面或工作站登记");
+            None
+        }
+        Some(r) => Some(r),
+        None => {
+            e.add("role", "角色应为 admin、station、employer 或 trainer");
+            None
+        }
+    };
+    match role {
+        Some(Role::Station) => match input.station_id {
+            None => e.add("station_id", "工作站账号须指定所属工作站"),
+            Some(id) if stations::get(db, id).await?.is_none() => {
+                e.add("station_id", "没有这个工作站")
+            }
+            _ => {}
+        },
+        Some(Role::Employer) => match input.employer_id {
+            None => e.add("employer_id", "企业账号须指定所属企业"),
+            Some(id) if employers::get(db, id).await?.is_none() => {
+                e.add("employer_id", "没有这个企业")
+            }
+            _ => {}
+        },
+        Some(Role::Trainer) => match input.provider_id {
+            None => e.add("provider_id", "培训机构账号须指定所属机构"),
+            Some(id) if !stations::provider_exists(db, id).await? => {
+                e.add("provider_id", "没有这个培训机构")
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(AppError::Validation(e));
+    };
+    e.check()?;
+    let display_name = input
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(email.as_str());
+    let hash = password::hash(&input.password).await?;
+    let id = users::insert(
+        db,
+        &NewUser {
+            email: Some(email.as_str()),
+            phone: None,
+            password_hash: hash,
+            role: Some(role),
+            display_name,
+            station_id: if role == Role::Station {
+                input.station_id
+            } else {
+                None
+            },
+            employer_id: if role == Role::Employer {
+                input.employer_id
+            } else {
+                None
+            },
+            provider_id: if role == Role::Trainer {
+                input.provider_id
+            } else {
+                None
+            },
+            worker_id: None,
+        },
+    )
+    .await?;
+    tracing::info!(user.id = id, role = role.as_str(), "user created");
+    Ok(id)
+}
+
+/// A labour station to create.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct StationInput {
+    pub name: String,
+    /// `sending` (Meitan) or `receiving` (Doumen)
+    pub side: String,
+    pub email: String,
+    /// County served (default: 520328 for sending, 440403 for receiving)
+    pub county_code: Option<String>,
+}
+
+pub async fn create_station(db: &Db, actor: &CurrentUser, input: &StationInput) -> AppResult<i64> {
+    actor.require(&[Role::Admin])?;
+    let mut e = FieldErrors::new();
+    let name = e.take("name", text_field(&input.name, 2, 60, "工作站名称"));
+    let side = match input.side.trim() {
+        "sending" | "输出地" => Some("sending"),
+        "receiving" | "输入地" => Some("receiving"),
+        _ => {
+            e.add("side", "应为 sending（输出地）或 receiving（输入地）");
+            None
+        }
+    };
+    let email = e.take("email", Email::parse(&input.email));
+    let county = match input.county_code.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => {
+            if crate::domain::gb2260::periods(c).is_empty() {
+                e.add("county_code", "不是有效的县级行政区划代码");
+            }
+            Some(c.to_owned())
+        }
+        _ => side.map(|s| if s == "sending" { MEITAN } else { DOUMEN }.to_owned()),
+    };
+    match (name, side, email) {
+        (Some(name), Some(side), Some(email)) if e.is_empty() => {
+            stations::insert(db, &name, side, email.as_str(), county.as_deref()).await
+        }
+        _ => Err(AppError::Validation(e)),
+    }
+}
+
+/// A training provider to create.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ProviderInput {
+    pub name: String,
+    pub email: String,
+}
+
+pub async fn create_provider(
+    db: &Db,
+    actor: &CurrentUser,
+    input: &ProviderInput,
+) -> AppResult<i64> {
+    actor.require(&[Role::Admin])?;
+    let mut e = FieldErrors::new();
+    let name = e.take("name", text_field(&input.name, 2, 100, "机构名称"));
+    let email = e.take("email", Email::parse(&input.email));
+    match (name, email) {
+        (Some(name), Some(email)) => stations::insert_provider(db, &name, email.as_str()).await,
+        _ => Err(AppError::Validation(e)),
+    }
+}

@@ -1,0 +1,7 @@
+//! The platform's workflows, shared by the JSON API, the pages and the command line: each
+//! takes the acting user, checks the role, validates, and writes in one transaction.
+
+pub mod accounts;
+pub mod employers;
+pub mod vacancies;
+pub mod workers;

@@ -1,0 +1,160 @@
+//! Registering workers and deciding who may see which worker.
+
+use crate::auth::{CurrentUser, Role, password};
+use crate::db::users::NewUser;
+use crate::db::workers::{self, Registration, WorkerRow};
+use crate::db::{audit, stations};
+use crate::domain::today;
+use crate::domain::worker::WorkerInput;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::state::AppState;
+
+/// Registers a worker: by the person (anonymous, consent and password required), by a
+/// station officer (paper consent recorded with the officer's name), or by the admin.
+pub async fn register(
+    state: &AppState,
+    actor: Option<&CurrentUser>,
+    input: &WorkerInput,
+) -> AppResult<i64> {
+    let today = today();
+    let mut errors = FieldErrors::new();
+    let parsed = input.parse(today);
+    if let Err(e) = &parsed {
+        errors = e.clone();
+    }
+    let self_registration = actor.is_none();
+    if let Some(a) = actor {
+        a.require(&[Role::Station, Role::Admin])?;
+    }
+    if self_registration && !input.consent {
+        errors.add("consent", "请阅读并同意《个人信息处理规则》后再注册");
+    }
+    let password = input.password.as_deref().unwrap_or("");
+    if self_registration && password.is_empty() {
+        errors.add("password", "请设置登录密码");
+    }
+    if !password.is_empty() {
+        errors.take("password", password::check_strength(password, &input.phone));
+    }
+    let station_id = match actor {
+        Some(a) if a.is(Role::Station) => a.station_id,
+        Some(_) => match input.station_id {
+            Some(id) if stations::get(&state.db, id).await?.is_none() => {
+                errors.add("station_id", "没有这个工作站");
+                None
+            }
+            other => other,
+        },
+        None => None,
+    };
+    let worker = match parsed {
+        Ok(w) if errors.is_empty() => w,
+        _ => return Err(AppError::Validation(errors)),
+    };
+    if workers::id_number_exists(&state.db, worker.id_number.as_str()).await? {
+        return Err(AppError::conflict(
+            "id_number",
+            "该身份证号码已经登记过，请勿重复登记",
+        ));
+    }
+    let station_id = match (station_id, actor) {
+        (Some(id), _) => Some(id),
+        (None, None) => {
+            stations::sending_station_for(&state.db, worker.hometown.county_code()).await?
+        }
+        (None, Some(_)) => None,
+    };
+    let consent_by = match actor {
+        None => "本人（网上同意）".to_owned(),
+        Some(a) => format!("{}代录（纸质同意书）：{}", a.role.label(), a.display_name),
+    };
+    let password_hash = if password.is_empty() {
+        None
+    } else {
+        Some(password::hash(password).await?)
+    };
+    let mut tx = state.db.begin().await?;
+    let id = workers::insert(
+        &mut tx,
+        &worker,
+        &Registration {
+            station_id,
+            consent_by: &consent_by,
+            created_by: actor.map(|a| a.id),
+        },
+    )
+    .await?;
+    if let Some(password_hash) = password_hash {
+        crate::db::users::insert(
+            &mut *tx,
+            &NewUser {
+                email: worker.email.as_ref().map(|e| e.as_str()),
+                phone: Some(worker.phone.as_str()),
+                password_hash,
+                role: Some(Role::Worker),
+                display_name: worker.name.as_str(),
+                worker_id: Some(id),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict { .. } => {
+                AppError::conflict("phone", "该手机号（或邮箱）已经注册了账号，请直接登录")
+            }
+            other => other,
+        })?;
+    }
+    tx.commit().await?;
+    tracing::info!(worker.id = id, self_registration, "worker registered");
+    Ok(id)
+}
+
+/// How much of a worker a user may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Full,
+    Masked,
+    None,
+}
+
+/// Decides access: the worker, the admin and the worker's own station see everything
+/// (a station also sees workers no station has taken on yet); nobody else sees anything here.
+pub fn access(actor: &CurrentUser, w: &WorkerRow) -> Access {
+    match actor.role {
+        Role::Admin => Access::Full,
+        Role::Worker if actor.worker_id == Some(w.id) => Access::Full,
+        Role::Station if w.station_id.is_none() || w.station_id == actor.station_id => Access::Full,
+        _ => Access::None,
+    }
+}
+
+/// Loads a worker for a user, writing a staff view of the full record to the audit log.
+pub async fn view(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+) -> AppResult<(WorkerRow, Access)> {
+    let w = workers::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = access(actor, &w);
+    match access {
+        Access::None => Err(AppError::Forbidden),
+        Access::Full => {
+            if actor.role != Role::Worker {
+                audit::record(
+                    &state.db,
+                    actor,
+                    "view_worker",
+                    "worker",
+                    Some(id),
+                    "查看完整信息",
+                )
+                .await?;
+            }
+            Ok((w, access))
+        }
+        Access::Masked => Ok((w, access)),
+    }
+}

@@ -1,0 +1,76 @@
+//! The JSON API under `/api/v1`, with its OpenAPI document generated from the handlers.
+
+pub mod admin;
+pub mod auth;
+pub mod check;
+pub mod employers;
+pub mod vacancies;
+pub mod workers;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "laowu — 斗门·湄潭劳务协作平台 API", version = "1"),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "登录令牌"),
+        (name = "check", description = "身份证与统一社会信用代码校验"),
+        (name = "workers", description = "务工人员"),
+        (name = "employers", description = "用人单位"),
+        (name = "vacancies", description = "岗位"),
+        (name = "admin", description = "管理"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes (relative to `/api/v1`) and the OpenAPI document describing them.
+pub fn router() -> Router<AppState> {
+    let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::token))
+        .routes(routes!(check::id_card))
+        .routes(routes!(check::uscc))
+        .routes(routes!(workers::create, workers::list))
+        .routes(routes!(workers::get))
+        .routes(routes!(employers::create))
+        .routes(routes!(employers::get))
+        .routes(routes!(employers::verify))
+        .routes(routes!(admin::create_user))
+        .routes(routes!(admin::create_station))
+        .routes(routes!(admin::create_provider))
+        .routes(routes!(vacancies::list, vacancies::create))
+        .routes(routes!(vacancies::get, vacancies::update))
+        .routes(routes!(vacancies::close))
+        .routes(routes!(vacancies::reopen))
+        .split_for_parts();
+    doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+}

@@ -1,0 +1,166 @@
+//! `/api/v1/vacancies`: the public job board and the employer's postings.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{CurrentUser, MaybeUser, Role};
+use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
+use crate::domain::employer::VacancyInput;
+use crate::domain::values::{fmt_date, parse_wage};
+use crate::domain::{Programme, today};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::vacancies as svc;
+use crate::state::AppState;
+use crate::web::api::admin::Created;
+use crate::web::extract::{ApiJson, ApiQuery, page_of};
+
+#[derive(Debug, Deserialize, IntoParams, Default, Clone)]
+#[serde(default)]
+pub struct VacancyListQuery {
+    /// Words to look for in title, occupation, description and enterprise
+    pub q: Option<String>,
+    /// Township code (9 digits)
+    pub town: Option<String>,
+    /// Programme code
+    pub programme: Option<String>,
+    /// Lowest acceptable monthly wage (yuan)
+    pub wage: Option<String>,
+    /// `1`/`true`: lodging provided
+    pub lodging: Option<String>,
+    pub page: Option<String>,
+}
+
+impl VacancyListQuery {
+    /// Validates the query into a filter (errors name the parameter).
+    pub fn filter(&self, per_page: i64) -> Result<VacancyFilter, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let town = match self.town.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => e
+                .take("town", crate::domain::RegionCode::parse_town(t))
+                .map(|c| c.as_str().to_owned()),
+        };
+        let programme = match self.programme.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => e
+                .take("programme", Programme::parse(p))
+                .map(|p| p.code().to_owned()),
+        };
+        let wage_at_least = match self.wage.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(w) => e.take("wage", parse_wage(w)),
+        };
+        let lodging = self
+            .lodging
+            .as_deref()
+            .is_some_and(|v| crate::domain::values::parse_flag(v) == Ok(true));
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(VacancyFilter {
+            q: self.q.clone().map(|q| q.chars().take(200).collect()),
+            town,
+            programme,
+            wage_at_least,
+            lodging,
+            employer_id: None,
+            page: page_of(self.page.as_deref()),
+            per_page,
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VacancyList {
+    pub items: Vec<VacancyRow>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// Open vacancies (not expired, places left), newest first.
+#[utoipa::path(get, path = "/vacancies", tag = "vacancies", params(VacancyListQuery),
+    responses((status = 200, body = VacancyList), (status = 422)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<VacancyListQuery>,
+) -> AppResult<Json<VacancyList>> {
+    let filter = query.filter(20).map_err(AppError::Validation)?;
+    let (items, total) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+    Ok(Json(VacancyList {
+        items,
+        total,
+        page: filter.page,
+    }))
+}
+
+/// Posts a vacancy: the HR user of a verified enterprise, or the admin with `employer_id`.
+#[utoipa::path(post, path = "/vacancies", tag = "vacancies", request_body = VacancyInput,
+    responses((status = 201, body = Created), (status = 403), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<VacancyInput>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let id = svc::create(&state, &user, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One vacancy: anyone while it is open; its enterprise and the admin always.
+#[utoipa::path(get, path = "/vacancies/{id}", tag = "vacancies",
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 404)))]
+pub async fn get(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<VacancyRow>> {
+    let v = vacancies::get(&state.db, id, &fmt_date(today()))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = user.as_ref().is_some_and(|u| {
+        u.is(Role::Admin) || (u.is(Role::Employer) && u.employer_id == Some(v.employer_id))
+    });
+    if v.status != "open" && !owner {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(v))
+}
+
+/// Edits a vacancy (its enterprise or the admin).
+#[utoipa::path(put, path = "/vacancies/{id}", tag = "vacancies", request_body = VacancyInput,
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403), (status = 422)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<VacancyInput>,
+) -> AppResult<Json<VacancyRow>> {
+    svc::update(&state, &user, id, &input).await?;
+    Ok(Json(svc::managed(&state, &user, id).await?))
+}
+
+/// Closes a vacancy.
+#[utoipa::path(post, path = "/vacancies/{id}/close", tag = "vacancies",
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403)))]
+pub async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<VacancyRow>> {
+    svc::set_open(&state, &user, id, false).await?;
+    Ok(Json(svc::managed(&state, &user, id).await?))
+}
+
+/// Reopens a closed vacancy.
+#[utoipa::path(post, path = "/vacancies/{id}/reopen", tag = "vacancies",
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403), (status = 422)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<VacancyRow>> {
+    svc::set_open(&state, &user, id, true).await?;
+    Ok(Json(svc::managed(&state, &user, id).await?))
+}

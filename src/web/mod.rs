@@ -1,0 +1,88 @@
+//! HTTP: the JSON API under `/api/v1`, the HTML pages, static files, and the layers every
+//! request passes (sessions, CSRF, security headers, limits, timeouts, tracing).
+
+pub mod api;
+pub mod csrf;
+pub mod extract;
+pub mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+
+use crate::state::AppState;
+
+/// Largest request body accepted (imports have their own, larger limit).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+const CSS: &str = include_str!("../../templates/static/app.css");
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("select 1").execute(&state.db).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+}
+
+async fn not_found() -> impl IntoResponse {
+    crate::web::pages::PageError(crate::error::AppError::NotFound)
+}
+
+fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+/// The whole application.
+pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("laowu_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(css))
+        .nest("/api/v1", api::router())
+        .merge(pages::router())
+        .fallback(not_found)
+        .layer(middleware::from_fn(csrf::check))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(header_layer(
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ))
+        .layer(header_layer("x-frame-options", "DENY"))
+        .layer(header_layer("x-content-type-options", "nosniff"))
+        .layer(header_layer("referrer-policy", "same-origin"))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

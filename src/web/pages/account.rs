@@ -1,0 +1,311 @@
+//! Login, logout, and the two public registrations (workers, enterprises).
+
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::public::{Choice, town_choices};
+use super::{FormData, Layout, PageResult, flash, render};
+use crate::auth::{MaybeUser, SESSION_USER};
+use crate::domain::employer::EmployerInput;
+use crate::domain::region::{FUGONG, MEITAN, regions};
+use crate::domain::worker::{EDUCATION_LEVELS, Household, StringList, WorkerInput};
+use crate::error::{AppError, FieldErrors};
+use crate::service;
+use crate::state::AppState;
+use crate::web::api::auth::check_login;
+
+#[derive(askama::Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    login: String,
+    error: Option<String>,
+}
+
+pub async fn login_page(session: Session, MaybeUser(user): MaybeUser) -> PageResult<Response> {
+    if let Some(u) = user {
+        return Ok(Redirect::to(u.role.home()).into_response());
+    }
+    Ok(render(&LoginPage {
+        layout: Layout::new("登录", &session, None).await,
+        login: String::new(),
+        error: None,
+    }))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let login = form.get("login").trim().to_owned();
+    match check_login(&state, &login, form.get("password")).await {
+        Ok(user) => {
+            // A new session id on login (no fixation), keeping nothing of the anonymous one.
+            session.cycle_id().await.ok();
+            session
+                .insert(SESSION_USER, user.id)
+                .await
+                .map_err(anyhow::Error::from)?;
+            tracing::info!(user.id = user.id, "login");
+            Ok(Redirect::to(user.role.home()).into_response())
+        }
+        Err(AppError::Unauthorized) => {
+            let page = LoginPage {
+                layout: Layout::new("登录", &session, None).await,
+                login,
+                error: Some("账号或密码不正确".into()),
+            };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(session: Session) -> Response {
+    session.flush().await.ok();
+    Redirect::to("/").into_response()
+}
+
+/// A group of hometown options: one township and its villages.
+pub struct TownshipGroup {
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+/// Hometown choices for Meitan and Fugong, village level, without JavaScript.
+pub fn hometown_groups(selected: &str) -> Vec<TownshipGroup> {
+    let r = regions();
+    [MEITAN, FUGONG]
+        .iter()
+        .flat_map(|county| r.townships_of(county))
+        .map(|t| {
+            let mut options = vec![Choice {
+                value: t.code.clone(),
+                label: format!("{}（村/社区不详）", t.name),
+                selected: t.code == selected,
+            }];
+            options.extend(r.villages_of(&t.code).into_iter().map(|v| Choice {
+                value: v.code.clone(),
+                label: format!("{} {}", t.name, v.short_name),
+                selected: v.code == selected,
+            }));
+            TownshipGroup {
+                label: format!("{} {}", t.county, t.name),
+                options,
+            }
+        })
+        .collect()
+}
+
+/// The worker form shared by self-registration and station entry.
+pub struct WorkerForm {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub hometown: Vec<TownshipGroup>,
+    pub household: Household,
+    pub skills: String,
+    pub desired_jobs: String,
+    pub expected_wage: String,
+    pub needs_lodging: bool,
+    pub education: Vec<Choice>,
+    pub available_from: String,
+}
+
+impl WorkerForm {
+    pub fn blank() -> Self {
+        Self::from_form(&FormData::default())
+    }
+
+    pub fn from_form(f: &FormData) -> Self {
+        Self {
+            name: f.get("name").to_owned(),
+            id_number: f.get("id_number").to_owned(),
+            phone: f.get("phone").to_owned(),
+            email: f.get("email").to_owned(),
+            hometown: hometown_groups(f.get("hometown_code")),
+            household: Household {
+                poverty_alleviated: f.flag("poverty_alleviated"),
+                monitored: f.flag("monitored"),
+                relocated: f.flag("relocated"),
+                zero_employment: f.flag("zero_employment"),
+            },
+            skills: f.get("skills").to_owned(),
+            desired_jobs: f.get("desired_jobs").to_owned(),
+            expected_wage: f.get("expected_wage").to_owned(),
+            needs_lodging: f.flag("needs_lodging"),
+            education: EDUCATION_LEVELS
+                .iter()
+                .map(|e| Choice {
+                    value: (*e).to_owned(),
+                    label: (*e).to_owned(),
+                    selected: f.get("education") == *e,
+                })
+                .collect(),
+            available_from: f.get("available_from").to_owned(),
+        }
+    }
+}
+
+/// Turns the submitted form into the shared input, noting fields that are not even numbers.
+pub fn worker_input(f: &FormData, errors: &mut FieldErrors) -> WorkerInput {
+    let expected_wage = match f.opt("expected_wage") {
+        Some(w) => errors.take("expected_wage", crate::domain::values::parse_wage(&w)),
+        None => None,
+    };
+    WorkerInput {
+        name: f.get("name").to_owned(),
+        id_number: f.get("id_number").to_owned(),
+        phone: f.get("phone").to_owned(),
+        hometown_code: f.get("hometown_code").to_owned(),
+        skills: StringList::One(f.get("skills").to_owned()),
+        desired_jobs: StringList::One(f.get("desired_jobs").to_owned()),
+        expected_wage,
+        needs_lodging: f.flag("needs_lodging"),
+        household: Household {
+            poverty_alleviated: f.flag("poverty_alleviated"),
+            monitored: f.flag("monitored"),
+            relocated: f.flag("relocated"),
+            zero_employment: f.flag("zero_employment"),
+        },
+        email: f.opt("email"),
+        education: f.opt("education"),
+        labour_capacity: f.opt("labour_capacity"),
+        available_from: f.opt("available_from"),
+        consent: f.flag("consent"),
+        password: f.opt("password"),
+        station_id: None,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    form: WorkerForm,
+    errors: FieldErrors,
+    consent: bool,
+}
+
+pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> PageResult<Response> {
+    Ok(render(&RegisterPage {
+        layout: Layout::new("务工人员实名注册", &session, user.as_ref()).await,
+        form: WorkerForm::blank(),
+        errors: FieldErrors::new(),
+        consent: false,
+    }))
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let mut errors = FieldErrors::new();
+    let input = worker_input(&form, &mut errors);
+    if form.get("password") != form.get("password2") {
+        errors.add("password2", "两次输入的密码不一致");
+    }
+    let result = if errors.is_empty() {
+        service::workers::register(&state, None, &input).await
+    } else {
+        Err(AppError::Validation(errors.clone()))
+    };
+    match result {
+        Ok(id) => {
+            session.cycle_id().await.ok();
+            if let Some(user) = crate::db::users::find_by_login(&state.db, &input.phone).await? {
+                session.insert(SESSION_USER, user.id).await.ok();
+            }
+            flash(&session, "注册成功！工作站会尽快与您联系。").await;
+            tracing::info!(worker.id = id, "self-registration page");
+            Ok(Redirect::to("/me").into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let mut all = e.field_errors();
+            if let Err(more) = input.parse(crate::domain::today()) {
+                for (k, v) in more.0 {
+                    all.0.entry(k).or_insert(v);
+                }
+            }
+            for (k, v) in errors.0 {
+                all.0.entry(k).or_insert(v);
+            }
+            let status = e.status();
+            let page = RegisterPage {
+                layout: Layout::new("务工人员实名注册", &session, None).await,
+                form: WorkerForm::from_form(&form),
+                errors: all,
+                consent: form.flag("consent"),
+            };
+            Ok((status, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "employer_register.html")]
+struct EmployerRegisterPage {
+    layout: Layout,
+    f: FormData,
+    towns: Vec<Choice>,
+    errors: FieldErrors,
+}
+
+pub async fn employer_register_page(
+    session: Session,
+    MaybeUser(user): MaybeUser,
+) -> PageResult<Response> {
+    Ok(render(&EmployerRegisterPage {
+        layout: Layout::new("企业注册", &session, user.as_ref()).await,
+        f: FormData::default(),
+        towns: town_choices(""),
+        errors: FieldErrors::new(),
+    }))
+}
+
+pub async fn employer_register(
+    State(state): State<AppState>,
+    session: Session,
+    MaybeUser(user): MaybeUser,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let input = EmployerInput {
+        name: form.get("name").to_owned(),
+        uscc: form.get("uscc").to_owned(),
+        town_code: form.get("town_code").to_owned(),
+        address: form.get("address").to_owned(),
+        contact_name: form.get("contact_name").to_owned(),
+        contact_phone: form.get("contact_phone").to_owned(),
+        contact_email: form.get("contact_email").to_owned(),
+    };
+    match service::employers::register(&state, &input).await {
+        Ok(e) => {
+            flash(
+                &session,
+                &format!(
+                    "“{}”已提交注册，编号 {}。管理员审核通过后将为贵单位开通招聘账号。",
+                    e.name, e.id
+                ),
+            )
+            .await;
+            Ok(Redirect::to("/").into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let status = e.status();
+            let page = EmployerRegisterPage {
+                layout: Layout::new("企业注册", &session, user.as_ref()).await,
+                towns: town_choices(form.get("town_code")),
+                f: form,
+                errors: e.field_errors(),
+            };
+            Ok((status, render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

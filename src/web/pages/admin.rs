@@ -1,0 +1,189 @@
+//! The bureau's pages: verify enterprises, create stations, providers and logins, read the
+//! audit log.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::{FormData, Layout, PageResult, flash, render};
+use crate::auth::{CurrentUser, Role};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::employers::{self, EmployerRow};
+use crate::db::stations::{self, StationRow};
+use crate::error::{AppError, FieldErrors};
+use crate::service::accounts::{self, ProviderInput, StationInput, UserInput};
+use crate::service::employers as employer_svc;
+use crate::state::AppState;
+
+#[derive(askama::Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    employers: Vec<EmployerRow>,
+    stations: Vec<StationRow>,
+    errors: FieldErrors,
+    f: FormData,
+}
+
+async fn page(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    errors: FieldErrors,
+    f: FormData,
+) -> PageResult<Response> {
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let p = AdminPage {
+        layout: Layout::new("管理", session, Some(user)).await,
+        employers: employers::list(&state.db, None).await?,
+        stations: stations::list(&state.db).await?,
+        errors,
+        f,
+    };
+    Ok((status, render(&p)).into_response())
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> PageResult<Response> {
+    user.require(&[Role::Admin])?;
+    page(
+        &state,
+        &session,
+        &user,
+        FieldErrors::new(),
+        FormData::default(),
+    )
+    .await
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let e = employer_svc::set_status(&state, &user, id, true).await?;
+    flash(
+        &session,
+        &format!("已审核通过：{}。请为其创建企业账号。", e.name),
+    )
+    .await;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let e = employer_svc::set_status(&state, &user, id, false).await?;
+    flash(&session, &format!("已退回：{}", e.name)).await;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+/// Handles a create form: success flashes and goes back, field errors re-render the page.
+async fn after_create(
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    form: FormData,
+    result: Result<i64, AppError>,
+    what: &str,
+) -> PageResult<Response> {
+    match result {
+        Ok(id) => {
+            flash(session, &format!("已创建{what}（编号 {id}）。")).await;
+            Ok(Redirect::to("/admin").into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            page(state, session, user, e.field_errors(), form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create_station(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let input = StationInput {
+        name: form.get("name").to_owned(),
+        side: form.get("side").to_owned(),
+        email: form.get("email").to_owned(),
+        county_code: form.opt("county_code"),
+    };
+    let result = accounts::create_station(&state.db, &user, &input).await;
+    after_create(&state, &session, &user, form, result, "工作站").await
+}
+
+pub async fn create_provider(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let input = ProviderInput {
+        name: form.get("provider_name").to_owned(),
+        email: form.get("provider_email").to_owned(),
+    };
+    let result = accounts::create_provider(&state.db, &user, &input).await;
+    after_create(&state, &session, &user, form, result, "培训机构").await
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    user.require(&[Role::Admin])?;
+    let mut errors = FieldErrors::new();
+    let org = form.int("org_id", &mut errors);
+    let role = form.get("role").to_owned();
+    let input = UserInput {
+        email: form.get("user_email").to_owned(),
+        password: form.get("user_password").to_owned(),
+        display_name: form.opt("display_name"),
+        employer_id: if role == "employer" { org } else { None },
+        station_id: if role == "station" { org } else { None },
+        provider_id: if role == "trainer" { org } else { None },
+        role,
+    };
+    let result = if errors.is_empty() {
+        accounts::create_user(&state.db, &input).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    after_create(&state, &session, &user, form, result, "账号").await
+}
+
+#[derive(askama::Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    entries: Vec<AuditEntry>,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> PageResult<Response> {
+    user.require(&[Role::Admin])?;
+    let entries = audit::list(&state.db, None, 200).await?;
+    Ok(render(&AuditPage {
+        layout: Layout::new("审计日志", &session, Some(&user)).await,
+        entries,
+    }))
+}

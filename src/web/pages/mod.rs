@@ -1,0 +1,207 @@
+//! HTML pages (askama templates in `templates/`), Chinese first, phone-sized first, usable
+//! without JavaScript. Each file serves one area of the site.
+
+pub mod account;
+pub mod admin;
+pub mod employer;
+pub mod me;
+pub mod public;
+pub mod station;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_sessions::Session;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::csrf;
+
+/// The logged-in user as the header shows them.
+pub struct NavUser {
+    pub name: String,
+    pub role_label: &'static str,
+    pub home: &'static str,
+}
+
+/// What every page's base layout needs.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub flash: Option<String>,
+}
+
+impl Layout {
+    /// Builds the layout, taking the one-time flash message out of the session.
+    pub async fn new(title: &str, session: &Session, user: Option<&CurrentUser>) -> Self {
+        let flash: Option<String> = session.remove("flash").await.ok().flatten();
+        Self {
+            title: title.to_owned(),
+            user: user.map(|u| NavUser {
+                name: if u.display_name.is_empty() {
+                    u.login.clone()
+                } else {
+                    u.display_name.clone()
+                },
+                role_label: u.role.label(),
+                home: u.role.home(),
+            }),
+            csrf: csrf::token(session).await,
+            flash,
+        }
+    }
+}
+
+/// Leaves a message for the next page the user sees.
+pub async fn flash(session: &Session, message: &str) {
+    session.insert("flash", message).await.ok();
+}
+
+/// An [`AppError`] shown as a page: not logged in goes to the login page, the rest get a
+/// Chinese error page with the right status.
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Redirect::to("/login").into_response();
+        }
+        if let AppError::Internal(e) = &self.0 {
+            tracing::error!(error = ?e, "page failed");
+        }
+        let message = match &self.0 {
+            AppError::Validation(e) => {
+                e.0.values()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }
+            other => other.to_string(),
+        };
+        let page = ErrorPage {
+            layout: Layout {
+                title: "出错了".into(),
+                user: None,
+                csrf: String::new(),
+                flash: None,
+            },
+            status: status.as_u16(),
+            message,
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// Result alias for page handlers.
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+/// Renders a template to an HTML response (500 if the template fails).
+pub fn render<T: askama::Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => axum::response::Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+/// Form fields as submitted (every value a string; unchecked boxes absent).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct FormData(pub HashMap<String, String>);
+
+impl FormData {
+    pub fn get(&self, key: &str) -> &str {
+        self.0.get(key).map_or("", |s| s.as_str())
+    }
+
+    pub fn opt(&self, key: &str) -> Option<String> {
+        let v = self.get(key).trim();
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key), "on" | "1" | "true" | "yes" | "是")
+    }
+
+    /// A whole number field: blank → `None`; not a number → a field error.
+    pub fn int(&self, key: &str, errors: &mut crate::error::FieldErrors) -> Option<i64> {
+        let v = crate::domain::text::normalize_ascii(self.get(key));
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.add(key, "请填写整数");
+                None
+            }
+        }
+    }
+}
+
+/// All page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/vacancies", get(public::board))
+        .route("/vacancies/{id}", get(public::vacancy))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/register",
+            get(account::register_page).post(account::register),
+        )
+        .route(
+            "/employers/register",
+            get(account::employer_register_page).post(account::employer_register),
+        )
+        .route("/me", get(me::profile))
+        .route("/trainer", get(me::trainer_home))
+        .route("/employer", get(employer::dashboard))
+        .route(
+            "/employer/vacancies/new",
+            get(employer::new_page).post(employer::create),
+        )
+        .route(
+            "/employer/vacancies/{id}/edit",
+            get(employer::edit_page).post(employer::update),
+        )
+        .route("/employer/vacancies/{id}/close", post(employer::close))
+        .route("/employer/vacancies/{id}/reopen", post(employer::reopen))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/employers/{id}/verify", post(admin::verify))
+        .route("/admin/employers/{id}/reject", post(admin::reject))
+        .route("/admin/stations", post(admin::create_station))
+        .route("/admin/providers", post(admin::create_provider))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/audit", get(admin::audit))
+        .route("/station", get(station::caseload))
+        .route(
+            "/station/workers/new",
+            get(station::new_page).post(station::create),
+        )
+        .route("/station/workers/{id}", get(station::worker))
+}

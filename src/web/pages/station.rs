@@ -1,0 +1,205 @@
+//! The station officer's pages: the caseload, registering a worker on someone's behalf, and
+//! one worker's full record (every view audited).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::account::{WorkerForm, worker_input};
+use super::public::Choice;
+use super::{FormData, Layout, PageResult, flash, render};
+use crate::auth::{CurrentUser, Role};
+use crate::db::workers::{self, WorkerRow};
+use crate::domain::region::{FUGONG, MEITAN, region_label, regions};
+use crate::domain::today;
+use crate::error::{AppError, FieldErrors};
+use crate::service::workers as svc;
+use crate::state::AppState;
+use crate::web::api::workers::WorkerListQuery;
+use crate::web::extract::ApiQuery;
+
+/// One row of the caseload table.
+pub struct CaseRow {
+    pub id: i64,
+    pub name: String,
+    pub age: String,
+    pub sex: &'static str,
+    pub hometown: String,
+    pub phone: String,
+    pub skills: String,
+    pub status: &'static str,
+    pub household: String,
+}
+
+impl CaseRow {
+    fn of(w: &WorkerRow) -> Self {
+        Self {
+            id: w.id,
+            name: w.name.clone(),
+            age: w.age_on(today()).map(|a| a.to_string()).unwrap_or_default(),
+            sex: if w.sex == "male" { "男" } else { "女" },
+            hometown: region_label(&w.hometown_code),
+            phone: w.phone.clone(),
+            skills: w.skills.clone(),
+            status: w.status_label(),
+            household: w.household.labels().join("、"),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "caseload.html")]
+struct CaseloadPage {
+    layout: Layout,
+    rows: Vec<CaseRow>,
+    total: i64,
+    page: i64,
+    q: String,
+    townships: Vec<Choice>,
+    status: String,
+    flags: Vec<(String, String, bool)>,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<WorkerListQuery>,
+) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    let filter = query.filter(&user, 50)?;
+    let (rows, total) = workers::list(&state.db, &filter).await?;
+    crate::db::audit::record(
+        &state.db,
+        &user,
+        "list_workers",
+        "worker",
+        None,
+        &format!("名册第{}页，{}条", filter.page, rows.len()),
+    )
+    .await?;
+    let selected = query.township.clone().unwrap_or_default();
+    let townships = [MEITAN, FUGONG]
+        .iter()
+        .flat_map(|c| regions().townships_of(c))
+        .map(|t| Choice {
+            value: t.code.clone(),
+            label: format!("{} {}", t.county, t.name),
+            selected: t.code == selected,
+        })
+        .collect();
+    let flags = [
+        ("poverty_alleviated", "脱贫户", &query.poverty_alleviated),
+        ("monitored", "监测对象", &query.monitored),
+        ("relocated", "易地搬迁", &query.relocated),
+        ("zero_employment", "零就业", &query.zero_employment),
+    ]
+    .iter()
+    .map(|(k, l, v)| {
+        (
+            (*k).to_owned(),
+            (*l).to_owned(),
+            v.as_deref().is_some_and(|v| !v.is_empty()),
+        )
+    })
+    .collect();
+    Ok(render(&CaseloadPage {
+        layout: Layout::new("务工人员名册", &session, Some(&user)).await,
+        rows: rows.iter().map(CaseRow::of).collect(),
+        total,
+        page: filter.page,
+        q: query.q.clone().unwrap_or_default(),
+        townships,
+        status: query.status.clone().unwrap_or_default(),
+        flags,
+    }))
+}
+
+#[derive(askama::Template)]
+#[template(path = "station_new_worker.html")]
+struct NewWorkerPage {
+    layout: Layout,
+    form: WorkerForm,
+    errors: FieldErrors,
+}
+
+pub async fn new_page(session: Session, user: CurrentUser) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    Ok(render(&NewWorkerPage {
+        layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
+        form: WorkerForm::blank(),
+        errors: FieldErrors::new(),
+    }))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    let mut errors = FieldErrors::new();
+    let mut input = worker_input(&form, &mut errors);
+    input.consent = true;
+    if !form.flag("paper_consent") {
+        errors.add("paper_consent", "请确认已收取本人签字的个人信息处理同意书");
+    }
+    let result = if errors.is_empty() {
+        svc::register(&state, Some(&user), &input).await
+    } else {
+        Err(AppError::Validation(errors.clone()))
+    };
+    match result {
+        Ok(id) => {
+            flash(&session, "登记成功。").await;
+            Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let mut all = e.field_errors();
+            if let Err(more) = input.parse(today()) {
+                for (k, v) in more.0 {
+                    all.0.entry(k).or_insert(v);
+                }
+            }
+            for (k, v) in errors.0 {
+                all.0.entry(k).or_insert(v);
+            }
+            let page = NewWorkerPage {
+                layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
+                form: WorkerForm::from_form(&form),
+                errors: all,
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "worker.html")]
+pub struct WorkerPage {
+    pub layout: Layout,
+    pub w: crate::db::workers::WorkerView,
+    pub household: String,
+    pub status: &'static str,
+    pub is_self: bool,
+}
+
+pub async fn worker(
+    State(state): State<AppState>,
+    session: Session,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    let (w, _) = svc::view(&state, &user, id).await?;
+    Ok(render(&WorkerPage {
+        layout: Layout::new(&w.name, &session, Some(&user)).await,
+        household: w.household.labels().join("、"),
+        status: w.status_label(),
+        w: w.full_view(today()),
+        is_self: false,
+    }))
+}
