@@ -267,7 +267,7 @@ mod tests {
             parse(&with_check_char("52032830000101001")),
             Err(IdCardError::FutureBirthDate)
         );
-        assert_eq!(parse("5203281985031423１５"), Err(IdCardError::Length(19)));
+        assert_eq!(parse("5203281985031423１５5"), Err(IdCardError::Length(19)));
     }
 
     #[test]

@@ -143,11 +143,10 @@ fn short_name(name: &str) -> String {
         ("社区居委会", "社区"),
         ("村委会", "村"),
     ] {
-        if let Some(stem) = name.strip_suffix(suffix) {
-            if !stem.is_empty() {
+        if let Some(stem) = name.strip_suffix(suffix)
+            && !stem.is_empty() {
                 return format!("{stem}{keep}");
             }
-        }
     }
     name.to_owned()
 }
@@ -170,12 +169,11 @@ fn strip_suffix(name: &str) -> &str {
             "乡",
             "村",
         ] {
-            if let Some(s) = stem.strip_suffix(suffix) {
-                if !s.is_empty() {
+            if let Some(s) = stem.strip_suffix(suffix)
+                && !s.is_empty() {
                     stem = s;
                     break;
                 }
-            }
         }
         if stem == before {
             return stem;

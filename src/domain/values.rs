@@ -2,7 +2,7 @@
 
 use time::{Date, Month};
 
-use super::text::{normalize_ascii, normalize_width};
+use super::text::normalize_width;
 
 /// Highest monthly wage the platform accepts, in whole yuan.
 pub const MAX_WAGE: i64 = 200_000;
@@ -35,7 +35,7 @@ pub fn fmt_date(d: Date) -> String {
 
 /// A monthly wage in whole yuan: `5500`, `5,500`, `5500元`, `0.55万`.
 pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
-    let s = normalize_ascii(input).replace([',', '，'], "");
+    let s = normalize_width(input).replace([',', '，'], "");
     let s = s.trim_end_matches("元/月").trim_end_matches('元');
     if s.is_empty() {
         return Err("请填写月薪");

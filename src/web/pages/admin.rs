@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::{FormData, Layout, PageResult, flash, render};
+use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::employers::{self, EmployerRow};
@@ -51,7 +51,7 @@ async fn page(
 pub async fn dashboard(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
 ) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
     page(
@@ -67,7 +67,7 @@ pub async fn dashboard(
 pub async fn verify(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let e = employer_svc::set_status(&state, &user, id, true).await?;
@@ -82,7 +82,7 @@ pub async fn verify(
 pub async fn reject(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let e = employer_svc::set_status(&state, &user, id, false).await?;
@@ -114,7 +114,7 @@ async fn after_create(
 pub async fn create_station(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let input = StationInput {
@@ -130,7 +130,7 @@ pub async fn create_station(
 pub async fn create_provider(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let input = ProviderInput {
@@ -144,7 +144,7 @@ pub async fn create_provider(
 pub async fn create_user(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
@@ -178,7 +178,7 @@ struct AuditPage {
 pub async fn audit(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
 ) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
     let entries = audit::list(&state.db, None, 200).await?;

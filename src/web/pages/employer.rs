@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::public::{Choice, programme_choices};
-use super::{FormData, Layout, PageResult, flash, render};
+use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
 use crate::db::employers::{self, EmployerRow};
 use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
@@ -29,7 +29,7 @@ struct DashboardPage {
 pub async fn dashboard(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
 ) -> PageResult<Response> {
     if user.is(Role::Admin) {
         return Ok(Redirect::to("/admin").into_response());
@@ -172,7 +172,7 @@ fn form_of(v: &VacancyRow) -> FormData {
     FormData(m)
 }
 
-pub async fn new_page(session: Session, user: CurrentUser) -> PageResult<Response> {
+pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<Response> {
     user.require(&[Role::Employer])?;
     let mut defaults = std::collections::HashMap::new();
     defaults.insert("headcount".to_owned(), "1".to_owned());
@@ -196,7 +196,7 @@ pub async fn new_page(session: Session, user: CurrentUser) -> PageResult<Respons
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let mut errors = FieldErrors::new();
@@ -227,7 +227,7 @@ pub async fn create(
 pub async fn edit_page(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let v = svc::managed(&state, &user, id).await?;
@@ -245,7 +245,7 @@ pub async fn edit_page(
 pub async fn update(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
@@ -279,7 +279,7 @@ pub async fn update(
 pub async fn close(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     svc::set_open(&state, &user, id, false).await?;
@@ -290,7 +290,7 @@ pub async fn close(
 pub async fn reopen(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     svc::set_open(&state, &user, id, true).await?;

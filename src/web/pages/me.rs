@@ -5,8 +5,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::station::WorkerPage;
-use super::{Layout, PageResult, render};
-use crate::auth::{CurrentUser, Role};
+use super::{Layout, PageResult, PageUser, render};
+use crate::auth::Role;
 use crate::domain::today;
 use crate::error::AppError;
 use crate::service::workers as svc;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 pub async fn profile(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
 ) -> PageResult<Response> {
     if !user.is(Role::Worker) {
         return Ok(Redirect::to(user.role.home()).into_response());
@@ -41,7 +41,7 @@ struct TrainerPage {
 pub async fn trainer_home(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
 ) -> PageResult<Response> {
     user.require(&[Role::Trainer])?;
     let provider = match user.provider_id {

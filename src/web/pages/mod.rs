@@ -205,3 +205,20 @@ pub fn router() -> Router<AppState> {
         )
         .route("/station/workers/{id}", get(station::worker))
 }
+
+/// The logged-in user of a page; without one, the visitor is sent to the login page.
+pub struct PageUser(pub CurrentUser);
+
+impl axum::extract::FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, PageError> {
+        CurrentUser::from_request_parts(parts, state)
+            .await
+            .map(PageUser)
+            .map_err(PageError)
+    }
+}

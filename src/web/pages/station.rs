@@ -8,8 +8,8 @@ use tower_sessions::Session;
 
 use super::account::{WorkerForm, worker_input};
 use super::public::Choice;
-use super::{FormData, Layout, PageResult, flash, render};
-use crate::auth::{CurrentUser, Role};
+use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use crate::auth::Role;
 use crate::db::workers::{self, WorkerRow};
 use crate::domain::region::{FUGONG, MEITAN, region_label, regions};
 use crate::domain::today;
@@ -64,7 +64,7 @@ struct CaseloadPage {
 pub async fn caseload(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     ApiQuery(query): ApiQuery<WorkerListQuery>,
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
@@ -124,7 +124,7 @@ struct NewWorkerPage {
     errors: FieldErrors,
 }
 
-pub async fn new_page(session: Session, user: CurrentUser) -> PageResult<Response> {
+pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
     Ok(render(&NewWorkerPage {
         layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
@@ -136,7 +136,7 @@ pub async fn new_page(session: Session, user: CurrentUser) -> PageResult<Respons
 pub async fn create(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
@@ -190,7 +190,7 @@ pub struct WorkerPage {
 pub async fn worker(
     State(state): State<AppState>,
     session: Session,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;

@@ -1,0 +1,257 @@
+//! `spawn_app`: a real server on a random port with a fresh database (a temp SQLite file, or
+//! a fresh PostgreSQL database when `DATABASE_URL` points at PostgreSQL).
+
+use laowu::auth::Role;
+use laowu::config::Config;
+use laowu::db::Db;
+use laowu::domain::id_card::with_check_char;
+use laowu::service::accounts::{UserInput, create_user};
+use laowu::startup::Application;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+pub const PASSWORD: &str = "Doumen-2026";
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub database_url: String,
+    pub data_dir: tempfile::TempDir,
+    /// A client without cookies, for the API.
+    pub api: Client,
+}
+
+/// A fresh database URL for one test.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            use sqlx::Connection;
+            let name = format!("laowu_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&url)
+                .await
+                .expect("connect to PostgreSQL from DATABASE_URL");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+        _ => laowu::config::sqlite_url(&dir.join("test.db")),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    laowu::telemetry::init();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(data_dir.path()).await;
+    let config = Config::for_data_dir(data_dir.path(), Some(database_url.clone()));
+    let app = Application::build(config).await.expect("build app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state.db.clone();
+    tokio::spawn(app.run());
+    TestApp {
+        base,
+        db,
+        database_url,
+        data_dir,
+        api: Client::new(),
+    }
+}
+
+/// A valid 身份证 number of a Meitan person born on `yyyymmdd`, made unique by `seq`.
+pub fn id_number(yyyymmdd: &str, seq: u32) -> String {
+    with_check_char(&format!("520328{yyyymmdd}{:03}", seq % 1000))
+}
+
+/// A browser-like client that keeps cookies.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Creates a login directly and returns a bearer token for it.
+    pub async fn login_as(&self, email: &str, role: Role, org: Option<i64>) -> String {
+        let input = UserInput {
+            email: email.into(),
+            password: PASSWORD.into(),
+            role: role.as_str().into(),
+            display_name: Some(format!("{}测试", role.label())),
+            employer_id: (role == Role::Employer).then_some(org).flatten(),
+            station_id: (role == Role::Station).then_some(org).flatten(),
+            provider_id: (role == Role::Trainer).then_some(org).flatten(),
+        };
+        create_user(&self.db, &input).await.expect("create user");
+        self.token(email, PASSWORD).await
+    }
+
+    pub async fn token(&self, login: &str, password: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                &json!({"login": login, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "token for {login}");
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login_as("admin@test.local", Role::Admin, None).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut r = self.api.get(self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut r = self.api.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut r = self.api.put(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    /// Creates a station through the API and a login for it; returns (station id, token).
+    pub async fn station(&self, admin: &str, name: &str, email: &str) -> (i64, String) {
+        let r = self
+            .post(
+                "/api/v1/stations",
+                Some(admin),
+                &json!({"name": name, "side": "sending", "email": email}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let token = self.login_as(email, Role::Station, Some(id)).await;
+        (id, token)
+    }
+
+    /// Registers, verifies and logs in an enterprise; returns (employer id, token).
+    pub async fn verified_employer(&self, admin: &str, n: u32) -> (i64, String) {
+        let body = employer_body(n);
+        let r = self.post("/api/v1/employers", None, &body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let r = self
+            .post(
+                &format!("/api/v1/employers/{id}/verify"),
+                Some(admin),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let token = self
+            .login_as(&format!("hr{n}@test.local"), Role::Employer, Some(id))
+            .await;
+        (id, token)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query(sql)
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+            .try_get::<i64, _>(0)
+            .unwrap()
+    }
+
+    /// Logs a browser in through the login page.
+    pub async fn browser_login(&self, client: &Client, login: &str, password: &str) {
+        let csrf = self.csrf(client, "/login").await;
+        let r = client
+            .post(self.url("/login"))
+            .form(&[("login", login), ("password", password), ("_csrf", &csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {login}");
+    }
+
+    /// Reads the CSRF token from a page's form.
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marker = "name=\"_csrf\" value=\"";
+        let start = html.find(marker).expect("page has a csrf field") + marker.len();
+        html[start..start + 48].to_owned()
+    }
+}
+
+pub fn employer_body(n: u32) -> Value {
+    json!({
+        "name": format!("珠海斗门测试企业{n}有限公司"),
+        "uscc": laowu::domain::uscc::with_check_char(&format!("91440403MA4T{:05}", n)),
+        "town_code": "440403105",
+        "address": "乾务镇测试路1号",
+        "contact_name": "李经理",
+        "contact_phone": "13900001111",
+        "contact_email": format!("contact{n}@test.local"),
+    })
+}
+
+pub fn vacancy_body(title: &str) -> Value {
+    let expires =
+        laowu::domain::values::fmt_date(laowu::domain::today() + time::Duration::days(30));
+    json!({
+        "title": title,
+        "description": "包吃住，两班倒",
+        "occupation": "普工",
+        "headcount": 5,
+        "wage_min": 4800,
+        "wage_max": 6200,
+        "town_code": "440403106",
+        "lodging": true,
+        "min_age": 18,
+        "max_age": 50,
+        "required_programme": null,
+        "expires_on": expires,
+    })
+}
+
+pub fn worker_body(id: &str, phone: &str) -> Value {
+    json!({
+        "name": "冉小梅",
+        "id_number": id,
+        "phone": phone,
+        "hometown_code": "520328004",
+        "skills": ["粤菜", "炒锅"],
+        "desired_jobs": "厨师",
+        "expected_wage": 5500,
+        "needs_lodging": true,
+        "household": {"poverty_alleviated": true, "monitored": false, "relocated": false, "zero_employment": false},
+        "consent": true,
+        "password": PASSWORD,
+    })
+}

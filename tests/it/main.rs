@@ -1,0 +1,9 @@
+//! The one integration-test binary: every test starts a real server on a fresh database
+//! (SQLite by default, PostgreSQL when `DATABASE_URL` points at one).
+
+mod accounts;
+mod checks;
+mod employers;
+mod helpers;
+mod pages;
+mod workers;
