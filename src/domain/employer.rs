@@ -154,9 +154,10 @@ impl VacancyInput {
         let wage_min = wage(&mut e, "wage_min", self.wage_min, "请填写最低月薪");
         let wage_max = wage(&mut e, "wage_max", self.wage_max, "请填写最高月薪");
         if let (Some(lo), Some(hi)) = (wage_min, wage_max)
-            && lo > hi {
-                e.add("wage_max", "最高月薪不能低于最低月薪");
-            }
+            && lo > hi
+        {
+            e.add("wage_max", "最高月薪不能低于最低月薪");
+        }
         let town_result = if self.assistance_workshop {
             RegionCode::parse_town(&self.town_code)
         } else {

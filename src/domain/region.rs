@@ -144,9 +144,10 @@ fn short_name(name: &str) -> String {
         ("村委会", "村"),
     ] {
         if let Some(stem) = name.strip_suffix(suffix)
-            && !stem.is_empty() {
-                return format!("{stem}{keep}");
-            }
+            && !stem.is_empty()
+        {
+            return format!("{stem}{keep}");
+        }
     }
     name.to_owned()
 }
@@ -170,10 +171,11 @@ fn strip_suffix(name: &str) -> &str {
             "村",
         ] {
             if let Some(s) = stem.strip_suffix(suffix)
-                && !s.is_empty() {
-                    stem = s;
-                    break;
-                }
+                && !s.is_empty()
+            {
+                stem = s;
+                break;
+            }
         }
         if stem == before {
             return stem;

@@ -143,9 +143,10 @@ impl WorkerInput {
         let name = e.take("name", PersonName::parse(&self.name));
         let id_number = e.take("id_number", IdCardNumber::parse(&self.id_number, today));
         if let Some(id) = &id_number
-            && id.age_on(today) < MIN_WORKING_AGE {
-                e.add("id_number", "求职登记须年满16周岁");
-            }
+            && id.age_on(today) < MIN_WORKING_AGE
+        {
+            e.add("id_number", "求职登记须年满16周岁");
+        }
         let phone = e.take("phone", MobilePhone::parse(&self.phone));
         let hometown = e.take("hometown_code", RegionCode::parse(&self.hometown_code));
         let skills = self.skills.items();
