@@ -26,6 +26,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex {
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +92,7 @@ pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Reindex { data } => reindex(data).await,
         Command::User { command } => match command {
             UserCommand::Add {
                 email,
@@ -132,6 +138,30 @@ pub async fn run() -> anyhow::Result<()> {
     }
 }
 
+async fn reindex(data: DataArgs) -> anyhow::Result<()> {
+    let config = data.for_tool();
+    std::fs::create_dir_all(&config.data_dir).ok();
+    let db = crate::db::connect(&config.database_url).await?;
+    let lexicon = crate::search::analyzer::Lexicon::load(config.dict_dir.as_deref());
+    let dir = config.index_dir();
+    let index = crate::search::SearchIndex::open(Some(&dir), lexicon)?;
+    let indexer = crate::search::sync::Indexer::new(std::sync::Arc::new(index), db);
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "重建索引 {bar:30} {pos}/{len} ({per_sec}, 剩余 {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let (v, w) = indexer.rebuild(Some(&bar)).await?;
+    bar.finish();
+    println!(
+        "索引已重建：{v} 个岗位，{w} 名务工人员，用时 {:.1} 秒。",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config {
         addr: args.addr,
@@ -143,6 +173,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         base_url: args
             .base_url
             .unwrap_or_else(|| format!("http://{}", args.addr)),
+        dict_dir: args.data.dict_dir(),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

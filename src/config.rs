@@ -14,6 +14,10 @@ pub struct DataArgs {
     /// `sqlite://…` or `postgres://…`; default: `laowu.db` inside the data dir.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Folder with the search dictionary (`dict.txt`) and synonyms (`synonyms.txt`);
+    /// default `./index` when present, else the copies compiled into the binary.
+    #[arg(long, env = "LAOWU_DICT_DIR")]
+    pub dict_dir: Option<PathBuf>,
 }
 
 impl DataArgs {
@@ -23,6 +27,21 @@ impl DataArgs {
             Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
             _ => sqlite_url(&self.data_dir.join("laowu.db")),
         }
+    }
+
+    /// The dictionary folder to use, if any.
+    pub fn dict_dir(&self) -> Option<PathBuf> {
+        self.dict_dir.clone().or_else(|| {
+            let local = PathBuf::from("index");
+            local.join("dict.txt").is_file().then_some(local)
+        })
+    }
+
+    /// A configuration for command-line tools (no server settings).
+    pub fn for_tool(&self) -> Config {
+        let mut c = Config::for_data_dir(&self.data_dir, Some(self.database_url()));
+        c.dict_dir = self.dict_dir();
+        c
     }
 }
 
@@ -44,6 +63,15 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Public base URL for links in mail.
     pub base_url: String,
+    /// Folder with `dict.txt` and `synonyms.txt`; `None` uses the compiled-in copies.
+    pub dict_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Where the search index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
 }
 
 impl Config {
@@ -52,6 +80,7 @@ impl Config {
         let args = DataArgs {
             data_dir: data_dir.to_owned(),
             database_url,
+            dict_dir: None,
         };
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -61,6 +90,7 @@ impl Config {
             mail_from: "斗门·湄潭劳务协作平台 <noreply@laowu.local>".into(),
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
+            dict_dir: None,
         }
     }
 }

@@ -11,6 +11,9 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::config::Config;
 use crate::db::{self, Backend};
+use crate::search::SearchIndex;
+use crate::search::analyzer::Lexicon;
+use crate::search::sync::Indexer;
 use crate::state::AppState;
 
 /// Sessions live in the same database as everything else, through the backend's own store.
@@ -75,6 +78,21 @@ impl session_store::SessionStore for SessionBackend {
     }
 }
 
+/// Opens the search index of the data dir and brings it up to date with the database.
+pub async fn open_search(config: &Config, db: db::Db) -> anyhow::Result<Arc<Indexer>> {
+    let lexicon = Lexicon::load(config.dict_dir.as_deref());
+    let dir = config.index_dir();
+    let index = tokio::task::spawn_blocking(move || SearchIndex::open(Some(&dir), lexicon))
+        .await
+        .context("joining the index task")??;
+    let indexer = Indexer::new(Arc::new(index), db);
+    indexer
+        .catch_up()
+        .await
+        .context("bringing the search index up to date")?;
+    Ok(indexer)
+}
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -89,12 +107,15 @@ impl Application {
             .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
         let db = db::connect(&config.database_url).await?;
         let store = SessionBackend::connect(&config.database_url).await?;
+        let search = open_search(&config, db.clone()).await?;
+        search.spawn();
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let state = AppState {
             db,
             config: Arc::new(config),
+            search,
         };
         let router = crate::web::router(state.clone(), store);
         Ok(Self {

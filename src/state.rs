@@ -4,10 +4,20 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::search::SearchIndex;
+use crate::search::sync::Indexer;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The search index and the task that keeps it in step with the database.
+    pub search: Arc<Indexer>,
+}
+
+impl AppState {
+    pub fn index(&self) -> &SearchIndex {
+        &self.search.index
+    }
 }

@@ -271,3 +271,41 @@ pub async fn list(
         .collect::<Result<_, _>>()?;
     Ok((items, total))
 }
+
+/// Vacancies with `id > after`, in id order (index rebuilds).
+pub async fn page_after(
+    db: &Db,
+    after: i64,
+    limit: i64,
+    today: &str,
+) -> Result<Vec<VacancyRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from vacancies v join employers e on e.id = v.employer_id \
+         where v.id > $1 order by v.id limit {limit}"
+    ))
+    .bind(after)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| VacancyRow::from_row(r, today))
+        .collect()
+}
+
+/// Vacancies by id, in the order given (search results).
+pub async fn by_ids(db: &Db, ids: &[i64], today: &str) -> Result<Vec<VacancyRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from vacancies v join employers e on e.id = v.employer_id where v.id in ({list})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut found: Vec<VacancyRow> = rows
+        .iter()
+        .map(|r| VacancyRow::from_row(r, today))
+        .collect::<Result<_, _>>()?;
+    found.sort_by_key(|v| ids.iter().position(|i| *i == v.id));
+    Ok(found)
+}

@@ -362,3 +362,33 @@ pub async fn list(db: &Db, f: &WorkerFilter) -> Result<(Vec<WorkerRow>, i64), sq
         .collect::<Result<_, _>>()?;
     Ok((items, total))
 }
+
+/// Workers with `id > after`, in id order (index rebuilds).
+pub async fn page_after(db: &Db, after: i64, limit: i64) -> Result<Vec<WorkerRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from workers where id > $1 order by id limit {limit}"
+    ))
+    .bind(after)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(WorkerRow::from_row).collect()
+}
+
+/// Workers by id, in the order given (search results).
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<WorkerRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from workers where id in ({list})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut found: Vec<WorkerRow> = rows
+        .iter()
+        .map(WorkerRow::from_row)
+        .collect::<Result<_, _>>()?;
+    found.sort_by_key(|w| ids.iter().position(|i| *i == w.id));
+    Ok(found)
+}

@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod employers;
+pub mod search;
 pub mod vacancies;
 pub mod workers;

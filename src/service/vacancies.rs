@@ -39,6 +39,7 @@ pub async fn create(state: &AppState, actor: &CurrentUser, input: &VacancyInput)
     let employer_id = employer_for(state, actor, input.employer_id).await?;
     let v = input.parse(today()).map_err(AppError::Validation)?;
     let id = vacancies::insert(&state.db, employer_id, &v).await?;
+    state.search.nudge();
     tracing::info!(vacancy.id = id, employer.id = employer_id, "vacancy posted");
     Ok(id)
 }
@@ -71,6 +72,7 @@ pub async fn update(
         ));
     }
     vacancies::update(&state.db, id, &v).await?;
+    state.search.nudge();
     Ok(())
 }
 
@@ -84,5 +86,6 @@ pub async fn set_open(state: &AppState, actor: &CurrentUser, id: i64, open: bool
         ));
     }
     vacancies::set_status(&state.db, id, if open { "open" } else { "closed" }).await?;
+    state.search.nudge();
     Ok(())
 }

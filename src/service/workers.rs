@@ -106,6 +106,7 @@ pub async fn register(
         })?;
     }
     tx.commit().await?;
+    state.search.nudge();
     tracing::info!(worker.id = id, self_registration, "worker registered");
     Ok(id)
 }

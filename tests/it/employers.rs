@@ -137,6 +137,7 @@ async fn the_board_filters_and_hides_closed_and_expired_vacancies() {
                 .unwrap()
         }
     };
+    app.wait_indexed().await;
     assert_eq!(total(get("").await), 3);
     assert_eq!(total(get("?town=440403107").await), 1);
     assert_eq!(total(get("?programme=cantonese-chef").await), 1);

@@ -14,6 +14,7 @@ use sqlx::Row;
 pub const PASSWORD: &str = "Doumen-2026";
 
 pub struct TestApp {
+    pub search: std::sync::Arc<laowu::search::sync::Indexer>,
     pub base: String,
     pub db: Db,
     pub database_url: String,
@@ -50,8 +51,10 @@ pub async fn spawn_app() -> TestApp {
     let app = Application::build(config).await.expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
+    let search = app.state.search.clone();
     tokio::spawn(app.run());
     TestApp {
+        search,
         base,
         db,
         database_url,
@@ -75,6 +78,20 @@ pub fn browser() -> Client {
 }
 
 impl TestApp {
+    /// Waits (at most 5 s) until the background indexer has applied every change row so far.
+    pub async fn wait_indexed(&self) {
+        let target = self
+            .count("select coalesce(max(id), 0) from search_changes")
+            .await;
+        for _ in 0..100 {
+            if self.search.applied().unwrap_or(0) >= target {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the index did not catch up with change {target}");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -109,6 +109,7 @@ async fn a_station_registers_for_someone_and_sees_only_its_caseload() {
     assert!(v["consent_by"].as_str().unwrap().contains("纸质"));
     let id = v["id"].as_i64().unwrap();
 
+    app.wait_indexed().await;
     let list: Value = app
         .get("/api/v1/workers?q=冉小梅", Some(&token_a))
         .await

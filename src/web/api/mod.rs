@@ -28,6 +28,7 @@ use crate::state::AppState;
         (name = "workers", description = "务工人员"),
         (name = "employers", description = "用人单位"),
         (name = "vacancies", description = "岗位"),
+        (name = "matching", description = "双向匹配"),
         (name = "admin", description = "管理"),
     )
 )]
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(check::uscc))
         .routes(routes!(workers::create, workers::list))
         .routes(routes!(workers::get))
+        .routes(routes!(workers::matches))
+        .routes(routes!(vacancies::matches))
         .routes(routes!(employers::create))
         .routes(routes!(employers::get))
         .routes(routes!(employers::verify))

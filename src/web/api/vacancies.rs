@@ -88,7 +88,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<VacancyListQuery>,
 ) -> AppResult<Json<VacancyList>> {
     let filter = query.filter(20).map_err(AppError::Validation)?;
-    let (items, total) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+    let (items, total) = crate::service::search::board(&state, &filter).await?;
     Ok(Json(VacancyList {
         items,
         total,
@@ -126,6 +126,26 @@ pub async fn get(
         return Err(AppError::NotFound);
     }
     Ok(Json(v))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkerMatches {
+    pub items: Vec<crate::service::search::WorkerMatch>,
+}
+
+/// Workers matching a vacancy, best first, masked, with reasons.
+#[utoipa::path(get, path = "/vacancies/{id}/matches", tag = "matching",
+    params(("id" = i64, Path), crate::web::api::workers::LimitQuery),
+    responses((status = 200, body = WorkerMatches), (status = 403), (status = 404)))]
+pub async fn matches(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<crate::web::api::workers::LimitQuery>,
+) -> AppResult<Json<WorkerMatches>> {
+    let (_, items) =
+        crate::service::search::matches_for_vacancy(&state, &user, id, q.limit()).await?;
+    Ok(Json(WorkerMatches { items }))
 }
 
 /// Edits a vacancy (its enterprise or the admin).

@@ -113,7 +113,7 @@ pub async fn list(
 ) -> AppResult<Json<WorkerList>> {
     user.require(&[Role::Station, Role::Admin])?;
     let filter = query.filter(&user, 20)?;
-    let (rows, total) = workers::list(&state.db, &filter).await?;
+    let (rows, total) = crate::service::search::caseload(&state, &filter).await?;
     crate::db::audit::record(
         &state.db,
         &user,
@@ -129,6 +129,41 @@ pub async fn list(
         total,
         page: filter.page,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct LimitQuery {
+    /// How many (1–100, default 20)
+    pub limit: Option<String>,
+}
+
+impl LimitQuery {
+    pub fn limit(&self) -> usize {
+        self.limit
+            .as_deref()
+            .and_then(|l| l.trim().parse::<usize>().ok())
+            .unwrap_or(20)
+            .clamp(1, 100)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VacancyMatches {
+    pub items: Vec<crate::service::search::VacancyMatch>,
+}
+
+/// Vacancies matching a worker, best first, with reasons (为你推荐).
+#[utoipa::path(get, path = "/workers/{id}/matches", tag = "matching",
+    params(("id" = i64, Path), LimitQuery), responses((status = 200, body = VacancyMatches), (status = 403), (status = 404)))]
+pub async fn matches(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<LimitQuery>,
+) -> AppResult<Json<VacancyMatches>> {
+    let items = crate::service::search::matches_for_worker(&state, &user, id, q.limit()).await?;
+    Ok(Json(VacancyMatches { items }))
 }
 
 /// One worker: in full for the worker, the station and the admin.

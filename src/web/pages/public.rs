@@ -121,7 +121,7 @@ pub async fn board(
     let per_page = 20;
     let (items, total, page, error) = match query.filter(per_page) {
         Ok(filter) => {
-            let (items, total) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+            let (items, total) = crate::service::search::board(&state, &filter).await?;
             (items, total, filter.page, None)
         }
         Err(e) => (

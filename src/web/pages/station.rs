@@ -10,7 +10,7 @@ use super::account::{WorkerForm, worker_input};
 use super::public::Choice;
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::Role;
-use crate::db::workers::{self, WorkerRow};
+use crate::db::workers::WorkerRow;
 use crate::domain::region::{FUGONG, MEITAN, region_label, regions};
 use crate::domain::today;
 use crate::error::{AppError, FieldErrors};
@@ -69,7 +69,7 @@ pub async fn caseload(
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
     let filter = query.filter(&user, 50)?;
-    let (rows, total) = workers::list(&state.db, &filter).await?;
+    let (rows, total) = crate::service::search::caseload(&state, &filter).await?;
     crate::db::audit::record(
         &state.db,
         &user,

@@ -1,0 +1,426 @@
+//! Two-way matching: BM25 retrieval over the other side's words (with synonyms and the
+//! programme of a certificate), hard filters, then re-ranking on structured facts, with the
+//! reasons in Chinese — what matched, what fits, what is missing.
+
+use std::collections::HashMap;
+
+use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+use time::Date;
+
+use super::SearchIndex;
+use super::query::{range_i64, term_i64, term_str, text_query};
+use super::schema::{VacancyDoc, WorkerDoc, programme_index};
+use crate::domain::Programme;
+use crate::domain::region::regions;
+
+/// One match, best first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Match {
+    pub id: u64,
+    /// 0–100
+    pub score: f32,
+    pub reasons: Vec<String>,
+}
+
+/// Julian day number of a date (the index's day unit).
+pub fn days(d: Date) -> i64 {
+    i64::from(d.to_julian_day())
+}
+
+fn age_at(birth_days: i64, today: Date) -> i32 {
+    Date::from_julian_day(birth_days as i32).map_or(0, |b| crate::domain::id_card::age_on(b, today))
+}
+
+/// Years before `today`, clamped to real dates (29 February → 28 February).
+fn years_before(today: Date, years: i64) -> Date {
+    let y = today.year() - years as i32;
+    Date::from_calendar_date(y, today.month(), today.day())
+        .or_else(|_| Date::from_calendar_date(y, today.month(), 28))
+        .unwrap_or(today)
+}
+
+/// Fast-field columns of one segment, opened once per search.
+struct Columns {
+    i64s: HashMap<(u32, &'static str), Option<Column<i64>>>,
+    u64s: HashMap<(u32, &'static str), Option<Column<u64>>>,
+}
+
+impl Columns {
+    fn new() -> Self {
+        Self {
+            i64s: HashMap::new(),
+            u64s: HashMap::new(),
+        }
+    }
+
+    fn i64(&mut self, s: &Searcher, a: DocAddress, name: &'static str) -> Option<i64> {
+        self.i64s
+            .entry((a.segment_ord, name))
+            .or_insert_with(|| s.segment_reader(a.segment_ord).fast_fields().i64(name).ok())
+            .as_ref()
+            .and_then(|c| c.first(a.doc_id))
+    }
+
+    fn u64(&mut self, s: &Searcher, a: DocAddress, name: &'static str) -> Option<u64> {
+        self.u64s
+            .entry((a.segment_ord, name))
+            .or_insert_with(|| s.segment_reader(a.segment_ord).fast_fields().u64(name).ok())
+            .as_ref()
+            .and_then(|c| c.first(a.doc_id))
+    }
+}
+
+/// The structured facts compared in re-ranking.
+struct Facts {
+    programme: i64,
+    held_mask: u64,
+    wage_min: i64,
+    wage_max: i64,
+    expected: Option<i64>,
+    needs_lodging: bool,
+    lodging: bool,
+    meals: bool,
+    same_county: bool,
+}
+
+impl Facts {
+    fn score(&self, text: f32) -> f32 {
+        let mut s = 50.0 * text;
+        if self.programme >= 0 {
+            if self.held_mask & (1 << self.programme) != 0 {
+                s += 30.0;
+            } else {
+                s -= 10.0;
+            }
+        }
+        match self.expected {
+            None => s += 5.0,
+            Some(e) if self.wage_max >= e => {
+                s += 10.0;
+                if self.wage_min >= e {
+                    s += 5.0;
+                }
+            }
+            Some(_) => s -= 15.0,
+        }
+        if self.needs_lodging {
+            s += if self.lodging { 8.0 } else { -8.0 };
+        }
+        if self.same_county {
+            s += 3.0;
+        }
+        s.clamp(0.0, 100.0)
+    }
+
+    fn reasons(&self, cert_label: Option<&str>, out: &mut Vec<String>) {
+        if self.programme >= 0 {
+            let name = Programme::ALL[self.programme as usize].name();
+            match cert_label {
+                Some(label) if self.held_mask & (1 << self.programme) != 0 => {
+                    out.push(format!("证书：{label}"))
+                }
+                _ => out.push(format!("缺：{name}证书")),
+            }
+        }
+        match self.expected {
+            Some(e) if self.wage_max >= e => {
+                out.push(format!(
+                    "月薪 {}–{} ≥ 期望 {e}",
+                    self.wage_min, self.wage_max
+                ));
+            }
+            Some(e) => out.push(format!(
+                "月薪 {}–{}，低于期望 {e}",
+                self.wage_min, self.wage_max
+            )),
+            None => out.push(format!("月薪 {}–{}", self.wage_min, self.wage_max)),
+        }
+        match (self.meals, self.lodging) {
+            (true, true) => out.push("包吃住".into()),
+            (false, true) => out.push("包住".into()),
+            (true, false) if self.needs_lodging => out.push("包吃，不包住".into()),
+            (true, false) => out.push("包吃".into()),
+            (false, false) if self.needs_lodging => out.push("不提供住宿".into()),
+            _ => {}
+        }
+        if self.same_county {
+            out.push("离家近".into());
+        }
+    }
+}
+
+fn programme_clause(
+    field: tantivy::schema::Field,
+    programmes: impl Iterator<Item = i64>,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    programmes
+        .map(|p| {
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(term_i64(field, p), 2.0));
+            (Occur::Should, q)
+        })
+        .collect()
+}
+
+fn combine(
+    text: Option<Box<dyn Query>>,
+    extra: Vec<(Occur, Box<dyn Query>)>,
+    filters: Vec<Box<dyn Query>>,
+) -> Box<dyn Query> {
+    let mut should: Vec<(Occur, Box<dyn Query>)> = extra;
+    if let Some(t) = text {
+        should.push((Occur::Should, t));
+    }
+    let scoring: Option<Box<dyn Query>> = if should.is_empty() {
+        None
+    } else {
+        Some(Box::new(BooleanQuery::new(should)))
+    };
+    super::query::filtered(scoring, filters)
+}
+
+fn stored_text(s: &Searcher, a: DocAddress, field: tantivy::schema::Field) -> String {
+    s.doc::<TantivyDocument>(a)
+        .ok()
+        .and_then(|d| {
+            d.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_owned))
+        })
+        .unwrap_or_default()
+}
+
+/// Vacancies for a worker, best first.
+pub fn vacancies_for_worker(
+    ix: &SearchIndex,
+    w: &WorkerDoc,
+    today: Date,
+    limit: usize,
+) -> anyhow::Result<Vec<Match>> {
+    let f = &ix.vacancies.fields;
+    let lex = &ix.lexicon;
+    let skills = w.skills.join(" ");
+    let jobs = w.desired_jobs.join(" ");
+    let certs: Vec<&str> = w.certificates.iter().map(|(_, l)| l.as_str()).collect();
+    let certs = certs.join(" ");
+    let text = text_query(
+        lex,
+        &[(&skills, 1.0), (&jobs, 1.2), (&certs, 1.0)],
+        &[(f.title, 3.0), (f.occupation, 2.5), (f.description, 1.0)],
+    );
+    let held: Vec<i64> = w
+        .certificates
+        .iter()
+        .map(|(p, _)| programme_index(*p))
+        .filter(|i| *i >= 0)
+        .collect();
+    let today_days = days(today);
+    let age = i64::from(age_at(w.birth_days, today));
+    let filters = vec![
+        term_str(f.status, "open"),
+        range_i64(f.expires_days, today_days, i64::MAX),
+        range_i64(f.places_left, 1, i64::MAX),
+        range_i64(f.min_age, i64::MIN, age),
+        range_i64(f.max_age, age, i64::MAX),
+    ];
+    let query = combine(
+        text,
+        programme_clause(f.programme, held.iter().copied()),
+        filters,
+    );
+    let searcher = ix.vacancies.reader.searcher();
+    let top = searcher.search(
+        query.as_ref(),
+        &TopDocs::with_limit((limit * 5).max(60)).order_by_score(),
+    )?;
+    let max = top
+        .iter()
+        .map(|(s, _)| *s)
+        .fold(0.0f32, f32::max)
+        .max(f32::EPSILON);
+    let mut cols = Columns::new();
+    let mask = held.iter().fold(0u64, |m, i| m | (1 << i));
+    let worker_county: u64 = w
+        .township_code
+        .get(..6)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let mut scored: Vec<(f32, DocAddress, Facts, u64)> = top
+        .into_iter()
+        .map(|(s, a)| {
+            let facts = Facts {
+                programme: cols.i64(&searcher, a, "programme").unwrap_or(-1),
+                held_mask: mask,
+                wage_min: cols.i64(&searcher, a, "wage_min").unwrap_or(0),
+                wage_max: cols.i64(&searcher, a, "wage_max").unwrap_or(0),
+                expected: w.expected_wage,
+                needs_lodging: w.needs_lodging,
+                lodging: cols.u64(&searcher, a, "lodging") == Some(1),
+                meals: cols.u64(&searcher, a, "meals") == Some(1),
+                same_county: cols.u64(&searcher, a, "county") == Some(worker_county)
+                    && worker_county != 0,
+            };
+            let id = cols.u64(&searcher, a, "id").unwrap_or(0);
+            (facts.score(s / max), a, facts, id)
+        })
+        .collect();
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.3.cmp(&x.3)));
+    scored.truncate(limit);
+    let mut out = Vec::with_capacity(scored.len());
+    for (score, a, facts, id) in scored {
+        let body = stored_text(&searcher, a, f.body);
+        let mut reasons = Vec::new();
+        let hits: Vec<&str> = w
+            .skills
+            .iter()
+            .filter(|s| lex.mentions(&body, s))
+            .map(String::as_str)
+            .collect();
+        if !hits.is_empty() {
+            reasons.push(format!("技能：{}", hits.join("、")));
+        }
+        let wants: Vec<&str> = w
+            .desired_jobs
+            .iter()
+            .filter(|s| lex.mentions(&body, s))
+            .map(String::as_str)
+            .collect();
+        if !wants.is_empty() {
+            reasons.push(format!("意向：{}", wants.join("、")));
+        }
+        let label = (facts.programme >= 0)
+            .then(|| {
+                let p = Programme::ALL[facts.programme as usize];
+                w.certificates
+                    .iter()
+                    .find(|(h, _)| *h == Some(p))
+                    .map(|(_, l)| l.as_str())
+            })
+            .flatten();
+        facts.reasons(label, &mut reasons);
+        if facts.same_county {
+            if let Some(r) = reasons.last_mut().filter(|r| r.as_str() == "离家近") {
+                *r = format!(
+                    "离家近（{}）",
+                    regions()
+                        .get(&w.township_code)
+                        .map_or("", |t| t.county.as_str())
+                );
+            }
+        }
+        out.push(Match {
+            id,
+            score: (score * 10.0).round() / 10.0,
+            reasons,
+        });
+    }
+    Ok(out)
+}
+
+/// Workers for a vacancy, best first: only those seeking work and available, of the right age.
+pub fn workers_for_vacancy(
+    ix: &SearchIndex,
+    v: &VacancyDoc,
+    today: Date,
+    limit: usize,
+) -> anyhow::Result<Vec<Match>> {
+    let f = &ix.workers.fields;
+    let lex = &ix.lexicon;
+    let text = text_query(
+        lex,
+        &[(&v.title, 1.5), (&v.occupation, 1.5), (&v.description, 0.4)],
+        &[(f.skills, 2.0), (f.jobs, 2.5), (f.certs, 1.5)],
+    );
+    let p = programme_index(v.programme);
+    let extra = if p >= 0 {
+        programme_clause(f.prog, std::iter::once(p))
+    } else {
+        Vec::new()
+    };
+    let today_days = days(today);
+    let latest_birth = days(years_before(today, v.min_age));
+    let earliest_birth = days(years_before(today, v.max_age + 1)) + 1;
+    let filters = vec![
+        term_str(f.status, "seeking"),
+        range_i64(f.available_days, i64::MIN, today_days),
+        range_i64(f.birth_days, earliest_birth, latest_birth),
+    ];
+    let query = combine(text, extra, filters);
+    let searcher = ix.workers.reader.searcher();
+    let top = searcher.search(
+        query.as_ref(),
+        &TopDocs::with_limit((limit * 5).max(100)).order_by_score(),
+    )?;
+    let max = top
+        .iter()
+        .map(|(s, _)| *s)
+        .fold(0.0f32, f32::max)
+        .max(f32::EPSILON);
+    let mut cols = Columns::new();
+    let vacancy_county: u64 = v
+        .town_code
+        .get(..6)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let mut scored: Vec<(f32, DocAddress, Facts, u64)> = top
+        .into_iter()
+        .map(|(s, a)| {
+            let expected = cols.i64(&searcher, a, "expected_wage").filter(|e| *e >= 0);
+            let facts = Facts {
+                programme: p,
+                held_mask: cols.u64(&searcher, a, "programmes").unwrap_or(0),
+                wage_min: v.wage_min,
+                wage_max: v.wage_max,
+                expected,
+                needs_lodging: cols.u64(&searcher, a, "needs_lodging") == Some(1),
+                lodging: v.lodging,
+                meals: v.meals,
+                same_county: cols.u64(&searcher, a, "county") == Some(vacancy_county)
+                    && vacancy_county != 0,
+            };
+            let id = cols.u64(&searcher, a, "id").unwrap_or(0);
+            (facts.score(s / max), a, facts, id)
+        })
+        .collect();
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.3.cmp(&x.3)));
+    scored.truncate(limit);
+    let body = format!("{} {} {}", v.title, v.occupation, v.description);
+    let mut out = Vec::with_capacity(scored.len());
+    for (score, a, facts, id) in scored {
+        let profile = stored_text(&searcher, a, f.profile);
+        let mut parts = profile.split('|');
+        let skills = parts.next().unwrap_or("");
+        let jobs = parts.next().unwrap_or("");
+        let certs = parts.next().unwrap_or("");
+        let mut reasons = Vec::new();
+        let hits: Vec<&str> = skills
+            .split('、')
+            .filter(|s| !s.is_empty() && lex.mentions(&body, s))
+            .collect();
+        if !hits.is_empty() {
+            reasons.push(format!("技能：{}", hits.join("、")));
+        }
+        let wants: Vec<&str> = jobs
+            .split('、')
+            .filter(|s| !s.is_empty() && lex.mentions(&body, s))
+            .collect();
+        if !wants.is_empty() {
+            reasons.push(format!("意向：{}", wants.join("、")));
+        }
+        let label = (p >= 0)
+            .then(|| {
+                let name = Programme::ALL[p as usize].name();
+                certs.split('、').find(|l| l.contains(name))
+            })
+            .flatten();
+        facts.reasons(label, &mut reasons);
+        out.push(Match {
+            id,
+            score: (score * 10.0).round() / 10.0,
+            reasons,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,250 @@
+//! Building tantivy queries from what people type. Input is tokenized with the same analyzer
+//! as the index, so quotes, brackets, operators and 5,000-character pastes are just text; the
+//! words become a BM25-ranked disjunction of term queries, each widened by its synonyms.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::SearchIndex;
+use super::analyzer::Lexicon;
+
+/// Most query words used (a pasted essay still answers quickly).
+const MAX_TOKENS: usize = 48;
+
+/// A disjunction over `fields` of the tokens of `parts` (text, weight), with synonyms at 0.8.
+pub fn text_query(
+    lex: &Lexicon,
+    parts: &[(&str, f32)],
+    fields: &[(Field, f32)],
+) -> Option<Box<dyn Query>> {
+    let mut seen = HashSet::new();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (text, weight) in parts {
+        let text: String = text.chars().take(2000).collect();
+        for token in lex.query_tokens(&text) {
+            if seen.len() >= MAX_TOKENS {
+                break;
+            }
+            let mut words = vec![(token.clone(), *weight)];
+            words.extend(
+                lex.synonyms(&token)
+                    .iter()
+                    .map(|s| (s.clone(), weight * 0.8)),
+            );
+            for (word, w) in words {
+                if !seen.insert(word.clone()) {
+                    continue;
+                }
+                for (field, boost) in fields {
+                    let q = TermQuery::new(
+                        Term::from_field_text(*field, &word),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), w * boost)),
+                    ));
+                }
+            }
+        }
+    }
+    if clauses.is_empty() {
+        None
+    } else {
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+/// `lo <= field <= hi` on an i64 field.
+pub fn range_i64(field: Field, lo: i64, hi: i64) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_i64(field, lo)),
+        Bound::Included(Term::from_field_i64(field, hi)),
+    ))
+}
+
+/// `field == value` on a raw string field.
+pub fn term_str(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// `field == value` on an i64 field.
+pub fn term_i64(field: Field, value: i64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_i64(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Combines an optional scoring query with filters (which do not score).
+pub fn filtered(scoring: Option<Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    match scoring {
+        Some(q) => clauses.push((Occur::Must, q)),
+        None => clauses.push((Occur::Must, Box::new(AllQuery))),
+    }
+    for f in filters {
+        clauses.push((Occur::Must, Box::new(BoostQuery::new(f, 0.0))));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Runs a query: the ids (u64 `id` fast field) of one page, best first, and the total.
+pub fn page_of_ids(
+    searcher: &Searcher,
+    query: &dyn Query,
+    id_field: &str,
+    offset: usize,
+    limit: usize,
+) -> anyhow::Result<(Vec<u64>, usize)> {
+    let (top, total) = searcher.search(
+        query,
+        &(
+            TopDocs::with_limit(limit.max(1))
+                .and_offset(offset)
+                .order_by_score(),
+            Count,
+        ),
+    )?;
+    let ids = ids_of(searcher, id_field, top.iter().map(|(_, a)| *a))?;
+    Ok((ids, total))
+}
+
+/// Reads the `id` fast field of documents.
+pub fn ids_of(
+    searcher: &Searcher,
+    id_field: &str,
+    addrs: impl Iterator<Item = DocAddress>,
+) -> anyhow::Result<Vec<u64>> {
+    let mut out = Vec::new();
+    for a in addrs {
+        let col = searcher
+            .segment_reader(a.segment_ord)
+            .fast_fields()
+            .u64(id_field)?;
+        if let Some(id) = col.first(a.doc_id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Job-board search: open, unexpired vacancies with places left matching the words, with the
+/// given filters. Returns a page of ids and the total.
+#[derive(Debug, Default, Clone)]
+pub struct BoardQuery {
+    pub q: String,
+    pub town: Option<String>,
+    pub programme: Option<i64>,
+    pub wage_at_least: Option<i64>,
+    pub lodging: bool,
+    pub today_days: i64,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+pub fn search_board(ix: &SearchIndex, b: &BoardQuery) -> anyhow::Result<(Vec<u64>, usize)> {
+    let f = &ix.vacancies.fields;
+    let text = text_query(
+        &ix.lexicon,
+        &[(&b.q, 1.0)],
+        &[
+            (f.title, 3.0),
+            (f.occupation, 2.0),
+            (f.description, 1.0),
+            (f.employer, 1.0),
+        ],
+    );
+    let Some(text) = text else {
+        return Ok((Vec::new(), 0));
+    };
+    let mut filters = vec![
+        term_str(f.status, "open"),
+        range_i64(f.expires_days, b.today_days, i64::MAX),
+        range_i64(f.places_left, 1, i64::MAX),
+    ];
+    if let Some(t) = &b.town {
+        filters.push(term_str(f.town, t));
+    }
+    if let Some(p) = b.programme {
+        filters.push(term_i64(f.programme, p));
+    }
+    if let Some(w) = b.wage_at_least {
+        filters.push(range_i64(f.wage_max, w, i64::MAX));
+    }
+    if b.lodging {
+        filters.push(Box::new(TermQuery::new(
+            Term::from_field_u64(f.lodging, 1),
+            IndexRecordOption::Basic,
+        )));
+    }
+    let q = filtered(Some(text), filters);
+    page_of_ids(
+        &ix.vacancies.reader.searcher(),
+        q.as_ref(),
+        "id",
+        b.offset,
+        b.limit,
+    )
+}
+
+/// Worker-list search for stations and the admin.
+#[derive(Debug, Default, Clone)]
+pub struct CaseloadQuery {
+    pub q: String,
+    /// Only this station's workers and those without a station.
+    pub station_id: Option<i64>,
+    pub township: Option<String>,
+    pub status: Option<String>,
+    pub household: Vec<&'static str>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+pub fn search_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> anyhow::Result<(Vec<u64>, usize)> {
+    let f = &ix.workers.fields;
+    let Some(text) = text_query(
+        &ix.lexicon,
+        &[(&c.q, 1.0)],
+        &[
+            (f.name, 3.0),
+            (f.skills, 2.0),
+            (f.jobs, 2.0),
+            (f.certs, 1.5),
+        ],
+    ) else {
+        return Ok((Vec::new(), 0));
+    };
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(s) = c.station_id {
+        filters.push(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, term_i64(f.station, s)),
+            (Occur::Should, term_i64(f.station, -1)),
+        ])));
+    }
+    if let Some(t) = &c.township {
+        filters.push(term_str(f.township, t));
+    }
+    if let Some(s) = &c.status {
+        filters.push(term_str(f.status, s));
+    }
+    for flag in &c.household {
+        filters.push(term_str(f.household, flag));
+    }
+    let q = filtered(Some(text), filters);
+    page_of_ids(
+        &ix.workers.reader.searcher(),
+        q.as_ref(),
+        "id",
+        c.offset,
+        c.limit,
+    )
+}

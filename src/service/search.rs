@@ -1,0 +1,195 @@
+//! Searching and matching for the API and the pages: tantivy answers the words, the
+//! database supplies the rows.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::certificates;
+use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
+use crate::db::workers::{self, MaskedWorker, WorkerFilter, WorkerRow};
+use crate::domain::values::fmt_date;
+use crate::domain::{IdCardNumber, MobilePhone, Programme, today};
+use crate::error::{AppError, AppResult};
+use crate::search::matching::{self, Match, days};
+use crate::search::query::{BoardQuery, CaseloadQuery, search_board, search_caseload};
+use crate::search::sync::{vacancy_doc, worker_doc};
+use crate::service::workers::{Access, access};
+use crate::state::AppState;
+
+/// Runs blocking index work off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    Ok(tokio::task::spawn_blocking(f)
+        .await
+        .map_err(anyhow::Error::from)??)
+}
+
+/// The job board: words through the index (best first), no words through the database
+/// (newest first); the same filters either way.
+pub async fn board(state: &AppState, f: &VacancyFilter) -> AppResult<(Vec<VacancyRow>, i64)> {
+    let today_s = fmt_date(today());
+    let q = f.q.as_deref().map(str::trim).unwrap_or("");
+    if q.is_empty() || f.employer_id.is_some() {
+        return Ok(vacancies::list(
+            &state.db,
+            &VacancyFilter {
+                q: None,
+                ..f.clone()
+            },
+            &today_s,
+        )
+        .await?);
+    }
+    let per_page = f.per_page.clamp(1, 100);
+    let b = BoardQuery {
+        q: q.to_owned(),
+        town: f.town.clone(),
+        programme: f
+            .programme
+            .as_deref()
+            .and_then(|p| Programme::parse(p).ok())
+            .map(|p| crate::search::schema::programme_index(Some(p))),
+        wage_at_least: f.wage_at_least,
+        lodging: f.lodging,
+        today_days: days(today()),
+        offset: ((f.page.max(1) - 1) * per_page) as usize,
+        limit: per_page as usize,
+    };
+    let search = state.search.clone();
+    let (ids, total) = blocking(move || search_board(&search.index, &b)).await?;
+    let ids: Vec<i64> = ids.into_iter().map(|i| i as i64).collect();
+    let rows = vacancies::by_ids(&state.db, &ids, &today_s).await?;
+    // only verified enterprises' vacancies are public
+    let rows: Vec<VacancyRow> = rows.into_iter().filter(|v| v.status == "open").collect();
+    Ok((rows, total as i64))
+}
+
+/// A station's or the admin's worker list: names, skills and wanted jobs through the index,
+/// an exact phone or 身份证 number (and no words at all) through the database.
+pub async fn caseload(state: &AppState, f: &WorkerFilter) -> AppResult<(Vec<WorkerRow>, i64)> {
+    let q = f.q.as_deref().map(str::trim).unwrap_or("");
+    let exact = MobilePhone::parse(q).is_ok() || IdCardNumber::parse(q, today()).is_ok();
+    if q.is_empty() || exact {
+        return Ok(workers::list(&state.db, f).await?);
+    }
+    let per_page = f.per_page.clamp(1, 100);
+    let c = CaseloadQuery {
+        q: q.to_owned(),
+        station_id: f.station_id,
+        township: f.township.clone(),
+        status: f.status.clone(),
+        household: f.household.clone(),
+        offset: ((f.page.max(1) - 1) * per_page) as usize,
+        limit: per_page as usize,
+    };
+    let search = state.search.clone();
+    let (ids, total) = blocking(move || search_caseload(&search.index, &c)).await?;
+    let ids: Vec<i64> = ids.into_iter().map(|i| i as i64).collect();
+    Ok((workers::by_ids(&state.db, &ids).await?, total as i64))
+}
+
+/// A vacancy suggested to a worker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VacancyMatch {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub town: String,
+    pub wage_min: i64,
+    pub wage_max: i64,
+    pub score: f32,
+    pub reasons: Vec<String>,
+}
+
+/// A worker suggested for a vacancy, masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkerMatch {
+    pub worker_id: i64,
+    pub score: f32,
+    pub reasons: Vec<String>,
+    pub worker: MaskedWorker,
+}
+
+/// Matching vacancies for a worker: the worker, their station, the admin.
+pub async fn matches_for_worker(
+    state: &AppState,
+    actor: &CurrentUser,
+    worker_id: i64,
+    limit: usize,
+) -> AppResult<Vec<VacancyMatch>> {
+    let w = workers::get(&state.db, worker_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if access(actor, &w) != Access::Full {
+        return Err(AppError::Forbidden);
+    }
+    let certs = certificates::of_worker(&state.db, worker_id).await?;
+    let doc = worker_doc(&w, &certs);
+    let search = state.search.clone();
+    let matches: Vec<Match> = blocking(move || {
+        matching::vacancies_for_worker(&search.index, &doc, today(), limit.clamp(1, 100))
+    })
+    .await?;
+    let ids: Vec<i64> = matches.iter().map(|m| m.id as i64).collect();
+    let rows = vacancies::by_ids(&state.db, &ids, &fmt_date(today())).await?;
+    Ok(matches
+        .into_iter()
+        .filter_map(|m| {
+            let v = rows.iter().find(|v| v.id == m.id as i64)?;
+            Some(VacancyMatch {
+                vacancy_id: v.id,
+                title: v.title.clone(),
+                employer_name: v.employer_name.clone(),
+                town: v.town.clone(),
+                wage_min: v.wage_min,
+                wage_max: v.wage_max,
+                score: m.score,
+                reasons: m.reasons,
+            })
+        })
+        .collect())
+}
+
+/// Matching workers for a vacancy: its enterprise, stations, the admin. Always masked.
+pub async fn matches_for_vacancy(
+    state: &AppState,
+    actor: &CurrentUser,
+    vacancy_id: i64,
+    limit: usize,
+) -> AppResult<(VacancyRow, Vec<WorkerMatch>)> {
+    let v = vacancies::get(&state.db, vacancy_id, &fmt_date(today()))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let allowed = match actor.role {
+        Role::Admin | Role::Station => true,
+        Role::Employer => actor.employer_id == Some(v.employer_id),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let doc = vacancy_doc(&v);
+    let search = state.search.clone();
+    let matches = blocking(move || {
+        matching::workers_for_vacancy(&search.index, &doc, today(), limit.clamp(1, 100))
+    })
+    .await?;
+    let ids: Vec<i64> = matches.iter().map(|m| m.id as i64).collect();
+    let rows = workers::by_ids(&state.db, &ids).await?;
+    let today = today();
+    let items = matches
+        .into_iter()
+        .filter_map(|m| {
+            let w = rows.iter().find(|w| w.id == m.id as i64)?;
+            Some(WorkerMatch {
+                worker_id: w.id,
+                score: m.score,
+                reasons: m.reasons,
+                worker: w.masked_view(today),
+            })
+        })
+        .collect();
+    Ok((v, items))
+}
