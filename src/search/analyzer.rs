@@ -101,10 +101,10 @@ impl Lexicon {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for t in self.jieba.cut_for_search(text, true) {
-            if let Some(w) = normalize(t.word) {
-                if seen.insert(w.clone()) {
-                    out.push(w);
-                }
+            if let Some(w) = normalize(t.word)
+                && seen.insert(w.clone())
+            {
+                out.push(w);
             }
         }
         out

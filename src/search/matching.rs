@@ -300,15 +300,15 @@ pub fn vacancies_for_worker(
             })
             .flatten();
         facts.reasons(label, &mut reasons);
-        if facts.same_county {
-            if let Some(r) = reasons.last_mut().filter(|r| r.as_str() == "离家近") {
-                *r = format!(
-                    "离家近（{}）",
-                    regions()
-                        .get(&w.township_code)
-                        .map_or("", |t| t.county.as_str())
-                );
-            }
+        if facts.same_county
+            && let Some(r) = reasons.last_mut().filter(|r| r.as_str() == "离家近")
+        {
+            *r = format!(
+                "离家近（{}）",
+                regions()
+                    .get(&w.township_code)
+                    .map_or("", |t| t.county.as_str())
+            );
         }
         out.push(Match {
             id,
