@@ -92,7 +92,8 @@ impl Facts {
         let mut s = 50.0 * text;
         if self.programme >= 0 {
             if self.held_mask & (1 << self.programme) != 0 {
-                s += 30.0;
+                // the certificate counts most when the person also fits the job
+                s += 10.0 + 20.0 * text;
             } else {
                 s -= 10.0;
             }
@@ -159,7 +160,9 @@ fn programme_clause(
 ) -> Vec<(Occur, Box<dyn Query>)> {
     programmes
         .map(|p| {
-            let q: Box<dyn Query> = Box::new(BoostQuery::new(term_i64(field, p), 2.0));
+            // retrieves certificate holders without inflating the text score: the certificate
+            // counts once, in the re-ranking
+            let q: Box<dyn Query> = Box::new(BoostQuery::new(term_i64(field, p), 0.0));
             (Occur::Should, q)
         })
         .collect()

@@ -26,6 +26,12 @@ pub fn programme_index(p: Option<Programme>) -> i64 {
         .map_or(-1, |i| i as i64)
 }
 
+/// A certificate label without its programme name (`粤菜师傅 中式烹调师 四级` → `中式烹调师 四级`).
+fn strip_programme(p: Option<Programme>, label: &str) -> &str {
+    p.and_then(|p| label.strip_prefix(p.name()))
+        .map_or(label, str::trim_start)
+}
+
 /// A vacancy as indexed.
 #[derive(Debug, Clone)]
 pub struct VacancyDoc {
@@ -217,7 +223,8 @@ impl WorkerFields {
             self.name => w.name.as_str(),
             self.skills => w.skills.join(" "),
             self.jobs => w.desired_jobs.join(" "),
-            self.certs => labels.join(" "),
+            // occupations only: the programme itself counts once, in re-ranking
+            self.certs => w.certificates.iter().map(|(p, l)| strip_programme(*p, l)).collect::<Vec<_>>().join(" "),
             self.status => w.status.as_str(),
             self.township => w.township_code.as_str(),
             self.station => w.station_id.unwrap_or(-1),

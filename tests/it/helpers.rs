@@ -44,7 +44,7 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    laowu::telemetry::init();
+    laowu::telemetry::init_with("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
     let config = Config::for_data_dir(data_dir.path(), Some(database_url.clone()));

@@ -5,5 +5,6 @@ mod accounts;
 mod checks;
 mod employers;
 mod helpers;
+mod matching;
 mod pages;
 mod workers;
