@@ -9,7 +9,17 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, id_number, spawn_app};
 
 /// (title, occupation, programme, wage_min, wage_max, lodging, description, town)
-const VACANCIES: [(&str, &str, Option<&str>, i64, i64, bool, &str, &str); 31] = [
+type VacancySeed = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    i64,
+    i64,
+    bool,
+    &'static str,
+    &'static str,
+);
+const VACANCIES: [VacancySeed; 31] = [
     (
         "粤菜厨师",
         "中式烹调师",
