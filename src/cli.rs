@@ -31,6 +31,25 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Benchmarks; print their figures as JSON.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Index generated records (not the database) and time matching both ways.
+    Match {
+        #[arg(long, default_value_t = 1_000_000)]
+        workers: usize,
+        #[arg(long, default_value_t = 100_000)]
+        vacancies: usize,
+        /// Queries in each direction.
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,6 +112,22 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Reindex { data } => reindex(data).await,
+        Command::Bench {
+            command:
+                BenchCommand::Match {
+                    workers,
+                    vacancies,
+                    queries,
+                },
+        } => {
+            let dir = tempfile_dir()?;
+            let report = tokio::task::spawn_blocking(move || {
+                crate::search::bench::run(workers, vacancies, queries, dir.path())
+            })
+            .await??;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
         Command::User { command } => match command {
             UserCommand::Add {
                 email,
@@ -135,6 +170,27 @@ pub async fn run() -> anyhow::Result<()> {
                 }
             }
         },
+    }
+}
+
+/// A temporary folder removed when dropped.
+fn tempfile_dir() -> anyhow::Result<TempDir> {
+    let path = std::env::temp_dir().join(format!("laowu-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&path).context("creating a temp dir")?;
+    Ok(TempDir(path))
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
     }
 }
 

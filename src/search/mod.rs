@@ -12,6 +12,7 @@
 //! threads.
 
 pub mod analyzer;
+pub mod bench;
 pub mod matching;
 pub mod query;
 pub mod schema;

@@ -928,3 +928,148 @@ async fn a_rebuilt_index_answers_exactly_like_the_incremental_one() {
         assert_eq!(ids(b), ids(a), "results differ after a rebuild");
     }
 }
+
+#[tokio::test]
+async fn the_worker_sees_recommendations_with_reasons_on_a_page() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    // a self-registered cook with a login
+    let r = app
+        .post(
+            "/api/v1/workers",
+            None,
+            &crate::helpers::worker_body(&id_number("19920202", 300), "13700001234"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app.wait_indexed().await;
+    let client = crate::helpers::browser();
+    app.browser_login(&client, "13700001234", crate::helpers::PASSWORD)
+        .await;
+    let html = client
+        .get(app.url("/matches"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("为你推荐"));
+    let chef = html.find("粤菜厨师").expect("the cook job is recommended");
+    let guard = html.find(">保安<").unwrap_or(usize::MAX);
+    assert!(chef < guard);
+    assert!(html.contains("技能：粤菜、炒锅"));
+    assert!(html.contains("缺：粤菜师傅证书"));
+
+    // The enterprise's candidates page: masked people, reasons.
+    let hr = crate::helpers::browser();
+    app.login_as("hr-page@test.local", laowu::auth::Role::Employer, Some(1))
+        .await;
+    app.browser_login(&hr, "hr-page@test.local", crate::helpers::PASSWORD)
+        .await;
+    let r = hr
+        .get(app.url(&format!("/vacancies/{}/candidates", f.vacancy("叉车司机"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("证书：广东技工 叉车司机 四级"));
+    assert!(!contains_full_id_or_phone(&html));
+}
+
+#[tokio::test]
+async fn an_index_left_behind_by_a_crash_catches_up_at_the_next_start() {
+    use laowu::search::SearchIndex;
+    use laowu::search::analyzer::Lexicon;
+    use laowu::search::sync::Indexer;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let db = laowu::db::connect(&url).await.unwrap();
+    let index_dir = dir.path().join("index");
+    {
+        let ix = SearchIndex::open(Some(&index_dir), Lexicon::load(None)).unwrap();
+        let indexer = Indexer::new(Arc::new(ix), db.clone());
+        indexer.catch_up().await.unwrap();
+        assert_eq!(indexer.applied(), Some(0));
+    } // the process "dies": nothing more reaches the index
+
+    // Writes committed to the database after the last index commit.
+    let app_state_free_write = async {
+        let body: laowu::domain::worker::WorkerInput = serde_json::from_value(json!({
+            "name": "田兴旺", "id_number": id_number("19900909", 401), "phone": "13600001111",
+            "hometown_code": "520328101", "skills": "叉车", "desired_jobs": "叉车工",
+        }))
+        .unwrap();
+        let w = body.parse(laowu::domain::today()).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        laowu::db::workers::insert(
+            &mut tx,
+            &w,
+            &laowu::db::workers::Registration {
+                station_id: None,
+                consent_by: "测试",
+                created_by: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    };
+    app_state_free_write.await;
+
+    let ix = SearchIndex::open(Some(&index_dir), Lexicon::load(None)).unwrap();
+    assert!(!ix.needs_rebuild, "a crash must not force a full rebuild");
+    let indexer = Indexer::new(Arc::new(ix), db.clone());
+    indexer.catch_up().await.unwrap();
+    assert_eq!(indexer.applied(), Some(1));
+    let q = laowu::search::query::CaseloadQuery {
+        q: "叉车".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    let (ids, total) = laowu::search::query::search_caseload(&indexer.index, &q).unwrap();
+    assert_eq!((ids, total), (vec![1], 1));
+}
+
+#[tokio::test]
+async fn laowu_reindex_rebuilds_from_the_database() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, hr) = app.verified_employer(&admin, 600).await;
+    for title in ["电子厂普工", "粤菜厨师"] {
+        app.post(
+            "/api/v1/vacancies",
+            Some(&hr),
+            &crate::helpers::vacancy_body(title),
+        )
+        .await;
+    }
+    app.post(
+        "/api/v1/workers",
+        None,
+        &crate::helpers::worker_body(&id_number("19930303", 501), "13500001111"),
+    )
+    .await;
+    let other_dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laowu"))
+        .args([
+            "reindex",
+            "--data-dir",
+            other_dir.path().to_str().unwrap(),
+            "--database-url",
+            &app.database_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 个岗位，1 名务工人员"), "{stdout}");
+    assert!(other_dir.path().join("index/vacancies/meta.json").exists());
+}

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod employer;
+pub mod matches;
 pub mod me;
 pub mod public;
 pub mod station;
@@ -179,6 +180,9 @@ pub fn router() -> Router<AppState> {
             get(account::employer_register_page).post(account::employer_register),
         )
         .route("/me", get(me::profile))
+        .route("/matches", get(matches::for_me))
+        .route("/vacancies/{id}/candidates", get(matches::candidates))
+        .route("/station/workers/{id}/matches", get(matches::for_worker))
         .route("/trainer", get(me::trainer_home))
         .route("/employer", get(employer::dashboard))
         .route(

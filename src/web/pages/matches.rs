@@ -1,0 +1,72 @@
+//! Matching pages: 为你推荐 for a worker (and their station), candidates for a vacancy.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use tower_sessions::Session;
+
+use super::{Layout, PageResult, PageUser, render};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::service::search::{VacancyMatch, WorkerMatch, matches_for_vacancy, matches_for_worker};
+use crate::state::AppState;
+
+#[derive(askama::Template)]
+#[template(path = "matches.html")]
+struct MatchesPage {
+    layout: Layout,
+    intro: String,
+    vacancy_items: Vec<VacancyMatch>,
+    worker_items: Vec<WorkerMatch>,
+}
+
+/// The logged-in worker's recommended jobs.
+pub async fn for_me(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    user.require(&[Role::Worker])?;
+    let id = user.worker_id.ok_or(AppError::NotFound)?;
+    let items = matches_for_worker(&state, &user, id, 20).await?;
+    Ok(render(&MatchesPage {
+        layout: Layout::new("为你推荐", &session, Some(&user)).await,
+        intro: "根据你的技能、求职意向、证书、期望月薪和住宿需要推荐，越靠前越合适。".into(),
+        vacancy_items: items,
+        worker_items: Vec::new(),
+    }))
+}
+
+/// A station officer's (or the admin's) view of the jobs that fit one worker.
+pub async fn for_worker(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    let items = matches_for_worker(&state, &user, id, 20).await?;
+    Ok(render(&MatchesPage {
+        layout: Layout::new("适合的岗位", &session, Some(&user)).await,
+        intro: format!("为务工人员 #{id} 推荐的岗位，越靠前越合适。"),
+        vacancy_items: items,
+        worker_items: Vec::new(),
+    }))
+}
+
+/// Candidates for a vacancy: its enterprise, stations, the admin; masked.
+pub async fn candidates(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let (v, items) = matches_for_vacancy(&state, &user, id, 30).await?;
+    Ok(render(&MatchesPage {
+        layout: Layout::new(&format!("“{}”的合适人选", v.title), &session, Some(&user)).await,
+        intro:
+            "只列出正在求职、可以到岗、年龄符合的人员；姓名和联系方式在对方投递或工作站推荐后可见。"
+                .into(),
+        vacancy_items: Vec::new(),
+        worker_items: items,
+    }))
+}
