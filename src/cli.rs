@@ -78,6 +78,9 @@ struct ServeArgs {
     /// Fill an empty database with a realistic demo data set and print its logins.
     #[arg(long)]
     demo: bool,
+    /// Hour of the day (China time) from which stations' daily follow-up digests are mailed.
+    #[arg(long, env = "LAOWU_DIGEST_HOUR", default_value_t = 7)]
+    digest_hour: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +233,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .base_url
             .unwrap_or_else(|| format!("http://{}", args.addr)),
         dict_dir: args.data.dict_dir(),
+        digest_hour: args.digest_hour.min(23),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

@@ -65,6 +65,8 @@ pub struct Config {
     pub base_url: String,
     /// Folder with `dict.txt` and `synonyms.txt`; `None` uses the compiled-in copies.
     pub dict_dir: Option<PathBuf>,
+    /// Hour (China time, 0–23) from which the day's station digests are written.
+    pub digest_hour: u8,
 }
 
 impl Config {
@@ -91,6 +93,7 @@ impl Config {
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
             dict_dir: None,
+            digest_hour: 7,
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod search;
 pub mod service;
 pub mod startup;

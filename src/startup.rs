@@ -112,11 +112,18 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
+        let mail = crate::mail::Sender::new(db.clone(), &config)?;
         let state = AppState {
             db,
             config: Arc::new(config),
             search,
+            mail,
         };
+        let scheduler_state = state.clone();
+        state.mail.spawn(move || {
+            let s = scheduler_state.clone();
+            async move { crate::service::notify::schedule(&s).await }
+        });
         let router = crate::web::router(state.clone(), store);
         Ok(Self {
             listener,

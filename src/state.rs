@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The search index and the task that keeps it in step with the database.
     pub search: Arc<Indexer>,
+    /// The mail sender (delivers the outbox).
+    pub mail: Arc<crate::mail::Sender>,
 }
 
 impl AppState {

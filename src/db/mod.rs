@@ -4,9 +4,12 @@
 //! Both backends take the same SQL (`$1` placeholders, `returning id`); dates are stored as
 //! `YYYY-MM-DD` text and instants as RFC 3339 UTC text so that they compare as strings on both.
 
+pub mod applications;
 pub mod audit;
 pub mod certificates;
 pub mod employers;
+pub mod outbox;
+pub mod placements;
 pub mod stations;
 pub mod users;
 pub mod vacancies;

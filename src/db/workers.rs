@@ -155,6 +155,18 @@ impl WorkerRow {
     }
 }
 
+impl WorkerRow {
+    /// What an enterprise sees of its own applicant: the real name and phone, the rest masked.
+    pub fn contact_view(&self, today: Date) -> MaskedWorker {
+        MaskedWorker {
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            masked: false,
+            ..self.masked_view(today)
+        }
+    }
+}
+
 /// Chinese label of a worker status.
 pub fn status_label(status: &str) -> &'static str {
     match status {

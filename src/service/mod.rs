@@ -2,7 +2,10 @@
 //! takes the acting user, checks the role, validates, and writes in one transaction.
 
 pub mod accounts;
+pub mod applications;
 pub mod employers;
+pub mod followups;
+pub mod notify;
 pub mod search;
 pub mod vacancies;
 pub mod workers;

@@ -115,6 +115,9 @@ pub async fn register(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Full,
+    /// An enterprise the worker applied to (or was recommended to): real name and phone,
+    /// nothing else personal.
+    Contact,
     Masked,
     None,
 }
@@ -130,7 +133,34 @@ pub fn access(actor: &CurrentUser, w: &WorkerRow) -> Access {
     }
 }
 
-/// Loads a worker for a user, writing a staff view of the full record to the audit log.
+/// Access including what an enterprise earns through applications.
+pub async fn access_with_applications(
+    state: &AppState,
+    actor: &CurrentUser,
+    w: &WorkerRow,
+) -> AppResult<Access> {
+    let basic = access(actor, w);
+    if basic != Access::None || actor.role != Role::Employer {
+        return Ok(basic);
+    }
+    let Some(employer) = actor.employer_id else {
+        return Ok(Access::None);
+    };
+    if crate::db::applications::worker_revealed_to(&state.db, w.id, employer).await? {
+        return Ok(Access::Contact);
+    }
+    let invited = crate::db::applications::of_worker(&state.db, w.id)
+        .await?
+        .iter()
+        .any(|a| a.employer_id == employer);
+    Ok(if invited {
+        Access::Masked
+    } else {
+        Access::None
+    })
+}
+
+/// Loads a worker for a user, writing every staff view of personal data to the audit log.
 pub async fn view(
     state: &AppState,
     actor: &CurrentUser,
@@ -139,20 +169,17 @@ pub async fn view(
     let w = workers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let access = access(actor, &w);
+    let access = access_with_applications(state, actor, &w).await?;
     match access {
         Access::None => Err(AppError::Forbidden),
-        Access::Full => {
+        Access::Full | Access::Contact => {
             if actor.role != Role::Worker {
-                audit::record(
-                    &state.db,
-                    actor,
-                    "view_worker",
-                    "worker",
-                    Some(id),
-                    "查看完整信息",
-                )
-                .await?;
+                let what = if access == Access::Full {
+                    "查看完整信息"
+                } else {
+                    "企业查看应聘者姓名和电话"
+                };
+                audit::record(&state.db, actor, "view_worker", "worker", Some(id), what).await?;
             }
             Ok((w, access))
         }

@@ -44,10 +44,22 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None, |_| {}).await
+}
+
+/// A server with adjusted settings, on a fresh database or on `database_url`'s.
+pub async fn spawn_app_with(
+    database_url: Option<String>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     laowu::telemetry::init_with("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = fresh_database_url(data_dir.path()).await;
-    let config = Config::for_data_dir(data_dir.path(), Some(database_url.clone()));
+    let database_url = match database_url {
+        Some(u) => u,
+        None => fresh_database_url(data_dir.path()).await,
+    };
+    let mut config = Config::for_data_dir(data_dir.path(), Some(database_url.clone()));
+    adjust(&mut config);
     let app = Application::build(config).await.expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();

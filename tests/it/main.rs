@@ -7,4 +7,6 @@ mod employers;
 mod helpers;
 mod matching;
 mod pages;
+mod placements;
+mod smtp;
 mod workers;

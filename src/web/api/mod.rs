@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod check;
 pub mod employers;
+pub mod placements;
 pub mod vacancies;
 pub mod workers;
 
@@ -29,6 +30,8 @@ use crate::state::AppState;
         (name = "employers", description = "用人单位"),
         (name = "vacancies", description = "岗位"),
         (name = "matching", description = "双向匹配"),
+        (name = "applications", description = "求职申请"),
+        (name = "follow-up", description = "上岗与跟踪服务"),
         (name = "admin", description = "管理"),
     )
 )]
@@ -66,6 +69,17 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(vacancies::get, vacancies::update))
         .routes(routes!(vacancies::close))
         .routes(routes!(vacancies::reopen))
+        .routes(routes!(placements::create))
+        .routes(routes!(placements::get))
+        .routes(routes!(placements::transition))
+        .routes(routes!(placements::of_vacancy))
+        .routes(routes!(placements::placement))
+        .routes(routes!(placements::leave))
+        .routes(routes!(placements::followups))
+        .routes(routes!(placements::complete))
+        .routes(routes!(placements::cases))
+        .routes(routes!(placements::resolve))
+        .routes(routes!(placements::retention))
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
     let doc = std::sync::Arc::new(doc);

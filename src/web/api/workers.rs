@@ -178,6 +178,7 @@ pub async fn get(
     let today = today();
     let value = match access {
         Access::Full => serde_json::to_value(w.full_view(today)),
+        Access::Contact => serde_json::to_value(w.contact_view(today)),
         _ => serde_json::to_value(w.masked_view(today)),
     }
     .map_err(anyhow::Error::from)?;

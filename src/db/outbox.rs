@@ -1,0 +1,127 @@
+//! The mail outbox: rows written in the same transaction as the event they announce, delivered
+//! once by the sender (claimed before sending, marked sent after).
+
+use sqlx::Row;
+
+use super::Db;
+use crate::domain::now_timestamp;
+
+/// A message to write.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    pub kind: &'a str,
+    /// One message per key (e.g. `digest:3:2026-11-30`); `None` for event mail.
+    pub dedupe_key: Option<String>,
+    pub recipient: &'a str,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+/// Writes a message in the caller's transaction. Returns `false` when a message with the same
+/// key was already written.
+pub async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    m: &NewMail<'_>,
+) -> Result<bool, sqlx::Error> {
+    let now = now_timestamp();
+    let result = sqlx::query(
+        "insert into outbox (kind, dedupe_key, recipient, subject, body_text, body_html, created_at, next_attempt_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(m.kind)
+    .bind(m.dedupe_key.clone())
+    .bind(m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body_text)
+    .bind(&m.body_html)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if crate::error::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A message due for delivery.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i64,
+}
+
+/// Messages not yet sent whose next attempt is due and that nobody holds a claim on.
+pub async fn due(db: &Db, now: &str, limit: i64) -> Result<Vec<Pending>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select id, recipient, subject, body_text, body_html, attempts from outbox \
+         where sent_at is null and failed_at is null and next_attempt_at <= $1 \
+         and (claimed_until is null or claimed_until < $1) order by id limit {limit}"
+    ))
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Pending {
+                id: r.try_get("id")?,
+                recipient: r.try_get("recipient")?,
+                subject: r.try_get("subject")?,
+                body_text: r.try_get("body_text")?,
+                body_html: r.try_get("body_html")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// Takes a message for delivery until `until`; `false` when another sender has it.
+pub async fn claim(db: &Db, id: i64, now: &str, until: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update outbox set claimed_until = $1 where id = $2 and sent_at is null \
+         and (claimed_until is null or claimed_until < $3)",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update outbox set sent_at = $1, attempts = attempts + 1, last_error = null where id = $2",
+    )
+    .bind(now_timestamp())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: try again at `next`, or give up (`failed`).
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    next: &str,
+    give_up: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update outbox set attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = null, \
+         failed_at = case when $3 = 1 then $2 else null end where id = $4",
+    )
+    .bind(error)
+    .bind(next)
+    .bind(i64::from(give_up))
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}

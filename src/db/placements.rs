@@ -1,0 +1,337 @@
+//! Placements (上岗), their follow-ups (跟踪服务) and the cases (诉求) raised at them.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::Db;
+
+/// Days after the start at which a placement is followed up.
+pub const FOLLOW_UP_DAYS: [i64; 4] = [7, 30, 90, 180];
+
+/// A stored placement with names for the pages.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlacementRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub vacancy_id: i64,
+    pub vacancy_title: String,
+    pub employer_id: i64,
+    pub employer_name: String,
+    pub station_id: Option<i64>,
+    pub town_code: String,
+    pub start_date: String,
+    pub wage: i64,
+    /// `active` or `left`
+    pub status: String,
+    pub left_on: Option<String>,
+    pub left_reason: Option<String>,
+}
+
+const SELECT: &str = "select p.id, p.application_id, p.worker_id, w.name as worker_name, p.vacancy_id, \
+    v.title as vacancy_title, p.employer_id, e.name as employer_name, p.station_id, p.town_code, \
+    p.start_date, p.wage, p.status, p.left_on, p.left_reason \
+    from placements p join workers w on w.id = p.worker_id join vacancies v on v.id = p.vacancy_id \
+    join employers e on e.id = p.employer_id";
+
+impl PlacementRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: r.try_get("id")?,
+            application_id: r.try_get("application_id")?,
+            worker_id: r.try_get("worker_id")?,
+            worker_name: r.try_get("worker_name")?,
+            vacancy_id: r.try_get("vacancy_id")?,
+            vacancy_title: r.try_get("vacancy_title")?,
+            employer_id: r.try_get("employer_id")?,
+            employer_name: r.try_get("employer_name")?,
+            station_id: r.try_get("station_id")?,
+            town_code: r.try_get("town_code")?,
+            start_date: r.try_get("start_date")?,
+            wage: r.try_get("wage")?,
+            status: r.try_get("status")?,
+            left_on: r.try_get("left_on")?,
+            left_reason: r.try_get("left_reason")?,
+        })
+    }
+
+    /// Outside Guizhou (code 52): eligible for the cross-province travel subsidy.
+    pub fn outside_guizhou(&self) -> bool {
+        !self.town_code.starts_with("52")
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<PlacementRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} where p.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(PlacementRow::from_row).transpose()
+}
+
+/// Placements of a worker, newest first.
+pub async fn of_worker(db: &Db, worker_id: i64) -> Result<Vec<PlacementRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} where p.worker_id = $1 order by p.id desc"
+    ))
+    .bind(worker_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(PlacementRow::from_row).collect()
+}
+
+/// Every placement, or one station's, or one employer's (retention figures).
+pub async fn list(
+    db: &Db,
+    station_id: Option<i64>,
+    employer_id: Option<i64>,
+) -> Result<Vec<PlacementRow>, sqlx::Error> {
+    let (sql, arg) = match (station_id, employer_id) {
+        (Some(s), _) => (
+            format!("{SELECT} where p.station_id = $1 order by p.id"),
+            Some(s),
+        ),
+        (None, Some(e)) => (
+            format!("{SELECT} where p.employer_id = $1 order by p.id"),
+            Some(e),
+        ),
+        _ => (format!("{SELECT} order by p.id"), None),
+    };
+    let mut q = sqlx::query(&sql);
+    if let Some(a) = arg {
+        q = q.bind(a);
+    }
+    let rows = q.fetch_all(db).await?;
+    rows.iter().map(PlacementRow::from_row).collect()
+}
+
+/// A follow-up with what the caseload page shows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub placement_id: i64,
+    pub station_id: Option<i64>,
+    pub day_offset: i64,
+    pub due_on: String,
+    /// `pending`, `done` or `cancelled`
+    pub status: String,
+    pub done_on: Option<String>,
+    pub method: Option<String>,
+    pub still_employed: Option<bool>,
+    pub wage_paid_on_time: Option<bool>,
+    pub monthly_wage: Option<i64>,
+    pub problem: Option<String>,
+    pub note: String,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub employer_name: String,
+    pub vacancy_title: String,
+}
+
+const FOLLOW_SELECT: &str = "select f.id, f.placement_id, f.station_id, f.day_offset, f.due_on, f.status, \
+    f.done_on, f.method, f.still_employed, f.wage_paid_on_time, f.monthly_wage, f.problem, f.note, \
+    p.worker_id, w.name as worker_name, e.name as employer_name, v.title as vacancy_title \
+    from follow_ups f join placements p on p.id = f.placement_id join workers w on w.id = p.worker_id \
+    join employers e on e.id = p.employer_id join vacancies v on v.id = p.vacancy_id";
+
+fn opt_bool(r: &AnyRow, col: &str) -> Result<Option<bool>, sqlx::Error> {
+    let v: Option<i64> = match r.try_get::<Option<bool>, _>(col) {
+        Ok(b) => return Ok(b),
+        Err(_) => r.try_get(col)?,
+    };
+    Ok(v.map(|v| v != 0))
+}
+
+impl FollowUpRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: r.try_get("id")?,
+            placement_id: r.try_get("placement_id")?,
+            station_id: r.try_get("station_id")?,
+            day_offset: r.try_get("day_offset")?,
+            due_on: r.try_get("due_on")?,
+            status: r.try_get("status")?,
+            done_on: r.try_get("done_on")?,
+            method: r.try_get("method")?,
+            still_employed: opt_bool(r, "still_employed")?,
+            wage_paid_on_time: opt_bool(r, "wage_paid_on_time")?,
+            monthly_wage: r.try_get("monthly_wage")?,
+            problem: r.try_get("problem")?,
+            note: r.try_get("note")?,
+            worker_id: r.try_get("worker_id")?,
+            worker_name: r.try_get("worker_name")?,
+            employer_name: r.try_get("employer_name")?,
+            vacancy_title: r.try_get("vacancy_title")?,
+        })
+    }
+}
+
+pub async fn follow_up(db: &Db, id: i64) -> Result<Option<FollowUpRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("{FOLLOW_SELECT} where f.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(FollowUpRow::from_row).transpose()
+}
+
+pub async fn follow_ups_of(db: &Db, placement_id: i64) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{FOLLOW_SELECT} where f.placement_id = $1 order by f.day_offset"
+    ))
+    .bind(placement_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(FollowUpRow::from_row).collect()
+}
+
+/// Which follow-ups a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpView {
+    /// pending, due from today to a week ahead
+    Due,
+    /// pending, due before today (oldest first)
+    Overdue,
+    Done,
+}
+
+/// A station's (or, with `None`, every station's) follow-ups of one view.
+pub async fn follow_ups(
+    db: &Db,
+    station_id: Option<i64>,
+    view: FollowUpView,
+    today: &str,
+    week_ahead: &str,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    let (cond, order) = match view {
+        FollowUpView::Due => (
+            "f.status = 'pending' and f.due_on >= $1 and f.due_on <= $2",
+            "f.due_on, f.id",
+        ),
+        FollowUpView::Overdue => (
+            "f.status = 'pending' and f.due_on < $1 and $2 = $2",
+            "f.due_on, f.id",
+        ),
+        FollowUpView::Done => (
+            "f.status = 'done' and $1 = $1 and $2 = $2",
+            "f.done_on desc, f.id desc",
+        ),
+    };
+    let station = if station_id.is_some() {
+        " and f.station_id = $3"
+    } else {
+        ""
+    };
+    let sql = format!("{FOLLOW_SELECT} where {cond}{station} order by {order} limit 500");
+    let mut q = sqlx::query(&sql).bind(today).bind(week_ahead);
+    if let Some(s) = station_id {
+        q = q.bind(s);
+    }
+    let rows = q.fetch_all(db).await?;
+    rows.iter().map(FollowUpRow::from_row).collect()
+}
+
+/// A problem raised at a follow-up.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseRow {
+    pub id: i64,
+    pub follow_up_id: Option<i64>,
+    pub placement_id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub station_id: Option<i64>,
+    pub problem: String,
+    pub description: String,
+    pub opened_on: String,
+    pub resolved_on: Option<String>,
+    pub resolution: Option<String>,
+}
+
+const CASE_SELECT: &str = "select c.id, c.follow_up_id, c.placement_id, c.worker_id, w.name as worker_name, \
+    c.station_id, c.problem, c.description, c.opened_on, c.resolved_on, c.resolution \
+    from cases c join workers w on w.id = c.worker_id";
+
+impl CaseRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: r.try_get("id")?,
+            follow_up_id: r.try_get("follow_up_id")?,
+            placement_id: r.try_get("placement_id")?,
+            worker_id: r.try_get("worker_id")?,
+            worker_name: r.try_get("worker_name")?,
+            station_id: r.try_get("station_id")?,
+            problem: r.try_get("problem")?,
+            description: r.try_get("description")?,
+            opened_on: r.try_get("opened_on")?,
+            resolved_on: r.try_get("resolved_on")?,
+            resolution: r.try_get("resolution")?,
+        })
+    }
+}
+
+pub async fn case(db: &Db, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("{CASE_SELECT} where c.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(CaseRow::from_row).transpose()
+}
+
+/// Open (or all) cases of a station, or of every station.
+pub async fn cases(
+    db: &Db,
+    station_id: Option<i64>,
+    open_only: bool,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut conds = Vec::new();
+    if open_only {
+        conds.push("c.resolved_on is null".to_owned());
+    }
+    if station_id.is_some() {
+        conds.push("c.station_id = $1".to_owned());
+    }
+    let w = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" where {}", conds.join(" and "))
+    };
+    let sql = format!("{CASE_SELECT}{w} order by c.opened_on, c.id limit 500");
+    let mut q = sqlx::query(&sql);
+    if let Some(s) = station_id {
+        q = q.bind(s);
+    }
+    let rows = q.fetch_all(db).await?;
+    rows.iter().map(CaseRow::from_row).collect()
+}
+
+pub async fn cases_of_placement(db: &Db, placement_id: i64) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{CASE_SELECT} where c.placement_id = $1 order by c.id"
+    ))
+    .bind(placement_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(CaseRow::from_row).collect()
+}
+
+/// Marks a case resolved.
+pub async fn resolve_case(
+    db: &Db,
+    id: i64,
+    resolution: &str,
+    today: &str,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update cases set resolved_on = $1, resolution = $2, resolved_by = $3 where id = $4 and resolved_on is null",
+    )
+    .bind(today)
+    .bind(resolution)
+    .bind(by)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,446 @@
+//! Applications: a worker applies, a station recommends, an enterprise invites; every change
+//! of state is kept with who, when and why; a hire makes a placement with its follow-ups.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::applications::{self, ApplicationRow};
+use crate::db::outbox::{self, NewMail};
+use crate::db::placements::FOLLOW_UP_DAYS;
+use crate::db::{employers, record_change, stations, vacancies, workers};
+use crate::domain::now_timestamp;
+use crate::domain::region::township_name;
+use crate::domain::today;
+use crate::domain::values::{check_wage, fmt_date, parse_date};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::mail::templates::ApplicationMail;
+use crate::service::workers::{Access, access};
+use crate::state::AppState;
+
+/// Reasons an application is turned down (拒绝原因).
+pub const REFUSAL_REASONS: [&str; 5] =
+    ["不符合要求", "岗位已满", "薪资未谈拢", "求职者放弃", "其他"];
+
+/// A new application.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ApplicationInput {
+    pub worker_id: Option<i64>,
+    pub vacancy_id: Option<i64>,
+}
+
+/// Creates an application: the worker's own (`self`), a station's recommendation, the
+/// admin's, or an enterprise's invitation (which waits for the worker's consent).
+pub async fn apply(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: &ApplicationInput,
+) -> AppResult<i64> {
+    let mut e = FieldErrors::new();
+    if input.worker_id.is_none() {
+        e.add("worker_id", "请指定务工人员");
+    }
+    if input.vacancy_id.is_none() {
+        e.add("vacancy_id", "请指定岗位");
+    }
+    let (Some(worker_id), Some(vacancy_id)) = (input.worker_id, input.vacancy_id) else {
+        return Err(AppError::Validation(e));
+    };
+    let worker = workers::get(&state.db, worker_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("worker_id", "没有这个务工人员"))?;
+    let today_s = fmt_date(today());
+    let vacancy = vacancies::get(&state.db, vacancy_id, &today_s)
+        .await?
+        .ok_or_else(|| AppError::invalid("vacancy_id", "没有这个岗位"))?;
+    let (source, status, station_id) = match actor.role {
+        Role::Worker if actor.worker_id == Some(worker_id) => ("self", "applied", None),
+        Role::Station if access(actor, &worker) == Access::Full => {
+            ("station", "applied", actor.station_id)
+        }
+        Role::Admin => ("admin", "applied", None),
+        Role::Employer if actor.employer_id == Some(vacancy.employer_id) => {
+            ("employer", "invited", None)
+        }
+        _ => return Err(AppError::Forbidden),
+    };
+    if vacancy.status != "open" || vacancy.places_left < 1 {
+        return Err(AppError::invalid(
+            "vacancy_id",
+            format!("该岗位{}，不能再投递", vacancy.status_label()),
+        ));
+    }
+    if worker.status != "seeking" {
+        return Err(AppError::invalid(
+            "worker_id",
+            format!("该务工人员目前{}，不在求职", worker.status_label()),
+        ));
+    }
+    let employer = employers::get(&state.db, vacancy.employer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let station_name = match station_id {
+        Some(s) => stations::get(&state.db, s).await?.map(|s| s.name),
+        None => None,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = applications::insert(
+        &mut tx, worker_id, vacancy_id, source, status, station_id, actor.id,
+    )
+    .await?
+    .ok_or_else(|| AppError::conflict("vacancy_id", "已经投递（或推荐）过这个岗位"))?;
+    if status == "applied" {
+        notify_employer(
+            state,
+            &mut tx,
+            &employer,
+            &vacancy.title,
+            &worker,
+            source,
+            station_name,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.mail.nudge();
+    tracing::info!(application.id = id, source, "application created");
+    Ok(id)
+}
+
+/// Writes the mail to the enterprise's contact in the caller's transaction.
+async fn notify_employer(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    employer: &employers::EmployerRow,
+    vacancy_title: &str,
+    worker: &workers::WorkerRow,
+    source: &str,
+    station_name: Option<String>,
+) -> AppResult<()> {
+    let summary = format!(
+        "{}，{}岁，{}；技能：{}；意向：{}",
+        if worker.sex == "male" { "男" } else { "女" },
+        worker.age_on(today()).unwrap_or(0),
+        township_name(&worker.township_code),
+        worker.skills,
+        worker.desired_jobs
+    );
+    let mail = ApplicationMail {
+        employer_name: employer.name.clone(),
+        vacancy_title: vacancy_title.to_owned(),
+        worker_name: worker.name.clone(),
+        worker_phone: worker.phone.clone(),
+        worker_summary: summary,
+        source_label: match source {
+            "station" => "工作站推荐",
+            "self" => "本人投递",
+            "employer" => "接受了贵单位的邀请",
+            _ => "管理员登记",
+        }
+        .to_owned(),
+        station_name,
+        link: format!("{}/employer", state.config.base_url),
+    }
+    .render()?;
+    outbox::enqueue(
+        tx,
+        &NewMail {
+            kind: "application",
+            dedupe_key: None,
+            recipient: &employer.contact_email,
+            subject: mail.subject,
+            body_text: mail.text,
+            body_html: mail.html,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A change of state asked for.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TransitionInput {
+    /// interviewing / offered / hired / rejected / withdrawn (applied: accept an invitation)
+    pub to: String,
+    pub note: Option<String>,
+    /// Refusal reason (rejected, withdrawn): 不符合要求, 岗位已满, 薪资未谈拢, 求职者放弃, 其他
+    pub reason: Option<String>,
+    /// hired: first day at work, `YYYY-MM-DD`
+    pub start_date: Option<String>,
+    /// hired: monthly wage in yuan
+    pub wage: Option<i64>,
+}
+
+/// What a transition produced.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionResult {
+    pub id: i64,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement_id: Option<i64>,
+}
+
+fn allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("invited", "applied" | "withdrawn")
+            | (
+                "applied",
+                "interviewing" | "offered" | "hired" | "rejected" | "withdrawn"
+            )
+            | (
+                "interviewing",
+                "offered" | "hired" | "rejected" | "withdrawn"
+            )
+            | ("offered", "hired" | "rejected" | "withdrawn")
+    )
+}
+
+/// Moves an application along, checking who may do what.
+pub async fn transition(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+    input: &TransitionInput,
+) -> AppResult<TransitionResult> {
+    let app = applications::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let worker = workers::get(&state.db, app.worker_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let to = input.to.trim();
+    let may = match actor.role {
+        Role::Admin => true,
+        Role::Station => {
+            access(actor, &worker) == Access::Full || app.station_id == actor.station_id
+        }
+        Role::Employer => {
+            actor.employer_id == Some(app.employer_id)
+                && app.status != "invited"
+                && to != "withdrawn"
+        }
+        Role::Worker => {
+            actor.worker_id == Some(app.worker_id) && matches!(to, "withdrawn" | "applied")
+        }
+        Role::Trainer => false,
+    };
+    if !may {
+        return Err(AppError::Forbidden);
+    }
+    if ![
+        "applied",
+        "interviewing",
+        "offered",
+        "hired",
+        "rejected",
+        "withdrawn",
+    ]
+    .contains(&to)
+    {
+        return Err(AppError::invalid(
+            "to",
+            "状态应为 interviewing、offered、hired、rejected 或 withdrawn",
+        ));
+    }
+    if !allowed(&app.status, to) {
+        return Err(AppError::conflict(
+            "to",
+            format!(
+                "申请目前“{}”，不能改为“{}”",
+                app.status_label(),
+                applications::status_label(to)
+            ),
+        ));
+    }
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .chars()
+        .take(1000)
+        .collect::<String>();
+    let mut reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .to_owned();
+    let mut e = FieldErrors::new();
+    match to {
+        "rejected" => {
+            if !REFUSAL_REASONS.contains(&reason.as_str()) {
+                e.add(
+                    "reason",
+                    format!("请选择原因：{}", REFUSAL_REASONS.join("、")),
+                );
+            } else if reason == "其他" && note.is_empty() {
+                e.add("note", "原因选“其他”时请说明");
+            }
+        }
+        "withdrawn" => {
+            if reason.is_empty() {
+                reason = "求职者放弃".into();
+            } else if !REFUSAL_REASONS.contains(&reason.as_str()) {
+                e.add(
+                    "reason",
+                    format!("请选择原因：{}", REFUSAL_REASONS.join("、")),
+                );
+            }
+        }
+        _ => {}
+    }
+    let hire = if to == "hired" {
+        let start = match input.start_date.as_deref().map(str::trim) {
+            None | Some("") => {
+                e.add("start_date", "请填写上岗日期");
+                None
+            }
+            Some(s) => e.take("start_date", parse_date(s)),
+        };
+        if let Some(s) = start {
+            let days = (s - today()).whole_days();
+            if !(-90..=180).contains(&days) {
+                e.add("start_date", "上岗日期应在前90天到后180天之间");
+            }
+        }
+        let wage = match input.wage {
+            None => {
+                e.add("wage", "请填写月薪");
+                None
+            }
+            Some(w) if w <= 0 => {
+                e.add("wage", "月薪应大于0");
+                None
+            }
+            Some(w) => e.take("wage", check_wage(w)),
+        };
+        match (start, wage) {
+            (Some(s), Some(w)) => Some((s, w)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    e.check()?;
+
+    let mut tx = state.db.begin().await?;
+    if !applications::transition(&mut tx, id, &app.status, to, &reason, &note, actor.id).await? {
+        return Err(AppError::conflict(
+            "to",
+            "申请状态刚被别人修改，请刷新后再试",
+        ));
+    }
+    let mut placement_id = None;
+    if let Some((start, wage)) = hire {
+        placement_id = Some(hire_in_tx(state, &mut tx, &app, &worker, start, wage).await?);
+    }
+    if to == "applied" {
+        // an invitation accepted: the enterprise hears of it now
+        let employer = employers::get(&state.db, app.employer_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        notify_employer(
+            state,
+            &mut tx,
+            &employer,
+            &app.vacancy_title,
+            &worker,
+            "employer",
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.search.nudge();
+    state.mail.nudge();
+    tracing::info!(application.id = id, from = %app.status, to, "application moved");
+    Ok(TransitionResult {
+        id,
+        status: to.to_owned(),
+        placement_id,
+    })
+}
+
+/// The hire: placement, places counted down (filled at zero), worker placed, follow-ups due
+/// 7/30/90/180 days after the start, owned by the worker's station or else the receiving one.
+async fn hire_in_tx(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    app: &ApplicationRow,
+    worker: &workers::WorkerRow,
+    start: time::Date,
+    wage: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query("select headcount, filled, town_code from vacancies where id = $1")
+        .bind(app.vacancy_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let headcount: i64 = row.try_get("headcount")?;
+    let filled: i64 = row.try_get("filled")?;
+    let town_code: String = row.try_get("town_code")?;
+    if filled >= headcount {
+        return Err(AppError::invalid("to", "岗位已招满，不能再录用"));
+    }
+    let station_id = match worker.station_id {
+        Some(s) => Some(s),
+        None => sqlx::query("select id from stations where side = 'receiving' order by id limit 1")
+            .fetch_optional(&state.db)
+            .await?
+            .map(|r| r.try_get::<i64, _>("id"))
+            .transpose()?,
+    };
+    let now = now_timestamp();
+    let placement_id: i64 = sqlx::query(
+        "insert into placements (application_id, worker_id, vacancy_id, employer_id, station_id, town_code, \
+         start_date, wage, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9) returning id",
+    )
+    .bind(app.id)
+    .bind(app.worker_id)
+    .bind(app.vacancy_id)
+    .bind(app.employer_id)
+    .bind(station_id)
+    .bind(&town_code)
+    .bind(fmt_date(start))
+    .bind(wage)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "update vacancies set filled = filled + 1, \
+         status = case when filled + 1 >= headcount then 'filled' else status end, updated_at = $1 where id = $2",
+    )
+    .bind(&now)
+    .bind(app.vacancy_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update workers set status = 'placed', updated_at = $1 where id = $2")
+        .bind(&now)
+        .bind(app.worker_id)
+        .execute(&mut **tx)
+        .await?;
+    for days in FOLLOW_UP_DAYS {
+        sqlx::query(
+            "insert into follow_ups (placement_id, station_id, day_offset, due_on, status) values ($1, $2, $3, $4, 'pending')",
+        )
+        .bind(placement_id)
+        .bind(station_id)
+        .bind(days)
+        .bind(fmt_date(start + time::Duration::days(days)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    record_change(tx, "vacancy", app.vacancy_id).await?;
+    record_change(tx, "worker", app.worker_id).await?;
+    tracing::info!(
+        placement.id = placement_id,
+        worker.id = app.worker_id,
+        "hired"
+    );
+    Ok(placement_id)
+}

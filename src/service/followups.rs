@@ -1,0 +1,486 @@
+//! Following placed workers until the job holds: follow-ups, cases, leaving, retention and the
+//! travel subsidy list.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::placements::{self, CaseRow, FollowUpRow, FollowUpView, PlacementRow};
+use crate::db::{record_change, workers};
+use crate::domain::employer::text_field;
+use crate::domain::values::{check_wage, fmt_date, parse_date};
+use crate::domain::{now_timestamp, today};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::state::AppState;
+
+/// Contact methods: code and label.
+pub const METHODS: [(&str, &str); 3] = [("visit", "上门"), ("phone", "电话"), ("wechat", "微信")];
+
+/// Problems a follow-up can raise: code and label.
+pub const PROBLEMS: [(&str, &str); 6] = [
+    ("wage_arrears", "欠薪"),
+    ("injury", "工伤"),
+    ("dispute", "劳动纠纷"),
+    ("schooling", "子女入学"),
+    ("housing", "住宿"),
+    ("other", "其他"),
+];
+
+/// Label of a code in one of the lists above (the code itself when unknown).
+pub fn label(list: &[(&str, &'static str)], code: &str) -> String {
+    list.iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, l)| (*l).to_owned())
+}
+
+fn code_of(list: &[(&'static str, &'static str)], input: &str) -> Option<&'static str> {
+    let input = input.trim();
+    list.iter()
+        .find(|(c, l)| *c == input || *l == input)
+        .map(|(c, _)| *c)
+}
+
+/// Whether a user may see and act on a placement's follow-ups.
+pub fn may_follow(actor: &CurrentUser, station_id: Option<i64>) -> bool {
+    actor.is(Role::Admin)
+        || (actor.is(Role::Station) && actor.station_id.is_some() && station_id == actor.station_id)
+}
+
+/// A placement with its follow-ups and cases, for those who may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlacementView {
+    #[serde(flatten)]
+    pub placement: PlacementRow,
+    pub follow_ups: Vec<FollowUpRow>,
+    pub cases: Vec<CaseRow>,
+}
+
+pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<PlacementView> {
+    let p = placements::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let worker_station = workers::get(&state.db, p.worker_id)
+        .await?
+        .and_then(|w| w.station_id);
+    let allowed = match actor.role {
+        Role::Admin => true,
+        Role::Station => {
+            actor.station_id.is_some()
+                && (p.station_id == actor.station_id || worker_station == actor.station_id)
+        }
+        Role::Employer => actor.employer_id == Some(p.employer_id),
+        Role::Worker => actor.worker_id == Some(p.worker_id),
+        Role::Trainer => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok(PlacementView {
+        follow_ups: placements::follow_ups_of(&state.db, id).await?,
+        cases: placements::cases_of_placement(&state.db, id).await?,
+        placement: p,
+    })
+}
+
+/// Follow-ups of one view: a station's own, or (admin) everyone's.
+pub async fn list(
+    state: &AppState,
+    actor: &CurrentUser,
+    view: FollowUpView,
+) -> AppResult<Vec<FollowUpRow>> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let station = if actor.is(Role::Station) {
+        Some(actor.station_id.unwrap_or(-1))
+    } else {
+        None
+    };
+    let t = today();
+    Ok(placements::follow_ups(
+        &state.db,
+        station,
+        view,
+        &fmt_date(t),
+        &fmt_date(t + time::Duration::days(7)),
+    )
+    .await?)
+}
+
+/// What a follow-up records.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FollowUpInput {
+    /// visit / phone / wechat (上门 / 电话 / 微信)
+    pub method: String,
+    pub still_employed: Option<bool>,
+    pub wage_paid_on_time: Option<bool>,
+    pub monthly_wage: Option<i64>,
+    /// wage_arrears / injury / dispute / schooling / housing / other (欠薪 …), or empty
+    pub problem: Option<String>,
+    pub note: Option<String>,
+    /// Why the worker left, when no longer employed
+    pub left_reason: Option<String>,
+}
+
+/// Records a follow-up: a problem opens a case; a worker who left ends the placement and
+/// goes back to seeking work.
+pub async fn complete(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+    input: &FollowUpInput,
+) -> AppResult<FollowUpRow> {
+    let f = placements::follow_up(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_follow(actor, f.station_id) {
+        return Err(AppError::Forbidden);
+    }
+    if f.status != "pending" {
+        return Err(AppError::conflict("id", "这次回访已经登记过了"));
+    }
+    let mut e = FieldErrors::new();
+    let method = code_of(&METHODS, &input.method);
+    if method.is_none() {
+        e.add("method", "请选择回访方式：上门、电话或微信");
+    }
+    let still = input.still_employed;
+    if still.is_none() {
+        e.add("still_employed", "请填写是否仍在岗");
+    }
+    let wage = match input.monthly_wage {
+        Some(w) => e.take("monthly_wage", check_wage(w)),
+        None => None,
+    };
+    let problem = match input.problem.as_deref().map(str::trim) {
+        None | Some("" | "none" | "无") => None,
+        Some(p) => match code_of(&PROBLEMS, p) {
+            Some(c) => Some(c),
+            None => {
+                e.add(
+                    "problem",
+                    "问题应为：欠薪、工伤、劳动纠纷、子女入学、住宿或其他",
+                );
+                None
+            }
+        },
+    };
+    let note = e
+        .take(
+            "note",
+            text_field(input.note.as_deref().unwrap_or(""), 0, 1000, "备注"),
+        )
+        .unwrap_or_default();
+    let left_reason = input
+        .left_reason
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .to_owned();
+    if still == Some(false) && left_reason.is_empty() && note.is_empty() {
+        e.add("left_reason", "已离岗的，请填写离岗原因");
+    }
+    if problem == Some("other") && note.is_empty() {
+        e.add("note", "问题选“其他”时请说明");
+    }
+    let (Some(method), Some(still)) = (method, still) else {
+        return Err(AppError::Validation(e));
+    };
+    e.check()?;
+    let today_s = fmt_date(today());
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "update follow_ups set status = 'done', done_on = $1, method = $2, still_employed = $3, \
+         wage_paid_on_time = $4, monthly_wage = $5, problem = $6, note = $7, done_by = $8 where id = $9 and status = 'pending'",
+    )
+    .bind(&today_s)
+    .bind(method)
+    .bind(still)
+    .bind(input.wage_paid_on_time)
+    .bind(wage)
+    .bind(problem)
+    .bind(&note)
+    .bind(actor.id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(p) = problem {
+        sqlx::query(
+            "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(f.placement_id)
+        .bind(f.worker_id)
+        .bind(f.station_id)
+        .bind(p)
+        .bind(&note)
+        .bind(&today_s)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !still {
+        let reason = if left_reason.is_empty() {
+            note.clone()
+        } else {
+            left_reason
+        };
+        end_placement(&mut tx, f.placement_id, f.worker_id, &reason, &today_s).await?;
+    }
+    tx.commit().await?;
+    state.search.nudge();
+    tracing::info!(follow_up.id = id, still, problem = ?problem, "follow-up recorded");
+    placements::follow_up(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Ends a placement: left with a reason, later follow-ups cancelled, worker seeking again.
+async fn end_placement(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    placement_id: i64,
+    worker_id: i64,
+    reason: &str,
+    today_s: &str,
+) -> AppResult<()> {
+    sqlx::query("update placements set status = 'left', left_on = $1, left_reason = $2 where id = $3 and status = 'active'")
+        .bind(today_s)
+        .bind(reason)
+        .bind(placement_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "update follow_ups set status = 'cancelled' where placement_id = $1 and status = 'pending'",
+    )
+    .bind(placement_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update workers set status = 'seeking', updated_at = $1 where id = $2")
+        .bind(now_timestamp())
+        .bind(worker_id)
+        .execute(&mut **tx)
+        .await?;
+    record_change(tx, "worker", worker_id).await?;
+    Ok(())
+}
+
+/// Records that a worker left outside a scheduled follow-up.
+pub async fn leave(
+    state: &AppState,
+    actor: &CurrentUser,
+    placement_id: i64,
+    reason: &str,
+) -> AppResult<()> {
+    let p = placements::get(&state.db, placement_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_follow(actor, p.station_id) {
+        return Err(AppError::Forbidden);
+    }
+    if p.status != "active" {
+        return Err(AppError::conflict("status", "该就业记录已经结束"));
+    }
+    let reason =
+        text_field(reason, 1, 500, "离岗原因").map_err(|m| AppError::invalid("left_reason", m))?;
+    let mut tx = state.db.begin().await?;
+    end_placement(
+        &mut tx,
+        placement_id,
+        p.worker_id,
+        &reason,
+        &fmt_date(today()),
+    )
+    .await?;
+    tx.commit().await?;
+    state.search.nudge();
+    Ok(())
+}
+
+/// Open cases of a station (or all, for the admin).
+pub async fn cases(
+    state: &AppState,
+    actor: &CurrentUser,
+    open_only: bool,
+) -> AppResult<Vec<CaseRow>> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let station = if actor.is(Role::Station) {
+        Some(actor.station_id.unwrap_or(-1))
+    } else {
+        None
+    };
+    Ok(placements::cases(&state.db, station, open_only).await?)
+}
+
+/// Records how a case was resolved.
+pub async fn resolve_case(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+    resolution: &str,
+) -> AppResult<CaseRow> {
+    let c = placements::case(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_follow(actor, c.station_id) {
+        return Err(AppError::Forbidden);
+    }
+    let resolution = text_field(resolution, 2, 1000, "处理结果")
+        .map_err(|m| AppError::invalid("resolution", m))?;
+    if !placements::resolve_case(&state.db, id, &resolution, &fmt_date(today()), actor.id).await? {
+        return Err(AppError::conflict("id", "这个问题已经办结"));
+    }
+    placements::case(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Retention of a group of placements.
+#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+pub struct Retention {
+    pub name: String,
+    pub placements: i64,
+    pub active: i64,
+    /// placements 3 months old or more
+    pub due_3m: i64,
+    /// of those, confirmed still employed by the 90-day follow-up
+    pub held_3m: i64,
+    pub due_6m: i64,
+    pub held_6m: i64,
+}
+
+impl Retention {
+    pub fn rate_3m(&self) -> String {
+        rate(self.held_3m, self.due_3m)
+    }
+
+    pub fn rate_6m(&self) -> String {
+        rate(self.held_6m, self.due_6m)
+    }
+}
+
+fn rate(n: i64, d: i64) -> String {
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{:.0}%", n as f64 * 100.0 / d as f64)
+    }
+}
+
+/// One worker eligible for the cross-province travel subsidy this year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubsidyRow {
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub employer_name: String,
+    pub start_date: String,
+    pub confirmed_on: String,
+    pub months_confirmed: i64,
+}
+
+/// Retention per station and per employer, and the travel subsidy list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetentionReport {
+    pub total: Retention,
+    pub by_station: Vec<Retention>,
+    pub by_employer: Vec<Retention>,
+    pub travel_subsidy: Vec<SubsidyRow>,
+}
+
+pub async fn retention(state: &AppState, actor: &CurrentUser) -> AppResult<RetentionReport> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let station = if actor.is(Role::Station) {
+        Some(actor.station_id.unwrap_or(-1))
+    } else {
+        None
+    };
+    let all = placements::list(&state.db, station, None).await?;
+    let station_names: std::collections::HashMap<i64, String> =
+        crate::db::stations::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+    let today = today();
+    let year = today.year();
+    let mut total = Retention {
+        name: "合计".into(),
+        ..Default::default()
+    };
+    let mut by_station: Vec<Retention> = Vec::new();
+    let mut by_employer: Vec<Retention> = Vec::new();
+    let mut subsidy: Vec<SubsidyRow> = Vec::new();
+    for p in &all {
+        let follow = placements::follow_ups_of(&state.db, p.id).await?;
+        let held = |days: i64| {
+            follow.iter().any(|f| {
+                f.day_offset == days && f.status == "done" && f.still_employed == Some(true)
+            })
+        };
+        let start = parse_date(&p.start_date).unwrap_or(today);
+        let age = (today - start).whole_days();
+        let add = |r: &mut Retention| {
+            r.placements += 1;
+            r.active += i64::from(p.status == "active");
+            if age >= 90 {
+                r.due_3m += 1;
+                r.held_3m += i64::from(held(90));
+            }
+            if age >= 180 {
+                r.due_6m += 1;
+                r.held_6m += i64::from(held(180));
+            }
+        };
+        add(&mut total);
+        let sname = p
+            .station_id
+            .and_then(|s| station_names.get(&s).cloned())
+            .unwrap_or_else(|| "未分配工作站".into());
+        match by_station.iter_mut().find(|r| r.name == sname) {
+            Some(r) => add(r),
+            None => {
+                let mut r = Retention {
+                    name: sname,
+                    ..Default::default()
+                };
+                add(&mut r);
+                by_station.push(r);
+            }
+        }
+        match by_employer.iter_mut().find(|r| r.name == p.employer_name) {
+            Some(r) => add(r),
+            None => {
+                let mut r = Retention {
+                    name: p.employer_name.clone(),
+                    ..Default::default()
+                };
+                add(&mut r);
+                by_employer.push(r);
+            }
+        }
+        if p.outside_guizhou() {
+            let confirmed = follow
+                .iter()
+                .filter(|f| f.day_offset >= 90 && f.still_employed == Some(true))
+                .filter_map(|f| f.done_on.clone().map(|d| (f.day_offset, d)))
+                .max();
+            if let Some((days, on)) = confirmed {
+                let this_year = parse_date(&on).is_ok_and(|d| d.year() == year);
+                if this_year && !subsidy.iter().any(|s| s.worker_id == p.worker_id) {
+                    subsidy.push(SubsidyRow {
+                        worker_id: p.worker_id,
+                        worker_name: p.worker_name.clone(),
+                        employer_name: p.employer_name.clone(),
+                        start_date: p.start_date.clone(),
+                        confirmed_on: on,
+                        months_confirmed: days / 30,
+                    });
+                }
+            }
+        }
+    }
+    Ok(RetentionReport {
+        total,
+        by_station,
+        by_employer,
+        travel_subsidy: subsidy,
+    })
+}

@@ -1,0 +1,137 @@
+//! Scheduled mail: each station's daily digest of follow-ups due and overdue, and the weekly
+//! list of new matches for workers who asked for it. Each is written once per key
+//! (`digest:STATION:DATE`, `weekly:WORKER:YEAR-Wnn`) so that several nodes or restarts never
+//! write it twice.
+
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::outbox::{self, NewMail};
+use crate::db::placements::{self, FollowUpView};
+use crate::db::stations;
+use crate::domain::values::fmt_date;
+use crate::domain::{CST, today};
+use crate::mail::templates::{DigestMail, WeeklyMail};
+use crate::state::AppState;
+
+/// Writes today's digests and this week's match lists that are not written yet.
+pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc().to_offset(CST);
+    if now.hour() < state.config.digest_hour {
+        return Ok(());
+    }
+    let date = fmt_date(today());
+    let (year, week, _) = now.date().to_iso_week_date();
+    let week_key = format!("{year}-W{week:02}");
+    let existing: Vec<String> =
+        sqlx::query("select dedupe_key from outbox where dedupe_key like $1 or dedupe_key like $2")
+            .bind(format!("digest:%:{date}"))
+            .bind(format!("weekly:%:{week_key}"))
+            .fetch_all(&state.db)
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .collect();
+    let mut wrote = false;
+    let week_ahead = fmt_date(today() + time::Duration::days(7));
+    for s in stations::list(&state.db).await? {
+        let key = format!("digest:{}:{date}", s.id);
+        if existing.contains(&key) {
+            continue;
+        }
+        let due =
+            placements::follow_ups(&state.db, Some(s.id), FollowUpView::Due, &date, &week_ahead)
+                .await?;
+        let overdue = placements::follow_ups(
+            &state.db,
+            Some(s.id),
+            FollowUpView::Overdue,
+            &date,
+            &week_ahead,
+        )
+        .await?;
+        if due.is_empty() && overdue.is_empty() {
+            continue;
+        }
+        let m = DigestMail {
+            station_name: s.name.clone(),
+            date: date.clone(),
+            due,
+            overdue,
+            link: format!("{}/station/followups", state.config.base_url),
+        }
+        .render()?;
+        let mut tx = state.db.begin().await?;
+        wrote |= outbox::enqueue(
+            &mut tx,
+            &NewMail {
+                kind: "digest",
+                dedupe_key: Some(key),
+                recipient: &s.email,
+                subject: m.subject,
+                body_text: m.text,
+                body_html: m.html,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let opted = sqlx::query(
+        "select id, name, email from workers where weekly_matches = $1 and email is not null and status = 'seeking'",
+    )
+    .bind(true)
+    .fetch_all(&state.db)
+    .await?;
+    for r in opted {
+        let id: i64 = r.try_get("id")?;
+        let key = format!("weekly:{id}:{week_key}");
+        if existing.contains(&key) {
+            continue;
+        }
+        let email: String = r.try_get("email")?;
+        let name: String = r.try_get("name")?;
+        // the worker's own view of their matches
+        let me = CurrentUser {
+            id: 0,
+            role: Role::Worker,
+            display_name: name.clone(),
+            login: email.clone(),
+            station_id: None,
+            employer_id: None,
+            provider_id: None,
+            worker_id: Some(id),
+            ip: String::new(),
+        };
+        let items = crate::service::search::matches_for_worker(state, &me, id, 5)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if items.is_empty() {
+            continue;
+        }
+        let m = WeeklyMail {
+            worker_name: name,
+            items,
+            link: format!("{}/matches", state.config.base_url),
+        }
+        .render()?;
+        let mut tx = state.db.begin().await?;
+        wrote |= outbox::enqueue(
+            &mut tx,
+            &NewMail {
+                kind: "weekly",
+                dedupe_key: Some(key),
+                recipient: &email,
+                subject: m.subject,
+                body_text: m.text,
+                body_html: m.html,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    if wrote {
+        state.mail.nudge();
+    }
+    Ok(())
+}
