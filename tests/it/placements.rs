@@ -543,3 +543,257 @@ async fn without_smtp_mail_is_written_as_files() {
     assert!(eml.contains("To: contact42@test.local"));
     assert!(eml.contains("Message-ID: <outbox-1@laowu>"));
 }
+
+#[tokio::test]
+async fn the_whole_path_on_the_pages() {
+    use crate::helpers::{PASSWORD, browser};
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.wait_indexed().await;
+
+    // The station officer recommends the worker from the worker's matches page.
+    let officer = browser();
+    app.browser_login(&officer, "station@mt.test", PASSWORD)
+        .await;
+    let html = officer
+        .get(app.url(&format!("/station/workers/{}/matches", w.worker_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("电子厂普工"), "{html}");
+    assert!(html.contains("推荐给企业"));
+    let csrf = app.csrf(&officer, "/station").await;
+    let r = officer
+        .post(app.url(&format!(
+            "/station/workers/{}/recommend/{}",
+            w.worker_id, w.vacancy_id
+        )))
+        .form(&[("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The HR clerk sees the applicant by name and hires on the page.
+    let hr = browser();
+    app.browser_login(&hr, "hr42@test.local", PASSWORD).await;
+    let html = hr
+        .get(app.url(&format!(
+            "/employer/vacancies/{}/applications",
+            w.vacancy_id
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("冉小梅"));
+    assert!(html.contains("13811112222"));
+    assert!(html.contains("工作站推荐"));
+    let app_id: i64 = sqlx::query_scalar("select id from applications")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let csrf = app.csrf(&hr, "/employer").await;
+    let back = format!("/employer/vacancies/{}/applications", w.vacancy_id);
+    let start = fmt_date(today() - time::Duration::days(10));
+    let r = hr
+        .post(app.url(&format!("/applications/{app_id}/transition")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("to", "hired"),
+            ("start_date", start.as_str()),
+            ("wage", "5100"),
+            ("back", back.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], back.as_str());
+
+    // The follow-up caseload shows the day-7 visit as overdue; the officer records a problem.
+    let html = officer
+        .get(app.url("/station/followups"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("已逾期（1）"), "{html}");
+    assert!(html.contains("冉小梅"));
+    let f7: i64 = sqlx::query_scalar("select id from follow_ups where day_offset = 7")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let csrf = app
+        .csrf(&officer, &format!("/station/followups/{f7}"))
+        .await;
+    let r = officer
+        .post(app.url(&format!("/station/followups/{f7}")))
+        .form(&[("_csrf", csrf.as_str()), ("method", "visit")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("是否仍在岗"));
+    let r = officer
+        .post(app.url(&format!("/station/followups/{f7}")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("method", "visit"),
+            ("still_employed", "yes"),
+            ("wage_paid_on_time", "yes"),
+            ("problem", "housing"),
+            ("note", "宿舍漏水"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = officer
+        .get(app.url("/station/cases"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("住宿 · 冉小梅"), "{html}");
+    let case_id: i64 = sqlx::query_scalar("select id from cases")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let r = officer
+        .post(app.url(&format!("/station/cases/{case_id}/resolve")))
+        .form(&[("_csrf", csrf.as_str()), ("resolution", "企业已维修宿舍")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = officer
+        .get(app.url("/station/cases"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("没有未办结的问题"));
+    let html = officer
+        .get(app.url("/station/retention"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("稳岗情况"));
+
+    // A self-registered worker applies from the vacancy page of another job and sees it on /me.
+    let mut v = vacancy_body("食品包装工");
+    v["headcount"] = json!(3);
+    let other = app
+        .post("/api/v1/vacancies", Some(&w.hr), &v)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        "/api/v1/workers",
+        None,
+        &worker_body(&id_number("19940404", 9), "13833334444"),
+    )
+    .await;
+    let me = browser();
+    app.browser_login(&me, "13833334444", PASSWORD).await;
+    let html = me
+        .get(app.url(&format!("/vacancies/{other}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("投递这个岗位"));
+    let csrf = app.csrf(&me, &format!("/vacancies/{other}")).await;
+    let r = me
+        .post(app.url(&format!("/vacancies/{other}/apply")))
+        .form(&[("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = me
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("食品包装工"));
+    assert!(html.contains("已投递"));
+    // and opts in to the weekly list
+    let r = me
+        .post(app.url("/me/preferences"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "xiaomei@example.com"),
+            ("weekly_matches", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let opted = app
+        .count("select count(*) from workers where email = 'xiaomei@example.com'")
+        .await;
+    assert_eq!(opted, 1);
+}
+
+#[tokio::test]
+async fn workers_who_opt_in_get_a_weekly_list_of_matches_once() {
+    let smtp = SmtpSink::start().await;
+    let url = smtp.url();
+    let app = spawn_app_with(None, move |c| {
+        c.smtp_url = Some(url);
+        c.digest_hour = 0;
+    })
+    .await;
+    let w = world(&app).await;
+    sqlx::query(
+        "update workers set email = 'worker@example.com', weekly_matches = $1 where id = $2",
+    )
+    .bind(true)
+    .bind(w.worker_id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+    let mails = smtp.wait_for(1).await;
+    let weekly = mails
+        .iter()
+        .find(|m| m.to == vec!["worker@example.com"])
+        .expect("a weekly mail");
+    assert!(
+        weekly.subject().contains("本周为你推荐"),
+        "{}",
+        weekly.subject()
+    );
+    assert!(weekly.data.contains("outbox-"));
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let to_worker = smtp
+        .messages()
+        .iter()
+        .filter(|m| m.to == vec!["worker@example.com"])
+        .count();
+    assert_eq!(to_worker, 1);
+}

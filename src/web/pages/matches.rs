@@ -15,6 +15,12 @@ use crate::state::AppState;
 struct MatchesPage {
     layout: Layout,
     intro: String,
+    /// a station recommending this worker
+    recommend_for: Option<i64>,
+    /// an enterprise inviting to this vacancy
+    invite_for: Option<i64>,
+    /// a worker who may apply
+    can_apply: bool,
     vacancy_items: Vec<VacancyMatch>,
     worker_items: Vec<WorkerMatch>,
 }
@@ -31,6 +37,9 @@ pub async fn for_me(
     Ok(render(&MatchesPage {
         layout: Layout::new("为你推荐", &session, Some(&user)).await,
         intro: "根据你的技能、求职意向、证书、期望月薪和住宿需要推荐，越靠前越合适。".into(),
+        recommend_for: None,
+        invite_for: None,
+        can_apply: true,
         vacancy_items: items,
         worker_items: Vec::new(),
     }))
@@ -48,6 +57,9 @@ pub async fn for_worker(
     Ok(render(&MatchesPage {
         layout: Layout::new("适合的岗位", &session, Some(&user)).await,
         intro: format!("为务工人员 #{id} 推荐的岗位，越靠前越合适。"),
+        recommend_for: Some(id),
+        invite_for: None,
+        can_apply: false,
         vacancy_items: items,
         worker_items: Vec::new(),
     }))
@@ -66,6 +78,9 @@ pub async fn candidates(
         intro:
             "只列出正在求职、可以到岗、年龄符合的人员；姓名和联系方式在对方投递或工作站推荐后可见。"
                 .into(),
+        recommend_for: None,
+        invite_for: (user.is(Role::Employer) || user.is(Role::Admin)).then_some(v.id),
+        can_apply: false,
         vacancy_items: Vec::new(),
         worker_items: items,
     }))

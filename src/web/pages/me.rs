@@ -7,7 +7,6 @@ use tower_sessions::Session;
 use super::station::WorkerPage;
 use super::{Layout, PageResult, PageUser, render};
 use crate::auth::Role;
-use crate::domain::today;
 use crate::error::AppError;
 use crate::service::workers as svc;
 use crate::state::AppState;
@@ -22,13 +21,53 @@ pub async fn profile(
     }
     let id = user.worker_id.ok_or(AppError::NotFound)?;
     let (w, _) = svc::view(&state, &user, id).await?;
-    Ok(render(&WorkerPage {
-        layout: Layout::new("我的信息", &session, Some(&user)).await,
-        household: w.household.labels().join("、"),
-        status: w.status_label(),
-        w: w.full_view(today()),
-        is_self: true,
-    }))
+    let layout = Layout::new("我的信息", &session, Some(&user)).await;
+    Ok(render(&WorkerPage::build(&state, layout, &w, true).await?))
+}
+
+/// The worker's mail preferences: an address and the weekly list of new matches.
+pub async fn preferences(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
+) -> PageResult<Response> {
+    user.require(&[Role::Worker])?;
+    let id = user.worker_id.ok_or(AppError::NotFound)?;
+    let weekly = form.flag("weekly_matches");
+    let email = match form.opt("email") {
+        Some(e) => match crate::domain::Email::parse(&e) {
+            Ok(e) => Some(e.as_str().to_owned()),
+            Err(m) => {
+                super::flash(&session, &format!("未保存：{m}")).await;
+                return Ok(Redirect::to("/me").into_response());
+            }
+        },
+        None => None,
+    };
+    if weekly && email.is_none() {
+        super::flash(&session, "未保存：接收每周推荐需要填写电子邮箱").await;
+        return Ok(Redirect::to("/me").into_response());
+    }
+    sqlx::query(
+        "update workers set email = $1, weekly_matches = $2, updated_at = $3 where id = $4",
+    )
+    .bind(email)
+    .bind(weekly)
+    .bind(crate::domain::now_timestamp())
+    .bind(id)
+    .execute(&state.db)
+    .await?;
+    super::flash(
+        &session,
+        if weekly {
+            "已保存：每周一封岗位推荐邮件。"
+        } else {
+            "已保存。"
+        },
+    )
+    .await;
+    Ok(Redirect::to("/me").into_response())
 }
 
 #[derive(askama::Template)]

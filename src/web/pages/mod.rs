@@ -4,10 +4,12 @@
 pub mod account;
 pub mod admin;
 pub mod employer;
+pub mod followups;
 pub mod matches;
 pub mod me;
 pub mod public;
 pub mod station;
+pub mod work;
 
 use std::collections::HashMap;
 
@@ -183,6 +185,28 @@ pub fn router() -> Router<AppState> {
         .route("/matches", get(matches::for_me))
         .route("/vacancies/{id}/candidates", get(matches::candidates))
         .route("/station/workers/{id}/matches", get(matches::for_worker))
+        .route("/vacancies/{id}/apply", post(work::apply))
+        .route(
+            "/station/workers/{wid}/recommend/{vid}",
+            post(work::recommend),
+        )
+        .route("/vacancies/{vid}/invite/{wid}", post(work::invite))
+        .route("/applications/{id}/transition", post(work::transition))
+        .route(
+            "/employer/vacancies/{id}/applications",
+            get(work::of_vacancy),
+        )
+        .route("/station/followups", get(followups::caseload))
+        .route(
+            "/station/followups/{id}",
+            get(followups::form_page).post(followups::record),
+        )
+        .route("/station/cases", get(followups::cases))
+        .route("/station/cases/{id}/resolve", post(followups::resolve))
+        .route("/station/retention", get(followups::retention))
+        .route("/placements/{id}", get(followups::placement))
+        .route("/placements/{id}/leave", post(followups::leave))
+        .route("/me/preferences", post(me::preferences))
         .route("/trainer", get(me::trainer_home))
         .route("/employer", get(employer::dashboard))
         .route(

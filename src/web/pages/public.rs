@@ -161,6 +161,8 @@ struct VacancyPage {
     layout: Layout,
     v: VacancyRow,
     can_manage: bool,
+    can_apply: bool,
+    logged_in: bool,
 }
 
 pub async fn vacancy(
@@ -178,9 +180,12 @@ pub async fn vacancy(
     if v.status != "open" && !can_manage {
         return Err(AppError::NotFound.into());
     }
+    let can_apply = user.as_ref().is_some_and(|u| u.is(Role::Worker)) && v.status == "open";
     Ok(render(&VacancyPage {
         layout: Layout::new(&v.title, &session, user.as_ref()).await,
+        logged_in: user.is_some(),
         v,
         can_manage,
+        can_apply,
     }))
 }

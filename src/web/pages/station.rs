@@ -185,6 +185,34 @@ pub struct WorkerPage {
     pub household: String,
     pub status: &'static str,
     pub is_self: bool,
+    pub applications: Vec<crate::db::applications::ApplicationRow>,
+    pub placements: Vec<crate::db::placements::PlacementRow>,
+    pub weekly_matches: bool,
+}
+
+impl WorkerPage {
+    /// The page of a worker with their applications and placements.
+    pub async fn build(
+        state: &AppState,
+        layout: Layout,
+        w: &WorkerRow,
+        is_self: bool,
+    ) -> Result<Self, crate::error::AppError> {
+        let weekly = sqlx::query("select weekly_matches from workers where id = $1")
+            .bind(w.id)
+            .fetch_one(&state.db)
+            .await?;
+        Ok(Self {
+            layout,
+            household: w.household.labels().join("、"),
+            status: w.status_label(),
+            w: w.full_view(today()),
+            is_self,
+            applications: crate::db::applications::of_worker(&state.db, w.id).await?,
+            placements: crate::db::placements::of_worker(&state.db, w.id).await?,
+            weekly_matches: crate::db::get_bool(&weekly, "weekly_matches")?,
+        })
+    }
 }
 
 pub async fn worker(
@@ -195,11 +223,6 @@ pub async fn worker(
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
     let (w, _) = svc::view(&state, &user, id).await?;
-    Ok(render(&WorkerPage {
-        layout: Layout::new(&w.name, &session, Some(&user)).await,
-        household: w.household.labels().join("、"),
-        status: w.status_label(),
-        w: w.full_view(today()),
-        is_self: false,
-    }))
+    let layout = Layout::new(&w.name, &session, Some(&user)).await;
+    Ok(render(&WorkerPage::build(&state, layout, &w, false).await?))
 }

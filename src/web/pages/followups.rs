@@ -1,0 +1,268 @@
+//! The station officer's follow-up pages: the caseload of follow-ups, recording one, open
+//! cases, retention; and one placement's page.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use crate::auth::Role;
+use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
+use crate::error::{AppError, FieldErrors};
+use crate::service::followups::{
+    self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
+};
+use crate::state::AppState;
+
+#[derive(askama::Template)]
+#[template(path = "followups.html")]
+struct FollowUpsPage {
+    layout: Layout,
+    overdue: Vec<FollowUpRow>,
+    due: Vec<FollowUpRow>,
+    done: Vec<FollowUpRow>,
+    open_cases: usize,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let overdue = follow::list(&state, &user, FollowUpView::Overdue).await?;
+    let due = follow::list(&state, &user, FollowUpView::Due).await?;
+    let mut done = follow::list(&state, &user, FollowUpView::Done).await?;
+    done.truncate(30);
+    let open_cases = follow::cases(&state, &user, true).await?.len();
+    Ok(render(&FollowUpsPage {
+        layout: Layout::new("跟踪服务", &session, Some(&user)).await,
+        overdue,
+        due,
+        done,
+        open_cases,
+    }))
+}
+
+#[derive(askama::Template)]
+#[template(path = "followup_form.html")]
+struct FollowUpForm {
+    layout: Layout,
+    f: FollowUpRow,
+    methods: Vec<(&'static str, &'static str)>,
+    problems: Vec<(&'static str, &'static str)>,
+    form: FormData,
+    errors: FieldErrors,
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let f = crate::db::placements::follow_up(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !follow::may_follow(&user, f.station_id) {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(render(&FollowUpForm {
+        layout: Layout::new("登记回访", &session, Some(&user)).await,
+        f,
+        methods: METHODS.to_vec(),
+        problems: PROBLEMS.to_vec(),
+        form: FormData::default(),
+        errors: FieldErrors::new(),
+    }))
+}
+
+fn yes_no(form: &FormData, key: &str) -> Option<bool> {
+    match form.get(key) {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let mut errors = FieldErrors::new();
+    let input = FollowUpInput {
+        method: form.get("method").to_owned(),
+        still_employed: yes_no(&form, "still_employed"),
+        wage_paid_on_time: yes_no(&form, "wage_paid_on_time"),
+        monthly_wage: form.int("monthly_wage", &mut errors),
+        problem: form.opt("problem"),
+        note: form.opt("note"),
+        left_reason: form.opt("left_reason"),
+    };
+    let result = if errors.is_empty() {
+        follow::complete(&state, &user, id, &input).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match result {
+        Ok(f) => {
+            let mut msg = "回访已登记。".to_owned();
+            if f.problem.is_some() {
+                msg.push_str("已建立问题台账，请跟进处理。");
+            }
+            if f.still_employed == Some(false) {
+                msg.push_str("该人员已离岗，重新进入求职名单。");
+            }
+            flash(&session, &msg).await;
+            Ok(Redirect::to("/station/followups").into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let f = crate::db::placements::follow_up(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let page = FollowUpForm {
+                layout: Layout::new("登记回访", &session, Some(&user)).await,
+                f,
+                methods: METHODS.to_vec(),
+                problems: PROBLEMS.to_vec(),
+                form,
+                errors: e.field_errors(),
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A case with its labels.
+pub struct CaseItem {
+    pub c: CaseRow,
+    pub problem: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    layout: Layout,
+    open: Vec<CaseItem>,
+    closed: Vec<CaseItem>,
+}
+
+pub async fn cases(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let all = follow::cases(&state, &user, false).await?;
+    let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) =
+        all.into_iter().partition(|c| c.resolved_on.is_none());
+    let item = |c: CaseRow| CaseItem {
+        problem: label(&PROBLEMS, &c.problem),
+        c,
+    };
+    Ok(render(&CasesPage {
+        layout: Layout::new("问题台账", &session, Some(&user)).await,
+        open: open.into_iter().map(item).collect(),
+        closed: closed.into_iter().rev().take(50).map(item).collect(),
+    }))
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    match follow::resolve_case(&state, &user, id, form.get("resolution")).await {
+        Ok(_) => flash(&session, "已办结。").await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e
+                .field_errors()
+                .0
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；");
+            flash(&session, &format!("未办结：{msg}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/station/cases").into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "retention.html")]
+struct RetentionPage {
+    layout: Layout,
+    groups: Vec<(&'static str, Vec<crate::service::followups::Retention>)>,
+    r: RetentionReport,
+}
+
+pub async fn retention(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let r = follow::retention(&state, &user).await?;
+    Ok(render(&RetentionPage {
+        layout: Layout::new("稳岗情况", &session, Some(&user)).await,
+        groups: vec![
+            ("按工作站", r.by_station.clone()),
+            ("按用人单位", r.by_employer.clone()),
+        ],
+        r,
+    }))
+}
+
+#[derive(askama::Template)]
+#[template(path = "placement.html")]
+struct PlacementPage {
+    layout: Layout,
+    p: PlacementView,
+    can_follow: bool,
+}
+
+pub async fn placement(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let p = follow::placement(&state, &user, id).await?;
+    let can_follow = follow::may_follow(&user, p.placement.station_id) || user.is(Role::Admin);
+    Ok(render(&PlacementPage {
+        layout: Layout::new("就业记录", &session, Some(&user)).await,
+        p,
+        can_follow,
+    }))
+}
+
+pub async fn leave(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    match follow::leave(&state, &user, id, form.get("left_reason")).await {
+        Ok(()) => flash(&session, "已登记离岗，该人员重新进入求职名单。").await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e
+                .field_errors()
+                .0
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；");
+            flash(&session, &format!("未登记：{msg}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/placements/{id}")).into_response())
+}

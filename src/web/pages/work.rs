@@ -1,0 +1,204 @@
+//! Pages from match to job: applying, recommending, inviting, and moving applications.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use crate::auth::Role;
+use crate::db::applications::{self, ApplicationRow, EventRow};
+use crate::db::workers::MaskedWorker;
+use crate::domain::today;
+use crate::error::AppError;
+use crate::service::applications::{
+    self as apps, ApplicationInput, REFUSAL_REASONS, TransitionInput,
+};
+use crate::service::workers::{Access, access_with_applications};
+use crate::state::AppState;
+
+/// A safe place to go back to (a local path only).
+fn back_to(form: &FormData, default: &str) -> String {
+    let b = form.get("back");
+    if b.starts_with('/') && !b.starts_with("//") {
+        b.to_owned()
+    } else {
+        default.to_owned()
+    }
+}
+
+/// Turns a workflow error into a message on the next page, or a real error.
+async fn outcome(
+    session: &Session,
+    result: Result<String, AppError>,
+    back: &str,
+) -> PageResult<Response> {
+    match result {
+        Ok(msg) => {
+            flash(session, &msg).await;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e
+                .field_errors()
+                .0
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；");
+            flash(session, &format!("未完成：{msg}")).await;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A worker applies from the vacancy page.
+pub async fn apply(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(vacancy_id): Path<i64>,
+) -> PageResult<Response> {
+    user.require(&[Role::Worker])?;
+    let input = ApplicationInput {
+        worker_id: user.worker_id,
+        vacancy_id: Some(vacancy_id),
+    };
+    let r = apps::apply(&state, &user, &input)
+        .await
+        .map(|_| "已投递，企业会尽快与你联系。".to_owned());
+    outcome(&session, r, "/me").await
+}
+
+/// A station recommends a worker to a vacancy.
+pub async fn recommend(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path((worker_id, vacancy_id)): Path<(i64, i64)>,
+) -> PageResult<Response> {
+    user.require(&[Role::Station, Role::Admin])?;
+    let input = ApplicationInput {
+        worker_id: Some(worker_id),
+        vacancy_id: Some(vacancy_id),
+    };
+    let r = apps::apply(&state, &user, &input)
+        .await
+        .map(|_| "已推荐，已通知企业联系人。".to_owned());
+    outcome(
+        &session,
+        r,
+        &format!("/station/workers/{worker_id}/matches"),
+    )
+    .await
+}
+
+/// An enterprise invites a matched candidate (who stays masked until they accept).
+pub async fn invite(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path((vacancy_id, worker_id)): Path<(i64, i64)>,
+) -> PageResult<Response> {
+    user.require(&[Role::Employer, Role::Admin])?;
+    let input = ApplicationInput {
+        worker_id: Some(worker_id),
+        vacancy_id: Some(vacancy_id),
+    };
+    let r = apps::apply(&state, &user, &input)
+        .await
+        .map(|_| "已发出邀请，对方确认后可看到其姓名和电话。".to_owned());
+    outcome(&session, r, &format!("/vacancies/{vacancy_id}/candidates")).await
+}
+
+/// Moves an application from a page form.
+pub async fn transition(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let mut errors = crate::error::FieldErrors::new();
+    let input = TransitionInput {
+        to: form.get("to").to_owned(),
+        note: form.opt("note"),
+        reason: form.opt("reason"),
+        start_date: form.opt("start_date"),
+        wage: form.int("wage", &mut errors),
+    };
+    let back = back_to(&form, "/");
+    let r = if errors.is_empty() {
+        apps::transition(&state, &user, id, &input)
+            .await
+            .map(|t| format!("申请状态已改为：{}", applications::status_label(&t.status)))
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    outcome(&session, r, &back).await
+}
+
+/// One application as the enterprise's list shows it.
+pub struct ApplicantRow {
+    pub app: ApplicationRow,
+    pub worker: MaskedWorker,
+    pub events: Vec<EventRow>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "applications.html")]
+struct ApplicationsPage {
+    layout: Layout,
+    vacancy_id: i64,
+    rows: Vec<ApplicantRow>,
+    reasons: Vec<&'static str>,
+    today: String,
+}
+
+/// The applications to one vacancy, with the actions the enterprise may take.
+pub async fn of_vacancy(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let v = crate::service::vacancies::managed(&state, &user, id).await?;
+    let today = today();
+    let mut rows = Vec::new();
+    for app in applications::of_vacancy(&state.db, id).await? {
+        let Some(w) = crate::db::workers::get(&state.db, app.worker_id).await? else {
+            continue;
+        };
+        let access = access_with_applications(&state, &user, &w).await?;
+        let worker = match access {
+            Access::Full | Access::Contact if app.reveals_contact() => w.contact_view(today),
+            _ => w.masked_view(today),
+        };
+        if !worker.masked {
+            crate::db::audit::record(
+                &state.db,
+                &user,
+                "view_worker",
+                "worker",
+                Some(w.id),
+                "企业查看应聘者姓名和电话",
+            )
+            .await?;
+        }
+        let events = applications::events(&state.db, app.id).await?;
+        rows.push(ApplicantRow {
+            app,
+            worker,
+            events,
+        });
+    }
+    Ok(render(&ApplicationsPage {
+        layout: Layout::new(&format!("“{}”的应聘者", v.title), &session, Some(&user)).await,
+        vacancy_id: id,
+        rows,
+        reasons: REFUSAL_REASONS.to_vec(),
+        today: crate::domain::values::fmt_date(today),
+    }))
+}
