@@ -467,6 +467,7 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
     if let Some((phone, pw)) = worker_login {
         logins.push((phone, "务工人员", pw));
     }
+    placements(state, &admin).await?;
     bar.finish_with_message("完成");
     let stations_n = stations::list(db).await?.len();
     let workers_n = db::count(db, "select count(*) from workers").await?;
@@ -480,6 +481,48 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
         println!("  {role:<6} {login:<28} {pw}");
     }
     let _ = DOUMEN;
+    Ok(())
+}
+
+/// A few hires in the past, so that follow-ups are due, overdue and done, one problem is open
+/// and the retention figures have something to count.
+async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()> {
+    use crate::service::applications::{self, ApplicationInput, TransitionInput};
+    use crate::service::followups::{self, FollowUpInput};
+    for (n, days_ago) in [(1i64, 200i64), (2, 100), (3, 40), (4, 12), (5, 3)] {
+        let worker_id = n + 1;
+        let vacancy_id = n * 2;
+        let id = applications::apply(state, admin, &ApplicationInput { worker_id: Some(worker_id), vacancy_id: Some(vacancy_id) })
+            .await
+            .map_err(explain)?;
+        let start = fmt_date(today() - time::Duration::days(days_ago));
+        let t = applications::transition(state, admin, id, &TransitionInput {
+            to: "hired".into(),
+            start_date: Some(start),
+            wage: Some(5200 + n * 300),
+            ..Default::default()
+        })
+        .await
+        .map_err(explain)?;
+        let Some(placement) = t.placement_id else { continue };
+        let view = followups::placement(state, admin, placement).await.map_err(explain)?;
+        // the fourth hire is left with an overdue visit, for the caseload page
+        let recorded = view.follow_ups.iter().filter(|f| n != 4 && f.due_on <= fmt_date(today() - time::Duration::days(2)));
+        for f in recorded {
+            let problem = (n == 3 && f.day_offset == 30).then(|| "wage_arrears".to_owned());
+            followups::complete(state, admin, f.id, &FollowUpInput {
+                method: "phone".into(),
+                still_employed: Some(true),
+                wage_paid_on_time: Some(problem.is_none()),
+                monthly_wage: Some(5200 + n * 300),
+                note: Some(if problem.is_some() { "上月工资拖欠半个月".into() } else { "工作稳定".into() }),
+                problem,
+                left_reason: None,
+            })
+            .await
+            .map_err(explain)?;
+        }
+    }
     Ok(())
 }
 

@@ -304,8 +304,8 @@ pub async fn transition(
         };
         if let Some(s) = start {
             let days = (s - today()).whole_days();
-            if !(-90..=180).contains(&days) {
-                e.add("start_date", "上岗日期应在前90天到后180天之间");
+            if !(-366..=180).contains(&days) {
+                e.add("start_date", "上岗日期应在一年以内，最晚不超过180天以后");
             }
         }
         let wage = match input.wage {
