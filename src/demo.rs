@@ -492,33 +492,61 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
     for (n, days_ago) in [(1i64, 200i64), (2, 100), (3, 40), (4, 12), (5, 3)] {
         let worker_id = n + 1;
         let vacancy_id = n * 2;
-        let id = applications::apply(state, admin, &ApplicationInput { worker_id: Some(worker_id), vacancy_id: Some(vacancy_id) })
-            .await
-            .map_err(explain)?;
-        let start = fmt_date(today() - time::Duration::days(days_ago));
-        let t = applications::transition(state, admin, id, &TransitionInput {
-            to: "hired".into(),
-            start_date: Some(start),
-            wage: Some(5200 + n * 300),
-            ..Default::default()
-        })
+        let id = applications::apply(
+            state,
+            admin,
+            &ApplicationInput {
+                worker_id: Some(worker_id),
+                vacancy_id: Some(vacancy_id),
+            },
+        )
         .await
         .map_err(explain)?;
-        let Some(placement) = t.placement_id else { continue };
-        let view = followups::placement(state, admin, placement).await.map_err(explain)?;
+        let start = fmt_date(today() - time::Duration::days(days_ago));
+        let t = applications::transition(
+            state,
+            admin,
+            id,
+            &TransitionInput {
+                to: "hired".into(),
+                start_date: Some(start),
+                wage: Some(5200 + n * 300),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(explain)?;
+        let Some(placement) = t.placement_id else {
+            continue;
+        };
+        let view = followups::placement(state, admin, placement)
+            .await
+            .map_err(explain)?;
         // the fourth hire is left with an overdue visit, for the caseload page
-        let recorded = view.follow_ups.iter().filter(|f| n != 4 && f.due_on <= fmt_date(today() - time::Duration::days(2)));
+        let recorded = view
+            .follow_ups
+            .iter()
+            .filter(|f| n != 4 && f.due_on <= fmt_date(today() - time::Duration::days(2)));
         for f in recorded {
             let problem = (n == 3 && f.day_offset == 30).then(|| "wage_arrears".to_owned());
-            followups::complete(state, admin, f.id, &FollowUpInput {
-                method: "phone".into(),
-                still_employed: Some(true),
-                wage_paid_on_time: Some(problem.is_none()),
-                monthly_wage: Some(5200 + n * 300),
-                note: Some(if problem.is_some() { "上月工资拖欠半个月".into() } else { "工作稳定".into() }),
-                problem,
-                left_reason: None,
-            })
+            followups::complete(
+                state,
+                admin,
+                f.id,
+                &FollowUpInput {
+                    method: "phone".into(),
+                    still_employed: Some(true),
+                    wage_paid_on_time: Some(problem.is_none()),
+                    monthly_wage: Some(5200 + n * 300),
+                    note: Some(if problem.is_some() {
+                        "上月工资拖欠半个月".into()
+                    } else {
+                        "工作稳定".into()
+                    }),
+                    problem,
+                    left_reason: None,
+                },
+            )
             .await
             .map_err(explain)?;
         }

@@ -11,6 +11,7 @@ pub mod employers;
 pub mod outbox;
 pub mod placements;
 pub mod stations;
+pub mod training;
 pub mod users;
 pub mod vacancies;
 pub mod workers;

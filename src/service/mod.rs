@@ -7,5 +7,6 @@ pub mod employers;
 pub mod followups;
 pub mod notify;
 pub mod search;
+pub mod training;
 pub mod vacancies;
 pub mod workers;

@@ -134,6 +134,25 @@ pub async fn matches_for_worker(
     .await?;
     let ids: Vec<i64> = matches.iter().map(|m| m.id as i64).collect();
     let rows = vacancies::by_ids(&state.db, &ids, &fmt_date(today())).await?;
+    // a missing certificate comes with the next open course of that programme
+    let mut matches = matches;
+    for m in &mut matches {
+        let Some(code) = rows
+            .iter()
+            .find(|v| v.id == m.id as i64)
+            .and_then(|v| v.required_programme.clone())
+        else {
+            continue;
+        };
+        if m.reasons.iter().any(|r| r.starts_with("缺："))
+            && let Some(c) = crate::service::training::next_open_course(state, &code).await?
+        {
+            m.reasons.push(format!(
+                "可报名：{}（{}开班，{}）",
+                c.title, c.start_date, c.provider_name
+            ));
+        }
+    }
     Ok(matches
         .into_iter()
         .filter_map(|m| {

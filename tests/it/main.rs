@@ -9,4 +9,5 @@ mod matching;
 mod pages;
 mod placements;
 mod smtp;
+mod training;
 mod workers;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod check;
 pub mod employers;
 pub mod placements;
+pub mod training;
 pub mod vacancies;
 pub mod workers;
 
@@ -32,6 +33,7 @@ use crate::state::AppState;
         (name = "matching", description = "双向匹配"),
         (name = "applications", description = "求职申请"),
         (name = "follow-up", description = "上岗与跟踪服务"),
+        (name = "training", description = "培训与证书"),
         (name = "admin", description = "管理"),
     )
 )]
@@ -80,6 +82,20 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(placements::cases))
         .routes(routes!(placements::resolve))
         .routes(routes!(placements::retention))
+        .routes(routes!(training::programmes))
+        .routes(routes!(training::edit_programme))
+        .routes(routes!(training::create_course, training::courses))
+        .routes(routes!(training::course))
+        .routes(routes!(training::enroll, training::roster))
+        .routes(routes!(training::confirm))
+        .routes(routes!(training::drop_out))
+        .routes(routes!(training::attendance))
+        .routes(routes!(training::complete))
+        .routes(routes!(
+            training::add_certificate,
+            training::certificates_of
+        ))
+        .routes(routes!(training::figures))
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
     let doc = std::sync::Arc::new(doc);

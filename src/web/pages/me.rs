@@ -69,30 +69,3 @@ pub async fn preferences(
     .await;
     Ok(Redirect::to("/me").into_response())
 }
-
-#[derive(askama::Template)]
-#[template(path = "trainer.html")]
-struct TrainerPage {
-    layout: Layout,
-    provider: String,
-}
-
-pub async fn trainer_home(
-    State(state): State<AppState>,
-    session: Session,
-    PageUser(user): PageUser,
-) -> PageResult<Response> {
-    user.require(&[Role::Trainer])?;
-    let provider = match user.provider_id {
-        Some(id) => sqlx::query_scalar::<_, String>("select name from providers where id = $1")
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok(render(&TrainerPage {
-        layout: Layout::new("培训机构", &session, Some(&user)).await,
-        provider,
-    }))
-}

@@ -9,6 +9,7 @@ pub mod matches;
 pub mod me;
 pub mod public;
 pub mod station;
+pub mod training;
 pub mod work;
 
 use std::collections::HashMap;
@@ -207,7 +208,29 @@ pub fn router() -> Router<AppState> {
         .route("/placements/{id}", get(followups::placement))
         .route("/placements/{id}/leave", post(followups::leave))
         .route("/me/preferences", post(me::preferences))
-        .route("/trainer", get(me::trainer_home))
+        .route("/trainer", get(training::trainer_home))
+        .route("/trainer/courses", post(training::create_course))
+        .route("/trainer/courses/{id}", get(training::roster))
+        .route(
+            "/trainer/courses/{id}/attendance",
+            post(training::attendance),
+        )
+        .route(
+            "/trainer/courses/{id}/complete",
+            post(training::complete_all),
+        )
+        .route(
+            "/trainer/enrollments/{id}/{action}",
+            post(training::enrollment_action),
+        )
+        .route("/courses", get(training::courses))
+        .route("/courses/{id}/signup", post(training::sign_up))
+        .route("/training", get(training::figures))
+        .route("/admin/programmes/{code}", post(training::edit_programme))
+        .route(
+            "/station/workers/{id}/certificates",
+            post(training::add_certificate),
+        )
         .route("/employer", get(employer::dashboard))
         .route(
             "/employer/vacancies/new",

@@ -188,6 +188,10 @@ pub struct WorkerPage {
     pub applications: Vec<crate::db::applications::ApplicationRow>,
     pub placements: Vec<crate::db::placements::PlacementRow>,
     pub weekly_matches: bool,
+    pub certificates: Vec<crate::db::certificates::CertificateRow>,
+    pub enrollments: Vec<(crate::db::training::EnrollmentRow, String)>,
+    pub programmes: Vec<super::public::Choice>,
+    pub levels: Vec<&'static str>,
 }
 
 impl WorkerPage {
@@ -211,6 +215,20 @@ impl WorkerPage {
             applications: crate::db::applications::of_worker(&state.db, w.id).await?,
             placements: crate::db::placements::of_worker(&state.db, w.id).await?,
             weekly_matches: crate::db::get_bool(&weekly, "weekly_matches")?,
+            certificates: crate::db::certificates::of_worker(&state.db, w.id).await?,
+            enrollments: {
+                let mut v = Vec::new();
+                for e in crate::db::training::enrollments_of_worker(&state.db, w.id).await? {
+                    let title = crate::db::training::course(&state.db, e.course_id)
+                        .await?
+                        .map(|c| c.title)
+                        .unwrap_or_default();
+                    v.push((e, title));
+                }
+                v
+            },
+            programmes: super::public::programme_choices(""),
+            levels: crate::db::certificates::LEVELS.to_vec(),
         })
     }
 }

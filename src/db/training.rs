@@ -1,0 +1,342 @@
+//! Programmes, courses, enrolments and attendance.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use utoipa::ToSchema;
+
+use super::{Db, get_bool};
+use crate::domain::now_timestamp;
+use crate::domain::text::split_list;
+
+/// A programme with its occupations.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProgrammeRow {
+    pub code: String,
+    pub name: String,
+    pub occupations: Vec<String>,
+}
+
+pub async fn programmes(db: &Db) -> Result<Vec<ProgrammeRow>, sqlx::Error> {
+    let rows = sqlx::query("select code, name, occupations from programmes order by case code \
+        when 'cantonese-chef' then 1 when 'guangdong-technician' then 2 when 'nanyue-housekeeping' then 3 else 4 end")
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ProgrammeRow {
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                occupations: split_list(&r.try_get::<String, _>("occupations")?),
+            })
+        })
+        .collect()
+}
+
+pub async fn set_occupations(
+    db: &Db,
+    code: &str,
+    occupations: &[String],
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("update programmes set occupations = $1, updated_at = $2 where code = $3")
+            .bind(occupations.join("、"))
+            .bind(now_timestamp())
+            .bind(code)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A course with its provider's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CourseRow {
+    pub id: i64,
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub programme: String,
+    pub programme_name: String,
+    pub title: String,
+    pub occupation: String,
+    pub level: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub place: String,
+    pub capacity: i64,
+    pub seats_taken: i64,
+    pub seats_left: i64,
+    pub subsidised: bool,
+    pub status: String,
+}
+
+const COURSE_SELECT: &str = "select c.id, c.provider_id, p.name as provider_name, c.programme, c.title, \
+    c.occupation, c.level, c.start_date, c.end_date, c.place, c.capacity, c.seats_taken, c.subsidised, c.status \
+    from courses c join providers p on p.id = c.provider_id";
+
+impl CourseRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let programme: String = r.try_get("programme")?;
+        let capacity: i64 = r.try_get("capacity")?;
+        let seats_taken: i64 = r.try_get("seats_taken")?;
+        Ok(Self {
+            id: r.try_get("id")?,
+            provider_id: r.try_get("provider_id")?,
+            provider_name: r.try_get("provider_name")?,
+            programme_name: crate::domain::Programme::label_of(&programme),
+            programme,
+            title: r.try_get("title")?,
+            occupation: r.try_get("occupation")?,
+            level: r.try_get("level")?,
+            start_date: r.try_get("start_date")?,
+            end_date: r.try_get("end_date")?,
+            place: r.try_get("place")?,
+            capacity,
+            seats_taken,
+            seats_left: (capacity - seats_taken).max(0),
+            subsidised: get_bool(r, "subsidised")?,
+            status: r.try_get("status")?,
+        })
+    }
+}
+
+/// A course to create.
+pub struct NewCourse<'a> {
+    pub provider_id: i64,
+    pub programme: &'a str,
+    pub title: &'a str,
+    pub occupation: &'a str,
+    pub level: &'a str,
+    pub start_date: &'a str,
+    pub end_date: &'a str,
+    pub place: &'a str,
+    pub capacity: i64,
+    pub subsidised: bool,
+    pub created_by: i64,
+}
+
+pub async fn insert_course(db: &Db, c: &NewCourse<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "insert into courses (provider_id, programme, title, occupation, level, start_date, end_date, place, \
+         capacity, subsidised, created_by, created_at) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) returning id",
+    )
+    .bind(c.provider_id)
+    .bind(c.programme)
+    .bind(c.title)
+    .bind(c.occupation)
+    .bind(c.level)
+    .bind(c.start_date)
+    .bind(c.end_date)
+    .bind(c.place)
+    .bind(c.capacity)
+    .bind(c.subsidised)
+    .bind(c.created_by)
+    .bind(now_timestamp())
+    .fetch_one(db)
+    .await?
+    .try_get("id")
+}
+
+pub async fn course(db: &Db, id: i64) -> Result<Option<CourseRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("{COURSE_SELECT} where c.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(CourseRow::from_row).transpose()
+}
+
+/// Courses open for enrolment (not ended, not cancelled), optionally of one programme,
+/// occupation (contains) or provider, starting soonest first.
+pub async fn open_courses(
+    db: &Db,
+    today: &str,
+    programme: Option<&str>,
+    occupation: Option<&str>,
+    provider_id: Option<i64>,
+) -> Result<Vec<CourseRow>, sqlx::Error> {
+    let mut sql = format!("{COURSE_SELECT} where c.status = 'open' and c.end_date >= $1");
+    if programme.is_some() {
+        sql.push_str(" and c.programme = $2");
+    } else {
+        sql.push_str(" and $2 = $2");
+    }
+    if occupation.is_some() {
+        sql.push_str(" and (c.occupation like $3 or c.title like $3)");
+    } else {
+        sql.push_str(" and $3 = $3");
+    }
+    if provider_id.is_some() {
+        sql.push_str(" and c.provider_id = $4");
+    } else {
+        sql.push_str(" and $4 = $4");
+    }
+    sql.push_str(" order by c.start_date, c.id limit 200");
+    let rows = sqlx::query(&sql)
+        .bind(today)
+        .bind(programme.unwrap_or(""))
+        .bind(occupation.map_or_else(String::new, |o| format!("%{}%", o.replace(['%', '_'], ""))))
+        .bind(provider_id.unwrap_or(0))
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(CourseRow::from_row).collect()
+}
+
+/// Every course of a provider (all states), newest first.
+pub async fn courses_of_provider(db: &Db, provider_id: i64) -> Result<Vec<CourseRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{COURSE_SELECT} where c.provider_id = $1 order by c.start_date desc, c.id desc"
+    ))
+    .bind(provider_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(CourseRow::from_row).collect()
+}
+
+/// An enrolment with the worker's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EnrollmentRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    /// pending / enrolled / completed / dropped
+    pub status: String,
+    pub source: String,
+    pub drop_reason: Option<String>,
+    pub completed_on: Option<String>,
+    pub certificate_id: Option<i64>,
+    pub sessions_present: i64,
+}
+
+const ENROLL_SELECT: &str = "select e.id, e.course_id, e.worker_id, w.name as worker_name, e.status, e.source, \
+    e.drop_reason, e.completed_on, e.certificate_id, \
+    (select count(*) from attendance a where a.enrollment_id = e.id and a.present = $2) as sessions_present \
+    from enrollments e join workers w on w.id = e.worker_id";
+
+impl EnrollmentRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: r.try_get("id")?,
+            course_id: r.try_get("course_id")?,
+            worker_id: r.try_get("worker_id")?,
+            worker_name: r.try_get("worker_name")?,
+            status: r.try_get("status")?,
+            source: r.try_get("source")?,
+            drop_reason: r.try_get("drop_reason")?,
+            completed_on: r.try_get("completed_on")?,
+            certificate_id: r.try_get("certificate_id")?,
+            sessions_present: r.try_get("sessions_present")?,
+        })
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "pending" => "待确认",
+            "enrolled" => "在读",
+            "completed" => "已结业",
+            _ => "已退学",
+        }
+    }
+}
+
+async fn enrollments_where(
+    db: &Db,
+    cond: &str,
+    arg: i64,
+) -> Result<Vec<EnrollmentRow>, sqlx::Error> {
+    // $2 is the "present" value, bound as a boolean so that it compares on both backends
+    let sql = format!("{ENROLL_SELECT} where {cond} order by e.id");
+    let rows = sqlx::query(&sql).bind(arg).bind(true).fetch_all(db).await?;
+    rows.iter().map(EnrollmentRow::from_row).collect()
+}
+
+pub async fn enrollment(db: &Db, id: i64) -> Result<Option<EnrollmentRow>, sqlx::Error> {
+    Ok(enrollments_where(db, "e.id = $1", id)
+        .await?
+        .into_iter()
+        .next())
+}
+
+pub async fn roster(db: &Db, course_id: i64) -> Result<Vec<EnrollmentRow>, sqlx::Error> {
+    enrollments_where(db, "e.course_id = $1", course_id).await
+}
+
+pub async fn enrollments_of_worker(
+    db: &Db,
+    worker_id: i64,
+) -> Result<Vec<EnrollmentRow>, sqlx::Error> {
+    enrollments_where(db, "e.worker_id = $1", worker_id).await
+}
+
+/// Takes a seat and adds the enrolment in the caller's transaction. `Ok(None)`: the course is
+/// full; `Err` unique violation when the worker is already enrolled (mapped by the caller).
+pub async fn enroll(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    course_id: i64,
+    worker_id: i64,
+    status: &str,
+    source: &str,
+    by: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    // a guarded update: atomic on both backends, so capacity is never exceeded
+    let seat = sqlx::query(
+        "update courses set seats_taken = seats_taken + 1 where id = $1 and seats_taken < capacity",
+    )
+    .bind(course_id)
+    .execute(&mut **tx)
+    .await?;
+    if seat.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query(
+        "insert into enrollments (course_id, worker_id, status, source, created_by, created_at) \
+         values ($1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(course_id)
+    .bind(worker_id)
+    .bind(status)
+    .bind(source)
+    .bind(by)
+    .bind(now_timestamp())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    Ok(Some(id))
+}
+
+/// Gives a seat back (a dropped enrolment).
+pub async fn release_seat(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    course_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update courses set seats_taken = seats_taken - 1 where id = $1 and seats_taken > 0",
+    )
+    .bind(course_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records presence at one session (replacing an earlier record of the same day).
+pub async fn mark_attendance(
+    db: &Db,
+    enrollment_id: i64,
+    date: &str,
+    present: bool,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("delete from attendance where enrollment_id = $1 and session_date = $2")
+        .bind(enrollment_id)
+        .bind(date)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("insert into attendance (enrollment_id, session_date, present, recorded_by) values ($1, $2, $3, $4)")
+        .bind(enrollment_id)
+        .bind(date)
+        .bind(present)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
