@@ -31,10 +31,47 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Benchmarks; print their figures as JSON.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// The real-name ledger (劳动力台账) from .xlsx or .csv (UTF-8 or GBK).
+    Workers {
+        file: std::path::PathBuf,
+        /// The station whose caseload the new workers join.
+        #[arg(long)]
+        station: Option<i64>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The monthly figures as an .xlsx workbook.
+    Monthly {
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -115,6 +152,26 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Reindex { data } => reindex(data).await,
+        Command::Import {
+            command:
+                ImportCommand::Workers {
+                    file,
+                    station,
+                    data,
+                },
+        } => import_workers(file, station, data).await,
+        Command::Report {
+            command: ReportCommand::Monthly { month, out, data },
+        } => {
+            let db = crate::db::connect(&data.database_url()).await?;
+            let month = crate::reports::Month::parse(&month)
+                .map_err(|m| anyhow::anyhow!("--month：{m}"))?;
+            let report = crate::reports::monthly(&db, month).await?;
+            let bytes = crate::reports::xlsx::workbook(&report)?;
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("{} 月报已写入 {}", month, out.display());
+            Ok(())
+        }
         Command::Bench {
             command:
                 BenchCommand::Match {
@@ -195,6 +252,58 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         std::fs::remove_dir_all(&self.0).ok();
     }
+}
+
+async fn import_workers(
+    file: std::path::PathBuf,
+    station: Option<i64>,
+    data: DataArgs,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rows = crate::import::table::read(&name, &bytes)?;
+    std::fs::create_dir_all(&data.data_dir).ok();
+    let db = crate::db::connect(&data.database_url()).await?;
+    if let Some(s) = station
+        && crate::db::stations::get(&db, s).await?.is_none()
+    {
+        anyhow::bail!("没有编号为 {s} 的工作站");
+    }
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "导入台账 {bar:30} {pos}/{len} 行 ({per_sec}, 剩余 {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let opts = crate::import::ImportOptions {
+        station_id: station,
+        by: "命令行导入".into(),
+        created_by: None,
+    };
+    let report = crate::import::import(&db, rows, &opts, Some(&bar)).await?;
+    bar.finish();
+    println!("{}", report.summary());
+    if !report.ignored_columns.is_empty() {
+        println!("已忽略未知列：{}", report.ignored_columns.join("、"));
+    }
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "ledger".into());
+    let out = file.with_file_name(format!("{stem}.rejected.csv"));
+    if report.lines.is_empty() {
+        std::fs::remove_file(&out).ok();
+    } else {
+        std::fs::write(&out, report.to_csv()?)
+            .with_context(|| format!("writing {}", out.display()))?;
+        println!("被拒绝的行和警告（行号、列、原因）已写入 {}", out.display());
+    }
+    println!("用时 {:.1} 秒。", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn reindex(data: DataArgs) -> anyhow::Result<()> {

@@ -42,12 +42,16 @@ pub struct WorkerRow {
     pub consent_version: String,
     pub consent_by: String,
     pub created_at: String,
+    pub household_no: Option<String>,
+    pub work_place: Option<String>,
+    pub employment_note: Option<String>,
+    pub monthly_income: Option<i64>,
 }
 
 const COLUMNS: &str = "id, name, id_number, birth_date, sex, phone, email, hometown_code, township_code, \
     poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, education, skills, \
     desired_jobs, expected_wage, needs_lodging, available_from, status, station_id, consent_at, \
-    consent_version, consent_by, created_at";
+    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income";
 
 impl WorkerRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -80,6 +84,10 @@ impl WorkerRow {
             consent_version: r.try_get("consent_version")?,
             consent_by: r.try_get("consent_by")?,
             created_at: r.try_get("created_at")?,
+            household_no: r.try_get("household_no")?,
+            work_place: r.try_get("work_place")?,
+            employment_note: r.try_get("employment_note")?,
+            monthly_income: r.try_get("monthly_income")?,
         })
     }
 
@@ -403,4 +411,69 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<WorkerRow>, sqlx::Error>
         .collect::<Result<_, _>>()?;
     found.sort_by_key(|w| ids.iter().position(|i| *i == w.id));
     Ok(found)
+}
+
+/// Workers by validated 身份证 numbers, given already quoted (`'5203…'`).
+pub async fn by_id_numbers(db: &Db, quoted: &[String]) -> Result<Vec<WorkerRow>, sqlx::Error> {
+    if quoted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from workers where id_number in ({})",
+        quoted.join(",")
+    ))
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(WorkerRow::from_row).collect()
+}
+
+/// Whether a stored worker already holds everything a ledger row says.
+pub fn same_as(old: &WorkerRow, new: &NewWorker) -> bool {
+    old.name == new.name.as_str()
+        && old.phone == new.phone.as_str()
+        && old.hometown_code == new.hometown.as_str()
+        && old.household == new.household
+        && old.skills == new.skills.join("、")
+        && old.desired_jobs == new.desired_jobs.join("、")
+        && old.expected_wage == new.expected_wage
+        && old.needs_lodging == new.needs_lodging
+        && old.education == new.education
+        && old.labour_capacity == new.labour_capacity
+        && old.email.as_deref() == new.email.as_ref().map(|e| e.as_str())
+}
+
+/// Updates a worker from a ledger row (the station fills in when none is set).
+pub async fn update_from_ledger(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    w: &NewWorker,
+    station_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update workers set name = $1, phone = $2, hometown_code = $3, township_code = $4, \
+         poverty_alleviated = $5, monitored = $6, relocated = $7, zero_employment = $8, skills = $9, \
+         desired_jobs = $10, expected_wage = $11, needs_lodging = $12, education = $13, labour_capacity = $14, \
+         email = coalesce($15, email), station_id = coalesce(station_id, $16), updated_at = $17 where id = $18",
+    )
+    .bind(w.name.as_str())
+    .bind(w.phone.as_str())
+    .bind(w.hometown.as_str())
+    .bind(w.hometown.township_code())
+    .bind(w.household.poverty_alleviated)
+    .bind(w.household.monitored)
+    .bind(w.household.relocated)
+    .bind(w.household.zero_employment)
+    .bind(w.skills.join("、"))
+    .bind(w.desired_jobs.join("、"))
+    .bind(w.expected_wage)
+    .bind(w.needs_lodging)
+    .bind(w.education.clone())
+    .bind(w.labour_capacity.clone())
+    .bind(w.email.as_ref().map(|e| e.as_str().to_owned()))
+    .bind(station_id)
+    .bind(now_timestamp())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

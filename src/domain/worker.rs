@@ -199,9 +199,22 @@ impl WorkerInput {
     }
 }
 
+/// The usual ways ledgers write an education level or labour capacity, mapped to ours.
+fn synonym(v: &str) -> &str {
+    match v {
+        "文盲" | "半文盲" | "小学" | "学龄前" => "小学及以下",
+        "中专" | "技校" | "职高" | "中职" => "中专/技校",
+        "高职" | "专科" => "大专",
+        "本科" | "研究生" | "硕士" | "博士" => "本科及以上",
+        "弱劳动力" | "半劳动力" => "弱劳动力或半劳动力",
+        "丧失劳动力" | "无劳动力" => "无劳动能力",
+        other => other,
+    }
+}
+
 /// `None` for blank, the value when it is one of `allowed`.
 fn one_of(value: Option<&str>, allowed: &[&str]) -> Result<Option<String>, String> {
-    match value.map(clean_text) {
+    match value.map(clean_text).map(|v| synonym(&v).to_owned()) {
         None => Ok(None),
         Some(v) if v.is_empty() => Ok(None),
         Some(v) if allowed.contains(&v.as_str()) => Ok(Some(v)),

@@ -69,12 +69,12 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(css))
-        .nest("/api/v1", api::router())
-        .merge(pages::router())
+        .nest("/api/v1", api::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
+        .merge(pages::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
+        .merge(pages::upload_router())
         .fallback(not_found)
         .layer(middleware::from_fn(csrf::check))
         .layer(sessions)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(header_layer(
             "content-security-policy",

@@ -5,6 +5,7 @@ mod accounts;
 mod checks;
 mod employers;
 mod helpers;
+mod ledger;
 mod matching;
 mod pages;
 mod placements;

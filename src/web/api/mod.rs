@@ -5,6 +5,7 @@ pub mod auth;
 pub mod check;
 pub mod employers;
 pub mod placements;
+pub mod reports;
 pub mod training;
 pub mod vacancies;
 pub mod workers;
@@ -34,6 +35,7 @@ use crate::state::AppState;
         (name = "applications", description = "求职申请"),
         (name = "follow-up", description = "上岗与跟踪服务"),
         (name = "training", description = "培训与证书"),
+        (name = "reports", description = "信息报送"),
         (name = "admin", description = "管理"),
     )
 )]
@@ -96,6 +98,7 @@ pub fn router() -> Router<AppState> {
             training::certificates_of
         ))
         .routes(routes!(training::figures))
+        .routes(routes!(reports::monthly))
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
     let doc = std::sync::Arc::new(doc);

@@ -8,6 +8,7 @@ pub mod followups;
 pub mod matches;
 pub mod me;
 pub mod public;
+pub mod reports;
 pub mod station;
 pub mod training;
 pub mod work;
@@ -166,6 +167,16 @@ impl FormData {
     }
 }
 
+/// The ledger upload, with its own (larger) body limit.
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/station/import", post(reports::import_upload))
+        .layer(axum::extract::DefaultBodyLimit::max(reports::MAX_UPLOAD))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            reports::MAX_UPLOAD,
+        ))
+}
+
 /// All page routes.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -208,6 +219,12 @@ pub fn router() -> Router<AppState> {
         .route("/placements/{id}", get(followups::placement))
         .route("/placements/{id}/leave", post(followups::leave))
         .route("/me/preferences", post(me::preferences))
+        .route("/reports/monthly", get(reports::monthly))
+        .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
+        .route("/dashboard", get(reports::dashboard))
+        .route("/exports/{file}", get(reports::export))
+        .route("/station/import", get(reports::import_page))
+        .route("/station/imports/{file}", get(reports::import_report))
         .route("/trainer", get(training::trainer_home))
         .route("/trainer/courses", post(training::create_course))
         .route("/trainer/courses/{id}", get(training::roster))

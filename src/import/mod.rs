@@ -1,0 +1,341 @@
+//! Importing the real-name ledger (劳动力台账): `laowu import workers FILE` and the stations'
+//! upload page. Every row is validated like a registration and by the data-quality rules;
+//! good rows are written (matched by 身份证 number: new rows added, changed rows updated,
+//! identical rows left alone), bad rows are listed with row number, column and reason.
+
+pub mod ledger;
+pub mod table;
+
+use std::collections::{HashMap, HashSet};
+
+use indicatif::ProgressBar;
+use sqlx::Row;
+
+use crate::db::workers::{self, Registration};
+use crate::db::{Db, record_change};
+use crate::domain::worker::NewWorker;
+use crate::domain::{now_timestamp, today};
+use crate::quality::{self, Finding, LedgerFacts, Level};
+use ledger::{Extra, Layout, column_of_field, parse_row};
+
+/// How many rows one transaction writes.
+const BATCH: usize = 500;
+
+/// Who imports, for the consent record and the caseload.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub station_id: Option<i64>,
+    /// e.g. the officer's name or "命令行导入"
+    pub by: String,
+    pub created_by: Option<i64>,
+}
+
+/// One line of the report file.
+#[derive(Debug, Clone)]
+pub struct ReportLine {
+    pub row: usize,
+    pub column: String,
+    pub level: &'static str,
+    pub rule: String,
+    pub reason: String,
+    pub values: Vec<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub warnings: usize,
+    pub ignored_columns: Vec<String>,
+    pub header: Vec<String>,
+    pub lines: Vec<ReportLine>,
+}
+
+impl ImportReport {
+    /// The report as CSV (UTF-8 with BOM, so that Excel and WPS open it in Chinese).
+    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut head = vec![
+                "行号".to_owned(),
+                "列".into(),
+                "级别".into(),
+                "规则".into(),
+                "原因".into(),
+            ];
+            head.extend(self.header.iter().cloned());
+            w.write_record(&head)?;
+            for l in &self.lines {
+                let mut rec = vec![
+                    l.row.to_string(),
+                    l.column.clone(),
+                    l.level.into(),
+                    l.rule.clone(),
+                    l.reason.clone(),
+                ];
+                rec.extend(l.values.iter().cloned());
+                w.write_record(&rec)?;
+            }
+            w.flush()?;
+        }
+        Ok(out)
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "导入完成：新增 {} 行，更新 {} 行，未变化 {} 行，拒绝 {} 行，警告 {} 条。",
+            self.imported, self.updated, self.unchanged, self.rejected, self.warnings
+        )
+    }
+}
+
+/// A row that passed validation, waiting to be written.
+struct Good {
+    row: usize,
+    worker: NewWorker,
+    extra: Extra,
+    findings: Vec<Finding>,
+    values: Vec<String>,
+}
+
+/// Imports the rows of a ledger (header first).
+pub async fn import(
+    db: &Db,
+    rows: Vec<Vec<String>>,
+    opts: &ImportOptions,
+    progress: Option<&ProgressBar>,
+) -> anyhow::Result<ImportReport> {
+    let today = today();
+    let mut report = ImportReport::default();
+    let Some(header_at) = rows
+        .iter()
+        .position(|r| r.iter().any(|c| !c.trim().is_empty()))
+    else {
+        anyhow::bail!("文件是空的");
+    };
+    let layout = Layout::of(&rows[header_at]).map_err(|m| anyhow::anyhow!(m))?;
+    report.header = rows[header_at].clone();
+    report.ignored_columns = layout.unknown.clone();
+    if let Some(p) = progress {
+        p.set_length((rows.len() - header_at - 1) as u64);
+    }
+    // phones already registered, by county, for the shared-phone rule
+    let mut phone_county: HashMap<String, String> = HashMap::new();
+    for r in sqlx::query("select phone, township_code from workers")
+        .fetch_all(db)
+        .await?
+    {
+        let phone: String = r.try_get(0)?;
+        let town: String = r.try_get(1)?;
+        phone_county
+            .entry(phone)
+            .or_insert_with(|| town.chars().take(6).collect());
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut good: Vec<Good> = Vec::new();
+    for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
+        let line = i + 1;
+        if let Some(p) = progress {
+            p.inc(1);
+        }
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let (input, extra, mut errors) = parse_row(&layout, row);
+        let parsed = input.parse(today);
+        if let Err(e) = &parsed {
+            for (field, msgs) in &e.0 {
+                for m in msgs {
+                    errors.add(column_of_field(field), m.clone());
+                }
+            }
+        }
+        let facts = LedgerFacts {
+            labour_capacity: input.labour_capacity.as_deref(),
+            employment_note: extra.employment_note.as_deref(),
+            work_place: extra.work_place.as_deref(),
+            monthly_income: extra.monthly_income,
+        };
+        let mut findings = quality::row_findings(&facts);
+        for f in findings.iter().filter(|f| f.level == Level::Error) {
+            errors.add(f.column, format!("{}：{}", f.rule, f.message));
+        }
+        let worker = match parsed {
+            Ok(w) if errors.is_empty() => w,
+            _ => {
+                report.rejected += 1;
+                for (column, msgs) in &errors.0 {
+                    report.lines.push(ReportLine {
+                        row: line,
+                        column: column.clone(),
+                        level: "拒绝",
+                        rule: String::new(),
+                        reason: msgs.join("；"),
+                        values: row.clone(),
+                    });
+                }
+                continue;
+            }
+        };
+        let id = worker.id_number.as_str().to_owned();
+        if let Some(first) = seen.get(&id) {
+            report.rejected += 1;
+            report.lines.push(ReportLine {
+                row: line,
+                column: "身份证号码".into(),
+                level: "拒绝",
+                rule: String::new(),
+                reason: format!("与第{first}行的身份证号码重复"),
+                values: row.clone(),
+            });
+            continue;
+        }
+        seen.insert(id, line);
+        let county: String = worker.hometown.county_code().to_owned();
+        match phone_county.get(worker.phone.as_str()) {
+            Some(c) if *c != county => {
+                let name = crate::domain::region::regions()
+                    .townships_of(c)
+                    .first()
+                    .map_or(c.clone(), |t| t.county.clone());
+                findings.extend(quality::phone_conflict(Some(&name)));
+            }
+            None => {
+                phone_county.insert(worker.phone.as_str().to_owned(), county);
+            }
+            _ => {}
+        }
+        good.push(Good {
+            row: line,
+            worker,
+            extra,
+            findings,
+            values: row.clone(),
+        });
+    }
+    // the zero-employment alarm: relocated households (by 户编号, else the person) with nobody working
+    let mut working_households: HashSet<String> = HashSet::new();
+    for g in &good {
+        if quality::is_working(g.extra.employment_note.as_deref()) {
+            working_households.insert(household_key(g));
+        }
+    }
+    for g in &mut good {
+        if g.worker.household.relocated && !working_households.contains(&household_key(g)) {
+            g.findings.push(Finding {
+                rule: "DQ105",
+                level: Level::Alarm,
+                column: "是否易地搬迁",
+                message: "易地搬迁户家中目前无人就业，请工作站优先帮扶".into(),
+            });
+        }
+    }
+    for chunk in good.chunks(BATCH) {
+        write_batch(db, chunk, opts, &mut report).await?;
+    }
+    report.lines.sort_by_key(|l| l.row);
+    Ok(report)
+}
+
+fn household_key(g: &Good) -> String {
+    g.extra
+        .household_no
+        .clone()
+        .unwrap_or_else(|| format!("person:{}", g.worker.id_number.as_str()))
+}
+
+/// Writes one batch in one transaction: new workers inserted, changed ones updated, each with
+/// its change row and its findings.
+async fn write_batch(
+    db: &Db,
+    batch: &[Good],
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let ids: Vec<String> = batch
+        .iter()
+        .map(|g| format!("'{}'", g.worker.id_number.as_str()))
+        .collect();
+    let existing: HashMap<String, workers::WorkerRow> = workers::by_id_numbers(db, &ids)
+        .await?
+        .into_iter()
+        .map(|w| (w.id_number.clone(), w))
+        .collect();
+    let consent_by = format!("台账导入（纸质同意书）：{}", opts.by);
+    let mut tx = db.begin().await?;
+    for g in batch {
+        let worker_id = match existing.get(g.worker.id_number.as_str()) {
+            None => {
+                let id = workers::insert(
+                    &mut tx,
+                    &g.worker,
+                    &Registration {
+                        station_id: opts.station_id,
+                        consent_by: &consent_by,
+                        created_by: opts.created_by,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("第{}行：{e}", g.row))?;
+                report.imported += 1;
+                id
+            }
+            Some(old) => {
+                if workers::same_as(old, &g.worker) && old_extra(old) == g.extra {
+                    report.unchanged += 1;
+                    continue;
+                }
+                workers::update_from_ledger(&mut tx, old.id, &g.worker, opts.station_id).await?;
+                report.updated += 1;
+                old.id
+            }
+        };
+        sqlx::query("update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5")
+            .bind(g.extra.household_no.clone())
+            .bind(g.extra.work_place.clone())
+            .bind(g.extra.employment_note.clone())
+            .bind(g.extra.monthly_income)
+            .bind(worker_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from quality_findings where worker_id = $1")
+            .bind(worker_id)
+            .execute(&mut *tx)
+            .await?;
+        for f in &g.findings {
+            sqlx::query("insert into quality_findings (worker_id, rule, level, message, created_at) values ($1, $2, $3, $4, $5)")
+                .bind(worker_id)
+                .bind(f.rule)
+                .bind(f.level.as_str())
+                .bind(&f.message)
+                .bind(now_timestamp())
+                .execute(&mut *tx)
+                .await?;
+            report.warnings += 1;
+            report.lines.push(ReportLine {
+                row: g.row,
+                column: f.column.into(),
+                level: f.level.label(),
+                rule: f.rule.into(),
+                reason: format!("{}（已导入）", f.message),
+                values: g.values.clone(),
+            });
+        }
+        record_change(&mut tx, "worker", worker_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn old_extra(w: &workers::WorkerRow) -> Extra {
+    Extra {
+        household_no: w.household_no.clone(),
+        work_place: w.work_place.clone(),
+        employment_note: w.employment_note.clone(),
+        monthly_income: w.monthly_income,
+    }
+}
