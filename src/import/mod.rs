@@ -268,7 +268,7 @@ async fn write_batch(
     let consent_by = format!("台账导入（纸质同意书）：{}", opts.by);
     let mut tx = db.begin().await?;
     for g in batch {
-        let worker_id = match existing.get(g.worker.id_number.as_str()) {
+        let (worker_id, is_new) = match existing.get(g.worker.id_number.as_str()) {
             None => {
                 let id = workers::insert(
                     &mut tx,
@@ -282,7 +282,7 @@ async fn write_batch(
                 .await
                 .map_err(|e| anyhow::anyhow!("第{}行：{e}", g.row))?;
                 report.imported += 1;
-                id
+                (id, true)
             }
             Some(old) => {
                 if workers::same_as(old, &g.worker) && old_extra(old) == g.extra {
@@ -291,10 +291,14 @@ async fn write_batch(
                 }
                 workers::update_from_ledger(&mut tx, old.id, &g.worker, opts.station_id).await?;
                 report.updated += 1;
-                old.id
+                (old.id, false)
             }
         };
-        sqlx::query("update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5")
+        // (a new row's insert already wrote its change row and has no findings yet)
+        if !is_new || g.extra != Extra::default() {
+            sqlx::query(
+                "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5",
+            )
             .bind(g.extra.household_no.clone())
             .bind(g.extra.work_place.clone())
             .bind(g.extra.employment_note.clone())
@@ -302,10 +306,13 @@ async fn write_batch(
             .bind(worker_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("delete from quality_findings where worker_id = $1")
-            .bind(worker_id)
-            .execute(&mut *tx)
-            .await?;
+        }
+        if !is_new {
+            sqlx::query("delete from quality_findings where worker_id = $1")
+                .bind(worker_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         for f in &g.findings {
             sqlx::query("insert into quality_findings (worker_id, rule, level, message, created_at) values ($1, $2, $3, $4, $5)")
                 .bind(worker_id)
@@ -325,7 +332,9 @@ async fn write_batch(
                 values: g.values.clone(),
             });
         }
-        record_change(&mut tx, "worker", worker_id).await?;
+        if !is_new {
+            record_change(&mut tx, "worker", worker_id).await?;
+        }
     }
     tx.commit().await?;
     Ok(())
