@@ -118,10 +118,12 @@ impl Application {
             config: Arc::new(config),
             search,
             mail,
+            throttle: Arc::default(),
         };
         let scheduler_state = state.clone();
         state.mail.spawn(move || {
             let s = scheduler_state.clone();
+            s.throttle.prune();
             async move { crate::service::notify::schedule(&s).await }
         });
         let router = crate::web::router(state.clone(), store);

@@ -16,6 +16,8 @@ pub struct AppState {
     pub search: Arc<Indexer>,
     /// The mail sender (delivers the outbox).
     pub mail: Arc<crate::mail::Sender>,
+    /// Login attempts per account and per address.
+    pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
 }
 
 impl AppState {

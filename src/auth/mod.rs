@@ -2,6 +2,7 @@
 //! accepts a bearer token (API) or the session cookie (pages).
 
 pub mod password;
+pub mod throttle;
 
 use std::net::SocketAddr;
 

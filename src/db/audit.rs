@@ -48,28 +48,36 @@ pub struct AuditEntry {
     pub ip: String,
 }
 
-/// The newest entries, optionally about one subject.
-pub async fn list(
-    db: &Db,
-    subject: Option<(&str, i64)>,
-    limit: i64,
-) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = match subject {
-        Some((t, id)) => {
-            sqlx::query(&format!(
-                "select * from audit_log where subject_type = $1 and subject_id = $2 order by id desc limit {limit}"
-            ))
-            .bind(t)
-            .bind(id)
-            .fetch_all(db)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!("select * from audit_log order by id desc limit {limit}"))
-                .fetch_all(db)
-                .await?
-        }
-    };
+/// What the admin filters the log by.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    pub action: Option<String>,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<i64>,
+}
+
+/// The newest entries matching a filter.
+pub async fn list(db: &Db, f: &AuditFilter, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    use super::{FilterArg, Filters};
+    let mut filters = Filters::default();
+    if let Some(u) = f.user_id {
+        filters.push("user_id = ?", vec![FilterArg::Int(u)]);
+    }
+    if let Some(a) = &f.action {
+        filters.push("action = ?", vec![FilterArg::Text(a.clone())]);
+    }
+    if let Some(t) = &f.subject_type {
+        filters.push("subject_type = ?", vec![FilterArg::Text(t.clone())]);
+    }
+    if let Some(s) = f.subject_id {
+        filters.push("subject_id = ?", vec![FilterArg::Int(s)]);
+    }
+    let sql = format!(
+        "select * from audit_log{} order by id desc limit {limit}",
+        filters.where_sql()
+    );
+    let rows = filters.bind(sqlx::query(&sql)).fetch_all(db).await?;
     rows.iter()
         .map(|r| {
             Ok(AuditEntry {

@@ -180,3 +180,44 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sql
     }
     Ok(user)
 }
+
+/// A user's tokens, newest first (never the secrets).
+pub async fn tokens_of(db: &Db, user_id: i64) -> Result<Vec<TokenInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select id, name, created_at, last_used_at, revoked_at from api_tokens where user_id = $1 order by id desc",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenInfo {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The owner of a token.
+pub async fn token_owner(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("select user_id from api_tokens where id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(|r| r.try_get::<i64, _>(0))
+        .transpose()
+}
+
+/// Revokes a token (it stops working at once).
+pub async fn revoke_token(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update api_tokens set revoked_at = $1 where id = $2 and revoked_at is null")
+        .bind(now_timestamp())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

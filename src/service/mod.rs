@@ -6,6 +6,7 @@ pub mod applications;
 pub mod employers;
 pub mod followups;
 pub mod notify;
+pub mod rights;
 pub mod search;
 pub mod training;
 pub mod vacancies;

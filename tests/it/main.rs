@@ -9,6 +9,7 @@ mod ledger;
 mod matching;
 mod pages;
 mod placements;
+mod security;
 mod smtp;
 mod training;
 mod workers;

@@ -29,8 +29,15 @@ pub struct TokenResponse {
     pub user_id: i64,
 }
 
-/// Checks a login and password and returns the user (constant work for unknown logins).
-pub async fn check_login(state: &AppState, login: &str, pw: &str) -> AppResult<users::UserRow> {
+/// Checks a login and password and returns the user (constant work for unknown logins;
+/// throttled per account and per address).
+pub async fn check_login(
+    state: &AppState,
+    login: &str,
+    pw: &str,
+    ip: &str,
+) -> AppResult<users::UserRow> {
+    state.throttle.check(login, ip)?;
     let user = users::find_by_login(&state.db, login).await?;
     let hash = user
         .as_ref()
@@ -47,12 +54,13 @@ pub async fn check_login(state: &AppState, login: &str, pw: &str) -> AppResult<u
     responses((status = 200, body = TokenResponse), (status = 401, description = "bad credentials")))]
 pub async fn token(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
     if req.login.trim().is_empty() || req.password.is_empty() {
         return Err(AppError::Unauthorized);
     }
-    let user = check_login(&state, &req.login, &req.password).await?;
+    let user = check_login(&state, &req.login, &req.password, &addr.ip().to_string()).await?;
     let name = req.name.unwrap_or_else(|| "api".into());
     let token = users::create_token(&state.db, user.id, name.trim()).await?;
     Ok((

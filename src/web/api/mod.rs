@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, with its OpenAPI document generated from the handlers.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod check;
@@ -36,6 +37,7 @@ use crate::state::AppState;
         (name = "follow-up", description = "上岗与跟踪服务"),
         (name = "training", description = "培训与证书"),
         (name = "reports", description = "信息报送"),
+        (name = "rights", description = "个人信息权利"),
         (name = "admin", description = "管理"),
     )
 )]
@@ -60,7 +62,13 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(check::id_card))
         .routes(routes!(check::uscc))
         .routes(routes!(workers::create, workers::list))
-        .routes(routes!(workers::get))
+        .routes(routes!(workers::get, account::correct))
+        .routes(routes!(account::tokens))
+        .routes(routes!(account::revoke))
+        .routes(routes!(account::my_data))
+        .routes(routes!(account::request_deletion))
+        .routes(routes!(account::deletion_requests))
+        .routes(routes!(account::anonymise))
         .routes(routes!(workers::matches))
         .routes(routes!(vacancies::matches))
         .routes(routes!(employers::create))

@@ -37,11 +37,12 @@ pub async fn login_page(session: Session, MaybeUser(user): MaybeUser) -> PageRes
 
 pub async fn login(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let login = form.get("login").trim().to_owned();
-    match check_login(&state, &login, form.get("password")).await {
+    match check_login(&state, &login, form.get("password"), &addr.ip().to_string()).await {
         Ok(user) => {
             // A new session id on login (no fixation), keeping nothing of the anonymous one.
             session.cycle_id().await.ok();

@@ -173,17 +173,32 @@ pub async fn create_user(
 struct AuditPage {
     layout: Layout,
     entries: Vec<AuditEntry>,
+    f: FormData,
 }
 
 pub async fn audit(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
-    let entries = audit::list(&state.db, None, 200).await?;
+    let text = |k: &str| {
+        q.get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let num = |k: &str| text(k).and_then(|v| v.parse::<i64>().ok());
+    let filter = audit::AuditFilter {
+        user_id: num("user_id"),
+        action: text("action"),
+        subject_type: text("subject_type"),
+        subject_id: num("subject_id"),
+    };
+    let entries = audit::list(&state.db, &filter, 500).await?;
     Ok(render(&AuditPage {
         layout: Layout::new("审计日志", &session, Some(&user)).await,
         entries,
+        f: FormData(q),
     }))
 }

@@ -69,3 +69,80 @@ pub async fn preferences(
     .await;
     Ok(Redirect::to("/me").into_response())
 }
+
+/// Downloads everything the platform holds about the worker, as JSON.
+pub async fn download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let data = crate::service::rights::my_data(&state, &user).await?;
+    let body = serde_json::to_vec_pretty(&data).map_err(anyhow::Error::from)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-data.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The worker corrects contact details and job wishes.
+pub async fn correct(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
+) -> PageResult<Response> {
+    user.require(&[Role::Worker])?;
+    let id = user.worker_id.ok_or(AppError::NotFound)?;
+    let mut errors = crate::error::FieldErrors::new();
+    let wage = form.int("expected_wage", &mut errors);
+    let c = crate::service::rights::Correction {
+        phone: form.opt("phone"),
+        email: None,
+        skills: Some(form.get("skills").to_owned()),
+        desired_jobs: Some(form.get("desired_jobs").to_owned()),
+        expected_wage: wage,
+        needs_lodging: Some(form.flag("needs_lodging")),
+        available_from: None,
+    };
+    let r = if errors.is_empty() {
+        crate::service::rights::correct(&state, &user, id, &c).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match r {
+        Ok(()) => super::flash(&session, "已保存修改。").await,
+        Err(e @ AppError::Validation(_)) => {
+            let msg = e
+                .field_errors()
+                .0
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；");
+            super::flash(&session, &format!("未保存：{msg}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/me").into_response())
+}
+
+/// The worker asks for deletion.
+pub async fn delete_request(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    crate::service::rights::request_deletion(&state, &user).await?;
+    super::flash(&session, "注销申请已提交，工作站核实后将删除你的个人信息。").await;
+    Ok(Redirect::to("/me").into_response())
+}

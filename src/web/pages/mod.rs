@@ -104,6 +104,10 @@ impl IntoResponse for PageError {
             }
             other => other.to_string(),
         };
+        let retry = match &self.0 {
+            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         let page = ErrorPage {
             layout: Layout {
                 title: "出错了".into(),
@@ -114,7 +118,15 @@ impl IntoResponse for PageError {
             status: status.as_u16(),
             message,
         };
-        (status, render(&page)).into_response()
+        let mut response = (status, render(&page)).into_response();
+        if let Some(secs) = retry
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        response
     }
 }
 
@@ -219,6 +231,10 @@ pub fn router() -> Router<AppState> {
         .route("/placements/{id}", get(followups::placement))
         .route("/placements/{id}/leave", post(followups::leave))
         .route("/me/preferences", post(me::preferences))
+        .route("/me/data.json", get(me::download))
+        .route("/me/correct", post(me::correct))
+        .route("/me/delete-request", post(me::delete_request))
+        .route("/station/workers/{id}/anonymise", post(station::anonymise))
         .route("/reports/monthly", get(reports::monthly))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/dashboard", get(reports::dashboard))

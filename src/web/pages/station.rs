@@ -59,6 +59,7 @@ struct CaseloadPage {
     townships: Vec<Choice>,
     status: String,
     flags: Vec<(String, String, bool)>,
+    deletions: Vec<(i64, String, String)>,
 }
 
 pub async fn caseload(
@@ -113,6 +114,7 @@ pub async fn caseload(
         townships,
         status: query.status.clone().unwrap_or_default(),
         flags,
+        deletions: crate::service::rights::deletion_requests(&state, &user).await?,
     }))
 }
 
@@ -243,4 +245,25 @@ pub async fn worker(
     let (w, _) = svc::view(&state, &user, id).await?;
     let layout = Layout::new(&w.name, &session, Some(&user)).await;
     Ok(render(&WorkerPage::build(&state, layout, &w, false).await?))
+}
+
+/// A station confirms a worker's deletion request: the record is anonymised.
+pub async fn anonymise(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    match crate::service::rights::anonymise(&state, &user, id).await {
+        Ok(()) => {
+            flash(
+                &session,
+                "已按本人申请注销，个人信息已删除（统计数据保留）。",
+            )
+            .await
+        }
+        Err(e @ AppError::Conflict { .. }) => flash(&session, &e.to_string()).await,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/station").into_response())
 }
