@@ -468,6 +468,7 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
         logins.push((phone, "务工人员", pw));
     }
     placements(state, &admin).await?;
+    training_demo(state, &admin, provider).await?;
     bar.finish_with_message("完成");
     let stations_n = stations::list(db).await?.len();
     let workers_n = db::count(db, "select count(*) from workers").await?;
@@ -545,6 +546,69 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
                     }),
                     problem,
                     left_reason: None,
+                },
+            )
+            .await
+            .map_err(explain)?;
+        }
+    }
+    Ok(())
+}
+
+/// Two courses: one finished with certificates, one starting soon.
+async fn training_demo(state: &AppState, admin: &CurrentUser, provider: i64) -> anyhow::Result<()> {
+    use crate::service::training::{self, CompletionInput, CourseInput};
+    let course =
+        |title: &str, programme: &str, occupation: &str, start: i64, end: i64| CourseInput {
+            programme: programme.into(),
+            title: title.into(),
+            occupation: occupation.into(),
+            level: Some("四级/中级工".into()),
+            start_date: fmt_date(today() + time::Duration::days(start)),
+            end_date: fmt_date(today() + time::Duration::days(end)),
+            place: Some("斗门区井岸镇职业技能培训中心".into()),
+            capacity: Some(30),
+            subsidised: Some(true),
+            provider_id: Some(provider),
+        };
+    let done = training::create_course(
+        state,
+        admin,
+        &course(
+            "2026年第三期粤菜师傅（中式烹调师）培训班",
+            "cantonese-chef",
+            "中式烹调师",
+            -30,
+            0,
+        ),
+    )
+    .await
+    .map_err(explain)?;
+    training::create_course(
+        state,
+        admin,
+        &course(
+            "2027年第一期南粤家政（育婴员）培训班",
+            "nanyue-housekeeping",
+            "育婴员",
+            14,
+            44,
+        ),
+    )
+    .await
+    .map_err(explain)?;
+    for (n, worker_id) in [(0, 13i64), (1, 25), (2, 37)] {
+        let e = training::enroll(state, admin, done, Some(worker_id))
+            .await
+            .map_err(explain)?;
+        if n < 2 {
+            training::complete(
+                state,
+                admin,
+                e,
+                &CompletionInput {
+                    certificate_no: Some(format!("S2026440403{:04}", 101 + n)),
+                    ..Default::default()
                 },
             )
             .await

@@ -46,7 +46,7 @@ pub fn bars(title: &str, items: &[(String, f64)], unit: &str) -> String {
 /// A line over labelled points (months, or 0/3/6 months of retention).
 pub fn line(title: &str, points: &[(String, f64)], max_y: Option<f64>, unit: &str) -> String {
     let (w, h, left, bottom, top) = (480.0, 220.0, 40.0, 30.0, 30.0);
-    let plot_w = w - left - 10.0;
+    let plot_w = w - left - 30.0;
     let plot_h = h - bottom - top;
     let max = max_y
         .unwrap_or_else(|| points.iter().map(|(_, v)| *v).fold(0.0, f64::max))

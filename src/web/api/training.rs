@@ -75,6 +75,8 @@ pub struct CourseQuery {
     pub programme: Option<String>,
     /// words in the occupation or title
     pub occupation: Option<String>,
+    /// only courses starting on or after this date (`YYYY-MM-DD`)
+    pub from: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -101,10 +103,19 @@ pub async fn courses(
         .as_deref()
         .map(str::trim)
         .filter(|o| !o.is_empty());
-    Ok(Json(CourseList {
-        items: training::open_courses(&state.db, &fmt_date(today()), programme, occupation, None)
-            .await?,
-    }))
+    let from = match q.from.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => {
+            Some(crate::domain::values::parse_date(d).map_err(|m| AppError::invalid("from", m))?)
+        }
+    };
+    let mut items =
+        training::open_courses(&state.db, &fmt_date(today()), programme, occupation, None).await?;
+    if let Some(f) = from {
+        let f = fmt_date(f);
+        items.retain(|c| c.start_date >= f);
+    }
+    Ok(Json(CourseList { items }))
 }
 
 /// One course.

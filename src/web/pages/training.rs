@@ -46,6 +46,7 @@ async fn done(
 #[template(path = "courses.html")]
 struct CoursesPage {
     layout: Layout,
+    from: String,
     courses: Vec<CourseRow>,
     programmes: Vec<Choice>,
     occupation: String,
@@ -64,7 +65,8 @@ pub async fn courses(
         .and_then(|p| crate::domain::Programme::parse(p).ok())
         .map(|p| p.code());
     let occupation = q.occupation.clone().unwrap_or_default();
-    let list = training::open_courses(
+    let from = q.from.clone().unwrap_or_default();
+    let mut list = training::open_courses(
         &state.db,
         &fmt_date(today()),
         programme,
@@ -72,7 +74,12 @@ pub async fn courses(
         None,
     )
     .await?;
+    if let Ok(f) = crate::domain::values::parse_date(&from) {
+        let f = fmt_date(f);
+        list.retain(|c| c.start_date >= f);
+    }
     Ok(render(&CoursesPage {
+        from,
         layout: Layout::new("技能培训", &session, user.as_ref()).await,
         courses: list,
         programmes: programme_choices(programme.unwrap_or("")),
