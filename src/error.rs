@@ -38,6 +38,16 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Every message on one line, for a notice on the next page.
+    pub fn summary(&self) -> String {
+        self.0
+            .values()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
     /// The first message for a field (forms show one line per field).
     pub fn first(&self, field: &str) -> Option<&str> {
         self.0

@@ -9,6 +9,7 @@ mod ledger;
 mod matching;
 mod pages;
 mod placements;
+mod props;
 mod security;
 mod smtp;
 mod training;

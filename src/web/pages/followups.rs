@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::auth::Role;
 use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
 use crate::error::{AppError, FieldErrors};
@@ -177,22 +177,10 @@ pub async fn resolve(
     Path(id): Path<i64>,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    match follow::resolve_case(&state, &user, id, form.get("resolution")).await {
-        Ok(_) => flash(&session, "已办结。").await,
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let msg = e
-                .field_errors()
-                .0
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
-            flash(&session, &format!("未办结：{msg}")).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(Redirect::to("/station/cases").into_response())
+    let r = follow::resolve_case(&state, &user, id, form.get("resolution"))
+        .await
+        .map(|_| "已办结。".to_owned());
+    outcome(&session, r, "/station/cases").await
 }
 
 #[derive(askama::Template)]
@@ -249,20 +237,8 @@ pub async fn leave(
     Path(id): Path<i64>,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    match follow::leave(&state, &user, id, form.get("left_reason")).await {
-        Ok(()) => flash(&session, "已登记离岗，该人员重新进入求职名单。").await,
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let msg = e
-                .field_errors()
-                .0
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
-            flash(&session, &format!("未登记：{msg}")).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(Redirect::to(&format!("/placements/{id}")).into_response())
+    let r = follow::leave(&state, &user, id, form.get("left_reason"))
+        .await
+        .map(|()| "已登记离岗，该人员重新进入求职名单。".to_owned());
+    outcome(&session, r, &format!("/placements/{id}")).await
 }

@@ -121,14 +121,7 @@ pub async fn correct(
     match r {
         Ok(()) => super::flash(&session, "已保存修改。").await,
         Err(e @ AppError::Validation(_)) => {
-            let msg = e
-                .field_errors()
-                .0
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
+            let msg = e.field_errors().summary();
             super::flash(&session, &format!("未保存：{msg}")).await;
         }
         Err(e) => return Err(e.into()),

@@ -62,6 +62,26 @@ impl Layout {
     }
 }
 
+/// Turns a workflow error into a message on the next page, or a real error.
+pub async fn outcome(
+    session: &Session,
+    result: Result<String, AppError>,
+    back: &str,
+) -> PageResult<Response> {
+    match result {
+        Ok(msg) => {
+            flash(session, &msg).await;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e.field_errors().summary();
+            flash(session, &format!("未完成：{msg}")).await;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Leaves a message for the next page the user sees.
 pub async fn flash(session: &Session, message: &str) {
     session.insert("flash", message).await.ok();

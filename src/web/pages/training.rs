@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::public::{Choice, programme_choices};
-use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::auth::{MaybeUser, Role};
 use crate::db::certificates::LEVELS;
 use crate::db::training::{self, CourseRow, EnrollmentRow, ProgrammeRow};
@@ -18,29 +18,6 @@ use crate::service::training::{self as svc, CertificateInput, CompletionInput, C
 use crate::state::AppState;
 use crate::web::api::training::CourseQuery;
 use crate::web::extract::ApiQuery;
-
-async fn done(
-    session: &Session,
-    result: Result<String, AppError>,
-    back: &str,
-) -> PageResult<Response> {
-    match result {
-        Ok(msg) => flash(session, &msg).await,
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let msg = e
-                .field_errors()
-                .0
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
-            flash(session, &format!("未完成：{msg}")).await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(Redirect::to(back).into_response())
-}
 
 #[derive(askama::Template)]
 #[template(path = "courses.html")]
@@ -114,7 +91,7 @@ pub async fn sign_up(
     } else {
         "/courses".to_owned()
     };
-    done(&session, r, &back).await
+    outcome(&session, r, &back).await
 }
 
 #[derive(askama::Template)]
@@ -257,7 +234,7 @@ pub async fn enrollment_action(
             .map(|_| "已登记退学。".to_owned()),
         _ => return Err(AppError::NotFound.into()),
     };
-    done(&session, r, &back).await
+    outcome(&session, r, &back).await
 }
 
 /// Attendance of a whole session: ticked boxes are present, the rest absent.
@@ -292,7 +269,7 @@ pub async fn attendance(
         }
         result = result.map(|n| n + 1);
     }
-    done(
+    outcome(
         &session,
         result.map(|n| format!("已登记 {date} 考勤（{n}人）。")),
         &format!("/trainer/courses/{id}"),
@@ -335,14 +312,7 @@ pub async fn complete_all(
         match svc::complete(&state, &user, en.id, &input).await {
             Ok(_) => n += 1,
             Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-                let msg = e
-                    .field_errors()
-                    .0
-                    .values()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("；");
+                let msg = e.field_errors().summary();
                 failures.push(format!("{}：{msg}", en.worker_name));
             }
             Err(e) => return Err(e.into()),
@@ -376,7 +346,7 @@ pub async fn add_certificate(
     let r = svc::add_certificate(&state, &user, worker_id, &input)
         .await
         .map(|_| "证书已登记，匹配时会计入。".to_owned());
-    done(&session, r, &format!("/station/workers/{worker_id}")).await
+    outcome(&session, r, &format!("/station/workers/{worker_id}")).await
 }
 
 #[derive(askama::Template)]
@@ -422,5 +392,5 @@ pub async fn edit_programme(
     } else {
         Err(AppError::NotFound)
     };
-    done(&session, r, "/training").await
+    outcome(&session, r, "/training").await
 }

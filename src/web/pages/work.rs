@@ -2,10 +2,10 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tower_sessions::Session;
 
-use super::{FormData, Layout, PageResult, PageUser, flash, render};
+use super::{FormData, Layout, PageResult, PageUser, outcome, render};
 use crate::auth::Role;
 use crate::db::applications::{self, ApplicationRow, EventRow};
 use crate::db::workers::MaskedWorker;
@@ -24,33 +24,6 @@ fn back_to(form: &FormData, default: &str) -> String {
         b.to_owned()
     } else {
         default.to_owned()
-    }
-}
-
-/// Turns a workflow error into a message on the next page, or a real error.
-async fn outcome(
-    session: &Session,
-    result: Result<String, AppError>,
-    back: &str,
-) -> PageResult<Response> {
-    match result {
-        Ok(msg) => {
-            flash(session, &msg).await;
-            Ok(Redirect::to(back).into_response())
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let msg = e
-                .field_errors()
-                .0
-                .values()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
-            flash(session, &format!("未完成：{msg}")).await;
-            Ok(Redirect::to(back).into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
