@@ -287,6 +287,11 @@ async fn import_workers(
     let report = crate::import::import(&db, rows, &opts, Some(&bar)).await?;
     bar.finish();
     println!("{}", report.summary());
+    // the same counts for scripts and other systems
+    println!(
+        "imported={} updated={} unchanged={} rejected={} warnings={}",
+        report.imported, report.updated, report.unchanged, report.rejected, report.warnings
+    );
     if !report.ignored_columns.is_empty() {
         println!("已忽略未知列：{}", report.ignored_columns.join("、"));
     }

@@ -123,6 +123,12 @@ async fn a_gbk_ledger_with_broken_rows_imports_once() {
         "{stdout}"
     );
     assert!(stdout.contains(&format!("拒绝 {rejected} 行")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "imported=300 updated=0 unchanged=0 rejected={rejected}"
+        )),
+        "{stdout}"
+    );
     assert!(stdout.contains("已忽略未知列：备注"), "{stdout}");
     assert_eq!(app.count("select count(*) from workers").await, 300);
     // the report next to the file: row number, column, reason
