@@ -121,3 +121,17 @@ pub async fn of_workers(
     .await?;
     rows.iter().map(CertificateRow::from_row).collect()
 }
+
+/// Certificates of the given workers (index batches).
+pub async fn of_worker_ids(db: &Db, ids: &[i64]) -> Result<Vec<CertificateRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "select * from certificates where worker_id in ({list}) order by id"
+    ))
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(CertificateRow::from_row).collect()
+}

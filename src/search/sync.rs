@@ -215,11 +215,15 @@ impl Indexer {
         let vacancy_rows = vacancies::by_ids(&self.db, &vacancy_ids, &today_s).await?;
         let worker_rows = workers::by_ids(&self.db, &worker_ids).await?;
         let mut worker_docs = Vec::with_capacity(worker_rows.len());
+        // one query for the whole batch's certificates, not one per worker
+        let certs = certificates::of_worker_ids(&self.db, &worker_ids).await?;
         for w in &worker_rows {
-            worker_docs.push(worker_doc(
-                w,
-                &certificates::of_worker(&self.db, w.id).await?,
-            ));
+            let mine: Vec<CertificateRow> = certs
+                .iter()
+                .filter(|c| c.worker_id == w.id)
+                .cloned()
+                .collect();
+            worker_docs.push(worker_doc(w, &mine));
         }
         let vacancy_docs: Vec<VacancyDoc> = vacancy_rows.iter().map(vacancy_doc).collect();
         let index = self.index.clone();
