@@ -180,6 +180,24 @@ pub async fn of_vacancy(db: &Db, vacancy_id: i64) -> Result<Vec<ApplicationRow>,
     rows.iter().map(ApplicationRow::from_row).collect()
 }
 
+/// Applications to a vacancy that a station may see: of its own (or unassigned) workers, or
+/// made by it.
+pub async fn of_vacancy_for_station(
+    db: &Db,
+    vacancy_id: i64,
+    station_id: i64,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} join workers w on w.id = a.worker_id where a.vacancy_id = $1 \
+         and (a.station_id = $2 or w.station_id = $2 or w.station_id is null) order by a.id desc"
+    ))
+    .bind(vacancy_id)
+    .bind(station_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(ApplicationRow::from_row).collect()
+}
+
 /// Applications of a worker, newest first.
 pub async fn of_worker(db: &Db, worker_id: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(

@@ -181,6 +181,20 @@ impl TestApp {
         (id, token)
     }
 
+    /// Creates a training provider and its trainer's login; returns (provider id, token).
+    pub async fn trainer(&self, admin: &str, email: &str) -> (i64, String) {
+        let r = self
+            .post(
+                "/api/v1/providers",
+                Some(admin),
+                &json!({"name": "斗门区职业技能培训中心", "email": "px@test.local"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        (id, self.login_as(email, Role::Trainer, Some(id)).await)
+    }
+
     /// Registers, verifies and logs in an enterprise; returns (employer id, token).
     pub async fn verified_employer(&self, admin: &str, n: u32) -> (i64, String) {
         let body = employer_body(n);
@@ -283,4 +297,34 @@ pub fn worker_body(id: &str, phone: &str) -> Value {
         "consent": true,
         "password": PASSWORD,
     })
+}
+
+/// Every full 身份证 number (17 digits and a digit or X) and every 11-digit mobile number
+/// (1, then 3–9, then nine digits) standing alone in `text`: the numbers masking must hide.
+pub fn pii_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start == 17 && chars.get(i).is_some_and(|c| matches!(c, 'X' | 'x')) {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let alone = start == 0 || !chars[start - 1].is_ascii_alphanumeric();
+        let alone = alone && chars.get(i).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let b = run.as_bytes();
+        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+        if alone && (b.len() == 18 || mobile) {
+            found.push(run);
+        }
+    }
+    found
 }

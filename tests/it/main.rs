@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test starts a real server on a fresh database
 //! (SQLite by default, PostgreSQL when `DATABASE_URL` points at one).
 
+mod access;
 mod accounts;
 mod checks;
 mod employers;

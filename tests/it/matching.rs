@@ -6,7 +6,7 @@ use laowu::domain::Programme;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_number, spawn_app};
+use crate::helpers::{TestApp, id_number, pii_in, spawn_app};
 
 /// (title, occupation, programme, wage_min, wage_max, lodging, description, town)
 type VacancySeed = (
@@ -764,27 +764,7 @@ async fn who_may_ask_for_matches() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
-    assert!(!contains_full_id_or_phone(&text), "{text}");
-}
-
-/// Whether a text holds an 18-character 身份证 pattern or an 11-digit mobile number.
-pub fn contains_full_id_or_phone(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let mut run = 0;
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_ascii_digit() || (*c == 'X' && run == 17) {
-            run += 1;
-            let next_is_digit = chars
-                .get(i + 1)
-                .is_some_and(|n| n.is_ascii_digit() || *n == 'X');
-            if (run == 18) || (run == 11 && !next_is_digit && chars[i + 1 - 11] == '1') {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    false
+    assert!(pii_in(&text).is_empty(), "{text}");
 }
 
 #[tokio::test]
@@ -975,7 +955,7 @@ async fn the_worker_sees_recommendations_with_reasons_on_a_page() {
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains("证书：广东技工 叉车司机 四级"));
-    assert!(!contains_full_id_or_phone(&html));
+    assert!(pii_in(&html).is_empty(), "{:?}", pii_in(&html));
 }
 
 #[tokio::test]

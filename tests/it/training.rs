@@ -21,22 +21,7 @@ struct Setup {
 
 async fn setup(app: &TestApp) -> Setup {
     let admin = app.admin().await;
-    let r = app
-        .post(
-            "/api/v1/providers",
-            Some(&admin),
-            &json!({"name": "斗门区职业技能培训中心", "email": "px@test.local"}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let provider = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    let trainer = app
-        .login_as(
-            "teacher@test.local",
-            laowu::auth::Role::Trainer,
-            Some(provider),
-        )
-        .await;
+    let (provider, trainer) = app.trainer(&admin, "teacher@test.local").await;
     let (_, station) = app.station(&admin, "湄潭县工作站", "st@test.local").await;
     Setup {
         admin,

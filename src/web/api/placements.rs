@@ -9,11 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{CurrentUser, Role};
 use crate::db::applications::{self, ApplicationRow, EventRow};
 use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
+use crate::db::workers;
 use crate::error::{AppError, AppResult};
 use crate::service::applications::{
     self as apps, ApplicationInput, TransitionInput, TransitionResult,
 };
 use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
+use crate::service::workers::{Access, access};
 use crate::state::AppState;
 use crate::web::api::admin::Created;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -50,7 +52,13 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     let allowed = match user.role {
-        Role::Admin | Role::Station => true,
+        Role::Admin => true,
+        Role::Station => {
+            a.station_id.is_some() && a.station_id == user.station_id
+                || workers::get(&state.db, a.worker_id)
+                    .await?
+                    .is_some_and(|w| access(&user, &w) == Access::Full)
+        }
         Role::Employer => user.employer_id == Some(a.employer_id),
         Role::Worker => user.worker_id == Some(a.worker_id),
         Role::Trainer => false,
@@ -84,7 +92,8 @@ pub struct ApplicationList {
     pub items: Vec<ApplicationRow>,
 }
 
-/// Applications to a vacancy: its enterprise, stations, the admin.
+/// Applications to a vacancy: its enterprise and the admin all of them, a station those of
+/// its own workers and those it made.
 #[utoipa::path(get, path = "/vacancies/{id}/applications", tag = "applications",
     params(("id" = i64, Path)), responses((status = 200, body = ApplicationList), (status = 403)))]
 pub async fn of_vacancy(
@@ -92,13 +101,16 @@ pub async fn of_vacancy(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationList>> {
-    let v = crate::service::vacancies::managed(&state, &user, id).await;
-    if v.is_err() && !user.is(Role::Station) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Json(ApplicationList {
-        items: applications::of_vacancy(&state.db, id).await?,
-    }))
+    let items = match user.station_id {
+        Some(station) if user.is(Role::Station) => {
+            applications::of_vacancy_for_station(&state.db, id, station).await?
+        }
+        _ => {
+            crate::service::vacancies::managed(&state, &user, id).await?;
+            applications::of_vacancy(&state.db, id).await?
+        }
+    };
+    Ok(Json(ApplicationList { items }))
 }
 
 /// A placement with its follow-ups (and due dates) and cases.

@@ -199,6 +199,7 @@ pub async fn create(
     PageUser(user): PageUser,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
+    user.require(&[Role::Employer])?;
     let mut errors = FieldErrors::new();
     let input = vacancy_input(&form, &mut errors);
     let result = if errors.is_empty() {

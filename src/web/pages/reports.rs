@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use super::{Layout, PageResult, PageUser, render};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::Role;
 use crate::db::audit;
 use crate::error::AppError;
 use crate::quality::StoredFinding;
@@ -50,12 +50,13 @@ fn attachment(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Respons
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// `GET /reports/monthly.xlsx?month=YYYY-MM` (admin); an API token works too.
+/// `GET /reports/monthly.xlsx?month=YYYY-MM` (admin); an API token works too, and a visitor
+/// who is not logged in is sent to the login page like on every other page.
 pub async fn monthly_xlsx(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PageUser(user): PageUser,
     ApiQuery(q): ApiQuery<MonthQuery>,
-) -> Result<Response, AppError> {
+) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
     let month = q.month()?;
     let r = reports::monthly(&state.db, month).await?;
