@@ -106,7 +106,7 @@ struct ServeArgs {
         default_value = "斗门·湄潭劳务协作平台 <noreply@laowu.local>"
     )]
     mail_from: String,
-    /// Mark session cookies Secure (serve behind TLS).
+    /// Mark session cookies Secure (serve behind TLS); implied by an `https://` base URL.
     #[arg(long, env = "LAOWU_SECURE_COOKIES")]
     secure_cookies: bool,
     /// Public URL of the site, for links in mail.
@@ -336,16 +336,18 @@ async fn reindex(data: DataArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{}", args.addr));
     let config = Config {
         addr: args.addr,
         data_dir: args.data.data_dir.clone(),
         database_url: args.data.database_url(),
         smtp_url: args.smtp_url.filter(|s| !s.trim().is_empty()),
         mail_from: args.mail_from,
-        secure_cookies: args.secure_cookies,
-        base_url: args
-            .base_url
-            .unwrap_or_else(|| format!("http://{}", args.addr)),
+        // a site served over https always gets Secure cookies
+        secure_cookies: args.secure_cookies || base_url.starts_with("https://"),
+        base_url,
         dict_dir: args.data.dict_dir(),
         digest_hour: args.digest_hour.min(23),
     };

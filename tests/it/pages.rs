@@ -158,6 +158,15 @@ async fn forms_without_the_csrf_token_are_refused() {
 }
 
 #[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let app = crate::helpers::spawn_app_with(None, |c| c.secure_cookies = true).await;
+    let r = browser().get(app.url("/login")).send().await.unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+}
+
+#[tokio::test]
 async fn login_page_sets_a_protected_cookie_and_logout_ends_the_session() {
     let app = spawn_app().await;
     app.admin().await;
@@ -166,6 +175,8 @@ async fn login_page_sets_a_protected_cookie_and_logout_ends_the_session() {
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
+    // plain http in the tests: a Secure cookie would never come back
+    assert!(!cookie.contains("Secure"));
     assert_eq!(r.headers()["x-frame-options"], "DENY");
     assert!(
         r.headers()["content-security-policy"]
