@@ -254,6 +254,20 @@ async fn a_worker_downloads_corrects_and_deletes_their_data() {
     assert!(html.contains("anonymise_worker"));
     assert!(html.contains("<td>anonymise_worker</td>"));
     assert!(!html.contains("<td>view_worker</td>"));
+
+    // and the database itself refuses to change or remove an audit row
+    let before = app.count("select count(*) from audit_log").await;
+    assert!(before > 0);
+    for sql in ["update audit_log set detail = 'x'", "delete from audit_log"] {
+        let r = sqlx::query(sql).execute(&app.db).await;
+        assert!(r.is_err(), "{sql} went through");
+    }
+    assert_eq!(app.count("select count(*) from audit_log").await, before);
+    assert_eq!(
+        app.count("select count(*) from audit_log where detail = 'x'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
