@@ -118,6 +118,9 @@ struct ServeArgs {
     /// Hour of the day (China time) from which stations' daily follow-up digests are mailed.
     #[arg(long, env = "LAOWU_DIGEST_HOUR", default_value_t = 7)]
     digest_hour: u8,
+    /// Seconds before a digest or weekly list that had nothing to send is looked at again.
+    #[arg(long, env = "LAOWU_QUIET_RECHECK_SECS", default_value_t = 600)]
+    quiet_recheck_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,6 +353,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         base_url,
         dict_dir: args.data.dict_dir(),
         digest_hour: args.digest_hour.min(23),
+        quiet_recheck: std::time::Duration::from_secs(args.quiet_recheck_secs),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

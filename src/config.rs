@@ -67,6 +67,9 @@ pub struct Config {
     pub dict_dir: Option<PathBuf>,
     /// Hour (China time, 0–23) from which the day's station digests are written.
     pub digest_hour: u8,
+    /// How long a digest or weekly list found with nothing to send is left alone before the
+    /// scheduler looks again.
+    pub quiet_recheck: std::time::Duration,
 }
 
 impl Config {
@@ -94,6 +97,7 @@ impl Config {
             base_url: "http://127.0.0.1:8080".into(),
             dict_dir: None,
             digest_hour: 7,
+            quiet_recheck: std::time::Duration::from_secs(600),
         }
     }
 }

@@ -121,10 +121,14 @@ impl Application {
             throttle: Arc::default(),
         };
         let scheduler_state = state.clone();
+        let quiet = Arc::new(std::sync::Mutex::new(
+            crate::service::notify::Quiet::default(),
+        ));
         state.mail.spawn(move || {
             let s = scheduler_state.clone();
+            let quiet = quiet.clone();
             s.throttle.prune();
-            async move { crate::service::notify::schedule(&s).await }
+            async move { crate::service::notify::schedule(&s, &quiet).await }
         });
         let router = crate::web::router(state.clone(), store);
         Ok(Self {

@@ -1,7 +1,13 @@
 //! Scheduled mail: each station's daily digest of follow-ups due and overdue, and the weekly
 //! list of new matches for workers who asked for it. Each is written once per key
 //! (`digest:STATION:DATE`, `weekly:WORKER:YEAR-Wnn`) so that several nodes or restarts never
-//! write it twice.
+//! write it twice. A key found with nothing to send is not looked at again for a while
+//! ([`Quiet`]), so the two-second mail loop does not search matches for every opted-in
+//! worker on every turn.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -15,8 +21,51 @@ use crate::domain::{CST, today};
 use crate::mail::templates::{DigestMail, WeeklyMail};
 use crate::state::AppState;
 
+/// Keys that had nothing to send when last looked at, and when that was.
+#[derive(Debug, Default)]
+pub struct Quiet {
+    since: HashMap<String, Instant>,
+}
+
+impl Quiet {
+    /// Whether `key` was found empty less than `recheck` ago.
+    pub fn skip(&self, key: &str, recheck: Duration, now: Instant) -> bool {
+        self.since
+            .get(key)
+            .is_some_and(|t| now.saturating_duration_since(*t) < recheck)
+    }
+
+    /// Remembers that `key` had nothing to send at `now`, forgetting entries past `recheck`.
+    pub fn mark(&mut self, key: String, recheck: Duration, now: Instant) {
+        self.since
+            .retain(|_, t| now.saturating_duration_since(*t) < recheck);
+        self.since.insert(key, now);
+    }
+
+    pub fn len(&self) -> usize {
+        self.since.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.since.is_empty()
+    }
+}
+
+fn skip(quiet: &Mutex<Quiet>, key: &str, recheck: Duration) -> bool {
+    quiet
+        .lock()
+        .is_ok_and(|q| q.skip(key, recheck, Instant::now()))
+}
+
+fn mark(quiet: &Mutex<Quiet>, key: &str, recheck: Duration) {
+    if let Ok(mut q) = quiet.lock() {
+        q.mark(key.to_owned(), recheck, Instant::now());
+    }
+}
+
 /// Writes today's digests and this week's match lists that are not written yet.
-pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
+pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<()> {
+    let recheck = state.config.quiet_recheck;
     let now = OffsetDateTime::now_utc().to_offset(CST);
     if now.hour() < state.config.digest_hour {
         return Ok(());
@@ -37,7 +86,7 @@ pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
     let week_ahead = fmt_date(today() + time::Duration::days(7));
     for s in stations::list(&state.db).await? {
         let key = format!("digest:{}:{date}", s.id);
-        if existing.contains(&key) {
+        if existing.contains(&key) || skip(quiet, &key, recheck) {
             continue;
         }
         let due =
@@ -52,6 +101,7 @@ pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
         )
         .await?;
         if due.is_empty() && overdue.is_empty() {
+            mark(quiet, &key, recheck);
             continue;
         }
         let m = DigestMail {
@@ -86,7 +136,7 @@ pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
     for r in opted {
         let id: i64 = r.try_get("id")?;
         let key = format!("weekly:{id}:{week_key}");
-        if existing.contains(&key) {
+        if existing.contains(&key) || skip(quiet, &key, recheck) {
             continue;
         }
         let email: String = r.try_get("email")?;
@@ -107,6 +157,7 @@ pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if items.is_empty() {
+            mark(quiet, &key, recheck);
             continue;
         }
         let m = WeeklyMail {
@@ -134,4 +185,30 @@ pub async fn schedule(state: &AppState) -> anyhow::Result<()> {
         state.mail.nudge();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quiet_key_is_skipped_until_the_recheck_interval_has_passed() {
+        let mut q = Quiet::default();
+        let t0 = Instant::now();
+        let ten = Duration::from_secs(600);
+        assert!(!q.skip("weekly:1:2026-W49", ten, t0));
+        q.mark("weekly:1:2026-W49".into(), ten, t0);
+        assert!(q.skip("weekly:1:2026-W49", ten, t0 + Duration::from_secs(599)));
+        assert!(!q.skip("weekly:1:2026-W49", ten, t0 + Duration::from_secs(600)));
+        assert!(!q.skip("weekly:2:2026-W49", ten, t0));
+        // a zero interval never skips
+        assert!(!q.skip("weekly:1:2026-W49", Duration::ZERO, t0));
+        // old entries are forgotten as new ones come
+        q.mark(
+            "digest:3:2026-11-30".into(),
+            ten,
+            t0 + Duration::from_secs(700),
+        );
+        assert_eq!(q.len(), 1);
+    }
 }

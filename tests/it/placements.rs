@@ -463,6 +463,7 @@ async fn mail_is_sent_once_even_after_a_restart_and_stations_get_a_digest() {
     let app = spawn_app_with(None, move |c| {
         c.smtp_url = Some(url);
         c.digest_hour = 0;
+        c.quiet_recheck = std::time::Duration::ZERO;
     })
     .await;
     let w = world(&app).await;
@@ -503,6 +504,7 @@ async fn mail_is_sent_once_even_after_a_restart_and_stations_get_a_digest() {
     let _second = spawn_app_with(Some(app.database_url.clone()), move |c| {
         c.smtp_url = Some(url);
         c.digest_hour = 0;
+        c.quiet_recheck = std::time::Duration::ZERO;
     })
     .await;
     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
@@ -766,6 +768,7 @@ async fn workers_who_opt_in_get_a_weekly_list_of_matches_once() {
     let app = spawn_app_with(None, move |c| {
         c.smtp_url = Some(url);
         c.digest_hour = 0;
+        c.quiet_recheck = std::time::Duration::ZERO;
     })
     .await;
     let w = world(&app).await;
