@@ -90,7 +90,8 @@ use Body::{Form, Json, None as NoBody, Upload};
 /// end a record (leave, close, anonymise) and those that change who is logged in come last.
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
-    //                                                                                                      anon wS wO eO eX sO sX tr ad
+    // a = anonymous, w/W = worker self/other, e/E = enterprise own/other, s/S = station own/other, t = trainer, A = admin
+    //                                                                                                        "awWeEsStA"
     r("GET", "/healthz", "/healthz", NoBody,                                                                  "xxxxxxxxx"),
     r("GET", "/static/app.css", "/static/app.css", NoBody,                                                    "xxxxxxxxx"),
     r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", NoBody,                                          "xxxxxxxxx"),
