@@ -193,22 +193,41 @@ pub async fn refresh(
         });
     }
     let mut tx = db.begin().await?;
+    clear(&mut tx, worker_id).await?;
+    store(&mut tx, worker_id, &findings).await?;
+    tx.commit().await?;
+    Ok(findings)
+}
+
+/// Removes a worker's stored findings, in the caller's transaction.
+pub async fn clear(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    worker_id: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("delete from quality_findings where worker_id = $1")
         .bind(worker_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    for f in &findings {
+    Ok(())
+}
+
+/// Stores findings of a worker, in the caller's transaction.
+pub async fn store(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    worker_id: i64,
+    findings: &[Finding],
+) -> Result<(), sqlx::Error> {
+    for f in findings {
         sqlx::query("insert into quality_findings (worker_id, rule, level, message, created_at) values ($1, $2, $3, $4, $5)")
             .bind(worker_id)
             .bind(f.rule)
             .bind(f.level.as_str())
             .bind(&f.message)
             .bind(now_timestamp())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(findings)
+    Ok(())
 }
 
 /// Whether anyone of the worker's household (same 户编号; else the worker alone) is employed:

@@ -181,7 +181,7 @@ pub async fn of_vacancy(db: &Db, vacancy_id: i64) -> Result<Vec<ApplicationRow>,
 }
 
 /// Applications to a vacancy that a station may see: of its own (or unassigned) workers, or
-/// made by it.
+/// made by it — `service::applications::station_follows` as SQL.
 pub async fn of_vacancy_for_station(
     db: &Db,
     vacancy_id: i64,

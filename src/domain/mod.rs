@@ -31,16 +31,22 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().to_offset(CST).date()
 }
 
-/// The current instant as stored in the database: RFC 3339 in UTC, second precision.
+/// The current instant as stored in the database.
 pub fn now_timestamp() -> String {
-    let now = OffsetDateTime::now_utc();
+    fmt_instant(OffsetDateTime::now_utc())
+}
+
+/// An instant as stored in the database: RFC 3339 in UTC, second precision, so that text
+/// order is time order on both backends.
+pub fn fmt_instant(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        now.year(),
-        now.month() as u8,
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     )
 }

@@ -13,8 +13,8 @@ use sqlx::Row;
 
 use crate::db::workers::{self, Registration};
 use crate::db::{Db, record_change};
+use crate::domain::today;
 use crate::domain::worker::NewWorker;
-use crate::domain::{now_timestamp, today};
 use crate::quality::{self, Finding, LedgerFacts, Level};
 use ledger::{Extra, Layout, column_of_field, parse_row};
 
@@ -308,20 +308,10 @@ async fn write_batch(
             .await?;
         }
         if !is_new {
-            sqlx::query("delete from quality_findings where worker_id = $1")
-                .bind(worker_id)
-                .execute(&mut *tx)
-                .await?;
+            quality::clear(&mut tx, worker_id).await?;
         }
+        quality::store(&mut tx, worker_id, &g.findings).await?;
         for f in &g.findings {
-            sqlx::query("insert into quality_findings (worker_id, rule, level, message, created_at) values ($1, $2, $3, $4, $5)")
-                .bind(worker_id)
-                .bind(f.rule)
-                .bind(f.level.as_str())
-                .bind(&f.message)
-                .bind(now_timestamp())
-                .execute(&mut *tx)
-                .await?;
             report.warnings += 1;
             report.lines.push(ReportLine {
                 row: g.row,

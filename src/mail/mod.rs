@@ -70,16 +70,7 @@ impl Transport {
 
 /// Stored instant `seconds` from now.
 pub fn instant_in(seconds: i64) -> String {
-    let t = OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    crate::domain::fmt_instant(OffsetDateTime::now_utc() + time::Duration::seconds(seconds))
 }
 
 /// Delivers the outbox.

@@ -83,18 +83,7 @@ impl fmt::Display for Month {
 
 /// Midnight of a China date as a stored UTC instant.
 fn instant(d: Date) -> String {
-    let t = PrimitiveDateTime::new(d, Time::MIDNIGHT)
-        .assume_offset(CST)
-        .to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    crate::domain::fmt_instant(PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_offset(CST))
 }
 
 /// A figure for the month and the year to date.

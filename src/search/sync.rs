@@ -331,14 +331,5 @@ impl Indexer {
 
 /// Instants later than this are "recent" (3 seconds ago), in the stored format.
 fn recent_cutoff() -> String {
-    let t = OffsetDateTime::now_utc() - time::Duration::seconds(3);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    crate::domain::fmt_instant(OffsetDateTime::now_utc() - time::Duration::seconds(3))
 }

@@ -199,6 +199,33 @@ fn allowed(from: &str, to: &str) -> bool {
     )
 }
 
+/// Whether a station follows an application: the worker is in its caseload, or it made it.
+fn station_follows(actor: &CurrentUser, app: &ApplicationRow, worker: &workers::WorkerRow) -> bool {
+    access(actor, worker) == Access::Full
+        || app.station_id.is_some() && app.station_id == actor.station_id
+}
+
+/// One application, for the worker, the enterprise, a station that follows it, the admin.
+pub async fn view(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<ApplicationRow> {
+    let app = applications::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let may = match actor.role {
+        Role::Admin => true,
+        Role::Station => workers::get(&state.db, app.worker_id)
+            .await?
+            .is_some_and(|w| station_follows(actor, &app, &w)),
+        Role::Employer => actor.employer_id == Some(app.employer_id),
+        Role::Worker => actor.worker_id == Some(app.worker_id),
+        Role::Trainer => false,
+    };
+    if may {
+        Ok(app)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Moves an application along, checking who may do what.
 pub async fn transition(
     state: &AppState,
@@ -215,9 +242,7 @@ pub async fn transition(
     let to = input.to.trim();
     let may = match actor.role {
         Role::Admin => true,
-        Role::Station => {
-            access(actor, &worker) == Access::Full || app.station_id == actor.station_id
-        }
+        Role::Station => station_follows(actor, &app, &worker),
         Role::Employer => {
             actor.employer_id == Some(app.employer_id)
                 && app.status != "invited"

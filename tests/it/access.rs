@@ -20,7 +20,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     PASSWORD, TestApp, browser, employer_body, id_number, pii_in, spawn_app, vacancy_body,
-    worker_body,
 };
 
 /// The visitors, in column order.
@@ -304,15 +303,15 @@ async fn created(r: reqwest::Response, what: &str) -> i64 {
         .unwrap_or_else(|| panic!("{what}: no id in {v}"))
 }
 
-async fn worker(app: &TestApp, station: &str, n: u32, with_login: bool) -> (i64, String, String) {
+/// A worker with a login, registered by `station`: (id, 身份证 number, phone).
+async fn worker(app: &TestApp, station: &str, n: u32) -> (i64, String, String) {
     let idn = id_number("19920315", 600 + n);
-    let phone = format!("1380000{:04}", n);
-    let mut b = worker_body(&idn, &phone);
-    if !with_login {
-        b.as_object_mut().unwrap().remove("password");
-    }
-    let r = app.post("/api/v1/workers", Some(station), &b).await;
-    (created(r, "worker").await, idn, phone)
+    let phone = format!("1380000{n:04}");
+    (
+        app.station_worker(station, &idn, &phone, true).await,
+        idn,
+        phone,
+    )
 }
 
 async fn visitor(app: &TestApp, login: Option<&str>, token: Option<String>) -> Visitor {
@@ -352,9 +351,9 @@ impl Fixture {
         }
         let (_, trainer_token) = app.trainer(&admin, "teacher@test.local").await;
 
-        let (a, a_id, a_phone) = worker(app, &s1_token, 1, true).await;
-        let (_, _, b_phone) = worker(app, &s2_token, 2, true).await;
-        let (c, c_id, c_phone) = worker(app, &s1_token, 3, true).await;
+        let (a, a_id, a_phone) = worker(app, &s1_token, 1).await;
+        let (_, _, b_phone) = worker(app, &s2_token, 2).await;
+        let (c, c_id, c_phone) = worker(app, &s1_token, 3).await;
         let a_token = app.token(&a_phone, PASSWORD).await;
         let b_token = app.token(&b_phone, PASSWORD).await;
         // worker C asked to be deleted: the anonymise rows act on C

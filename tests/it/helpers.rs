@@ -195,6 +195,24 @@ impl TestApp {
         (id, self.login_as(email, Role::Trainer, Some(id)).await)
     }
 
+    /// Registers a worker through a station, with a login (phone and [`PASSWORD`]) when
+    /// `with_login`; returns the worker's id.
+    pub async fn station_worker(
+        &self,
+        station: &str,
+        id_number: &str,
+        phone: &str,
+        with_login: bool,
+    ) -> i64 {
+        let mut b = worker_body(id_number, phone);
+        if !with_login {
+            b.as_object_mut().unwrap().remove("password");
+        }
+        let r = self.post("/api/v1/workers", Some(station), &b).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "worker {phone}");
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
     /// Registers, verifies and logs in an enterprise; returns (employer id, token).
     pub async fn verified_employer(&self, admin: &str, n: u32) -> (i64, String) {
         let body = employer_body(n);

@@ -48,6 +48,17 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
+/// Mail to `smtp`, with the station digests and weekly lists written as soon as there is
+/// something to send (any hour, no quiet interval).
+fn mail_at_once(smtp: &SmtpSink) -> impl FnOnce(&mut laowu::config::Config) + use<> {
+    let url = smtp.url();
+    move |c| {
+        c.smtp_url = Some(url);
+        c.digest_hour = 0;
+        c.quiet_recheck = std::time::Duration::ZERO;
+    }
+}
+
 async fn move_to(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Response {
     app.post(
         &format!("/api/v1/applications/{id}/transition"),
@@ -459,13 +470,7 @@ async fn workers_apply_withdraw_and_refusals_need_a_reason() {
 #[tokio::test]
 async fn mail_is_sent_once_even_after_a_restart_and_stations_get_a_digest() {
     let smtp = SmtpSink::start().await;
-    let url = smtp.url();
-    let app = spawn_app_with(None, move |c| {
-        c.smtp_url = Some(url);
-        c.digest_hour = 0;
-        c.quiet_recheck = std::time::Duration::ZERO;
-    })
-    .await;
+    let app = spawn_app_with(None, mail_at_once(&smtp)).await;
     let w = world(&app).await;
     let body = json!({"worker_id": w.worker_id, "vacancy_id": w.vacancy_id});
     let app_id = app
@@ -500,13 +505,7 @@ async fn mail_is_sent_once_even_after_a_restart_and_stations_get_a_digest() {
     );
 
     // A second node (or the same platform restarted) on the same database sends nothing again.
-    let url = smtp.url();
-    let _second = spawn_app_with(Some(app.database_url.clone()), move |c| {
-        c.smtp_url = Some(url);
-        c.digest_hour = 0;
-        c.quiet_recheck = std::time::Duration::ZERO;
-    })
-    .await;
+    let _second = spawn_app_with(Some(app.database_url.clone()), mail_at_once(&smtp)).await;
     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     assert_eq!(
         smtp.messages().len(),
@@ -764,13 +763,7 @@ async fn the_whole_path_on_the_pages() {
 #[tokio::test]
 async fn workers_who_opt_in_get_a_weekly_list_of_matches_once() {
     let smtp = SmtpSink::start().await;
-    let url = smtp.url();
-    let app = spawn_app_with(None, move |c| {
-        c.smtp_url = Some(url);
-        c.digest_hour = 0;
-        c.quiet_recheck = std::time::Duration::ZERO;
-    })
-    .await;
+    let app = spawn_app_with(None, mail_at_once(&smtp)).await;
     let w = world(&app).await;
     sqlx::query(
         "update workers set email = 'worker@example.com', weekly_matches = $1 where id = $2",

@@ -43,11 +43,9 @@ async fn course(app: &TestApp, token: &str, end_in_days: i64, capacity: i64) -> 
 }
 
 async fn worker(app: &TestApp, station: &str, n: u32) -> i64 {
-    let mut b = worker_body(&id_number("19900101", 200 + n), &format!("1370000{:04}", n));
-    b.as_object_mut().unwrap().remove("password");
-    let r = app.post("/api/v1/workers", Some(station), &b).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    let id = id_number("19900101", 200 + n);
+    app.station_worker(station, &id, &format!("1370000{n:04}"), false)
+        .await
 }
 
 #[tokio::test]

@@ -9,13 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{CurrentUser, Role};
 use crate::db::applications::{self, ApplicationRow, EventRow};
 use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
-use crate::db::workers;
 use crate::error::{AppError, AppResult};
 use crate::service::applications::{
     self as apps, ApplicationInput, TransitionInput, TransitionResult,
 };
 use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
-use crate::service::workers::{Access, access};
 use crate::state::AppState;
 use crate::web::api::admin::Created;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -48,24 +46,7 @@ pub async fn get(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationView>> {
-    let a = applications::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let allowed = match user.role {
-        Role::Admin => true,
-        Role::Station => {
-            a.station_id.is_some() && a.station_id == user.station_id
-                || workers::get(&state.db, a.worker_id)
-                    .await?
-                    .is_some_and(|w| access(&user, &w) == Access::Full)
-        }
-        Role::Employer => user.employer_id == Some(a.employer_id),
-        Role::Worker => user.worker_id == Some(a.worker_id),
-        Role::Trainer => false,
-    };
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
+    let a = apps::view(&state, &user, id).await?;
     let events = applications::events(&state.db, id).await?;
     Ok(Json(ApplicationView {
         application: a,
