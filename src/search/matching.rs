@@ -185,6 +185,21 @@ fn combine(
     super::query::filtered(scoring, filters)
 }
 
+/// The best `n` hits by score, and the best score (at least ε, for normalising).
+fn top_hits(
+    searcher: &Searcher,
+    query: &dyn Query,
+    n: usize,
+) -> tantivy::Result<(Vec<(f32, DocAddress)>, f32)> {
+    let top = searcher.search(query, &TopDocs::with_limit(n).order_by_score())?;
+    let max = top
+        .iter()
+        .map(|(s, _)| *s)
+        .fold(0.0f32, f32::max)
+        .max(f32::EPSILON);
+    Ok((top, max))
+}
+
 fn stored_text(s: &Searcher, a: DocAddress, field: tantivy::schema::Field) -> String {
     s.doc::<TantivyDocument>(a)
         .ok()
@@ -234,15 +249,7 @@ pub fn vacancies_for_worker(
         filters,
     );
     let searcher = ix.vacancies.reader.searcher();
-    let top = searcher.search(
-        query.as_ref(),
-        &TopDocs::with_limit((limit * 5).max(60)).order_by_score(),
-    )?;
-    let max = top
-        .iter()
-        .map(|(s, _)| *s)
-        .fold(0.0f32, f32::max)
-        .max(f32::EPSILON);
+    let (top, max) = top_hits(&searcher, query.as_ref(), (limit * 5).max(60))?;
     let mut cols = Columns::new();
     let mask = held.iter().fold(0u64, |m, i| m | (1 << i));
     let worker_county: u64 = w
@@ -352,15 +359,7 @@ pub fn workers_for_vacancy(
     ];
     let query = combine(text, extra, filters);
     let searcher = ix.workers.reader.searcher();
-    let top = searcher.search(
-        query.as_ref(),
-        &TopDocs::with_limit((limit * 5).max(100)).order_by_score(),
-    )?;
-    let max = top
-        .iter()
-        .map(|(s, _)| *s)
-        .fold(0.0f32, f32::max)
-        .max(f32::EPSILON);
+    let (top, max) = top_hits(&searcher, query.as_ref(), (limit * 5).max(100))?;
     let mut cols = Columns::new();
     let vacancy_county: u64 = v
         .town_code
