@@ -330,9 +330,14 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
         )
         .await
         .map_err(explain)?;
-        employers::set_status(state, &admin, e.id, true)
-            .await
-            .map_err(explain)?;
+        employers::set_status(
+            state,
+            &admin,
+            e.id,
+            crate::domain::status::EmployerStatus::Verified,
+        )
+        .await
+        .map_err(explain)?;
         for (title, occupation, programme, lo, hi, lodging, description) in seeds.iter() {
             vacancies::create(
                 state,

@@ -1,13 +1,12 @@
 //! One error type for the whole application, mapped to HTTP statuses in one place.
 //!
 //! API handlers return [`AppError`] and get a JSON body
-//! (`{"error": "...", "errors": {"field": ["message"]}}`); page handlers wrap it in
-//! [`crate::web::pages::PageError`], which renders the same error as a Chinese page.
+//! (`{"error": "...", "errors": {"field": ["message"]}}`, see `web/error.rs`); page handlers
+//! wrap it in [`crate::web::pages::PageError`], which renders the same error as a Chinese page.
 
 use std::collections::BTreeMap;
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use serde::Serialize;
 
 /// Field name → messages, in Chinese, for 422 answers and re-rendered forms.
@@ -136,6 +135,15 @@ impl AppError {
     }
 }
 
+impl From<crate::db::DbError> for AppError {
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Duplicate { field, message } => AppError::conflict(field, message),
+            crate::db::DbError::Sqlx(e) => e.into(),
+        }
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
@@ -145,44 +153,8 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: String,
-    errors: &'a FieldErrors,
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        if let AppError::Internal(e) = &self {
-            tracing::error!(error = ?e, "request failed");
-        }
-        let errors = self.field_errors();
-        let body = ErrorBody {
-            error: self.to_string(),
-            errors: &errors,
-        };
-        let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_secs } = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        response
-    }
-}
-
 /// Result alias for request handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
 /// Whether a database error is a unique-constraint violation (both backends).
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(db) => {
-            db.is_unique_violation()
-                || db.code().as_deref() == Some("23505")
-                || db.message().contains("UNIQUE constraint failed")
-        }
-        _ => false,
-    }
-}
+pub use crate::db::is_unique_violation;

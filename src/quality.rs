@@ -3,11 +3,9 @@
 //! when a ledger is imported and when a worker is saved.
 
 use serde::Serialize;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::db::Db;
-use crate::domain::now_timestamp;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -143,31 +141,18 @@ pub async fn refresh(
     worker_id: i64,
     row: &[Finding],
 ) -> Result<Vec<Finding>, sqlx::Error> {
-    let w = sqlx::query(
-        "select phone, township_code, relocated, household_no, status from workers where id = $1",
-    )
-    .bind(worker_id)
-    .fetch_optional(db)
-    .await?;
-    let Some(w) = w else { return Ok(Vec::new()) };
-    let phone: String = w.try_get("phone")?;
-    let county: String = w
-        .try_get::<String, _>("township_code")?
-        .chars()
-        .take(6)
-        .collect();
+    let Some(w) = crate::db::quality::worker_facts(db, worker_id).await? else {
+        return Ok(Vec::new());
+    };
+    let county: String = w.township_code.chars().take(6).collect();
     let mut findings: Vec<Finding> = row
         .iter()
         .filter(|f| f.level != Level::Error)
         .cloned()
         .collect();
-    let other = sqlx::query("select township_code from workers where phone = $1 and id <> $2")
-        .bind(&phone)
-        .bind(worker_id)
-        .fetch_all(db)
+    let other = crate::db::quality::phone_townships(db, &w.phone, worker_id)
         .await?
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>(0).ok())
+        .into_iter()
         .map(|t| t.chars().take(6).collect::<String>())
         .find(|c| *c != county);
     if let Some(c) = phone_conflict(
@@ -182,9 +167,7 @@ pub async fn refresh(
     ) {
         findings.push(c);
     }
-    if crate::db::get_bool(&w, "relocated")?
-        && !household_has_work(db, worker_id, w.try_get("household_no")?).await?
-    {
+    if w.relocated && !household_has_work(db, worker_id, w.household_no).await? {
         findings.push(Finding {
             rule: "DQ105",
             level: Level::Alarm,
@@ -199,37 +182,6 @@ pub async fn refresh(
     Ok(findings)
 }
 
-/// Removes a worker's stored findings, in the caller's transaction.
-pub async fn clear(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    worker_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from quality_findings where worker_id = $1")
-        .bind(worker_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Stores findings of a worker, in the caller's transaction.
-pub async fn store(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    worker_id: i64,
-    findings: &[Finding],
-) -> Result<(), sqlx::Error> {
-    for f in findings {
-        sqlx::query("insert into quality_findings (worker_id, rule, level, message, created_at) values ($1, $2, $3, $4, $5)")
-            .bind(worker_id)
-            .bind(f.rule)
-            .bind(f.level.as_str())
-            .bind(&f.message)
-            .bind(now_timestamp())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Whether anyone of the worker's household (same 户编号; else the worker alone) is employed:
 /// placed through the platform, or recorded as working in the ledger.
 async fn household_has_work(
@@ -237,71 +189,15 @@ async fn household_has_work(
     worker_id: i64,
     household_no: Option<String>,
 ) -> Result<bool, sqlx::Error> {
-    let rows = match household_no.filter(|h| !h.trim().is_empty()) {
-        Some(h) => {
-            sqlx::query("select status, employment_note from workers where household_no = $1")
-                .bind(h)
-                .fetch_all(db)
-                .await?
-        }
-        None => {
-            sqlx::query("select status, employment_note from workers where id = $1")
-                .bind(worker_id)
-                .fetch_all(db)
-                .await?
-        }
-    };
-    Ok(rows.iter().any(|r| {
-        r.try_get::<String, _>("status")
-            .is_ok_and(|s| s == "placed")
-            || is_working(
-                r.try_get::<Option<String>, _>("employment_note")
-                    .ok()
-                    .flatten()
-                    .as_deref(),
-            )
-    }))
+    Ok(
+        crate::db::quality::household_members(db, worker_id, household_no)
+            .await?
+            .iter()
+            .any(|(status, note)| status == "placed" || is_working(note.as_deref())),
+    )
 }
 
-/// A stored finding with the worker's name, for the station's page.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StoredFinding {
-    pub worker_id: i64,
-    pub worker_name: String,
-    pub rule: String,
-    pub level: String,
-    pub message: String,
-}
-
-/// Findings of a station's workers (or all), alarms first.
-pub async fn findings(db: &Db, station_id: Option<i64>) -> Result<Vec<StoredFinding>, sqlx::Error> {
-    let sql = format!(
-        "select q.worker_id, w.name, q.rule, q.level, q.message from quality_findings q join workers w on w.id = q.worker_id {} \
-         order by case q.level when 'alarm' then 0 when 'error' then 1 else 2 end, q.worker_id limit 1000",
-        if station_id.is_some() {
-            "where w.station_id = $1"
-        } else {
-            ""
-        }
-    );
-    let mut q = sqlx::query(&sql);
-    if let Some(s) = station_id {
-        q = q.bind(s);
-    }
-    q.fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(StoredFinding {
-                worker_id: r.try_get(0)?,
-                worker_name: r.try_get(1)?,
-                rule: r.try_get(2)?,
-                level: r.try_get(3)?,
-                message: r.try_get(4)?,
-            })
-        })
-        .collect()
-}
+pub use crate::db::quality::{StoredFinding, clear, findings, store};
 
 #[cfg(test)]
 mod tests {

@@ -9,70 +9,15 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use serde::Serialize;
 use tower_sessions::Session;
 
 use crate::db::users::{self, UserRow};
+pub use crate::domain::Role;
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// Session key holding the logged-in user's id.
 pub const SESSION_USER: &str = "user_id";
-
-/// The five roles of DESIGN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Station,
-    Employer,
-    Trainer,
-    Worker,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "admin" => Some(Role::Admin),
-            "station" => Some(Role::Station),
-            "employer" => Some(Role::Employer),
-            "trainer" => Some(Role::Trainer),
-            "worker" => Some(Role::Worker),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Station => "station",
-            Role::Employer => "employer",
-            Role::Trainer => "trainer",
-            Role::Worker => "worker",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "管理员",
-            Role::Station => "劳务工作站",
-            Role::Employer => "用人单位",
-            Role::Trainer => "培训机构",
-            Role::Worker => "务工人员",
-        }
-    }
-
-    /// The landing page after login.
-    pub fn home(self) -> &'static str {
-        match self {
-            Role::Admin => "/admin",
-            Role::Station => "/station",
-            Role::Employer => "/employer",
-            Role::Trainer => "/trainer",
-            Role::Worker => "/me",
-        }
-    }
-}
 
 /// The authenticated user of a request.
 #[derive(Debug, Clone)]
@@ -101,6 +46,15 @@ impl CurrentUser {
             provider_id: u.provider_id,
             worker_id: u.worker_id,
             ip,
+        }
+    }
+
+    /// The actor as the audit log records them.
+    pub fn by(&self) -> crate::db::audit::By<'_> {
+        crate::db::audit::By {
+            user_id: self.id,
+            role: self.role,
+            ip: &self.ip,
         }
     }
 

@@ -21,10 +21,15 @@ pub struct ApplicationRow {
     pub station_id: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
+    /// The worker put themselves forward at some time (or a station did): their own
+    /// application, a recommendation, or an invitation they accepted.
+    #[serde(skip)]
+    pub revealed: bool,
 }
 
 const SELECT: &str = "select a.id, a.worker_id, a.vacancy_id, v.employer_id, v.title as vacancy_title, \
-    a.source, a.status, a.station_id, a.created_at, a.updated_at \
+    a.source, a.status, a.station_id, a.created_at, a.updated_at, \
+    (select count(*) from application_events e where e.application_id = a.id and e.to_status = 'applied') as applied_events \
     from applications a join vacancies v on v.id = a.vacancy_id";
 
 impl ApplicationRow {
@@ -40,10 +45,11 @@ impl ApplicationRow {
             station_id: r.try_get("station_id")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
+            revealed: r.try_get::<i64, _>("applied_events")? > 0,
         })
     }
 
-    pub fn status_label(&self) -> &'static str {
+    pub fn status_label(&self) -> &str {
         status_label(&self.status)
     }
 
@@ -59,21 +65,13 @@ impl ApplicationRow {
     /// Whether the worker has put themselves forward (or a station did): the enterprise may
     /// then see their name and phone.
     pub fn reveals_contact(&self) -> bool {
-        self.status != "invited"
+        self.revealed
     }
 }
 
 /// Chinese label of an application state.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "invited" => "企业邀请，待本人确认",
-        "applied" => "已投递",
-        "interviewing" => "面试中",
-        "offered" => "已发录用通知",
-        "hired" => "已录用",
-        "rejected" => "未录用",
-        _ => "已撤回",
-    }
+pub fn status_label(status: &str) -> &str {
+    crate::domain::status::ApplicationStatus::label_of(status)
 }
 
 /// Inserts an application and its first event in the caller's transaction; `None` when the
@@ -189,7 +187,7 @@ pub async fn of_vacancy_for_station(
 ) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "{SELECT} join workers w on w.id = a.worker_id where a.vacancy_id = $1 \
-         and (a.station_id = $2 or w.station_id = $2 or w.station_id is null) order by a.id desc"
+         and (a.station_id = $2 or w.station_id = $2) order by a.id desc"
     ))
     .bind(vacancy_id)
     .bind(station_id)
@@ -216,9 +214,30 @@ pub async fn worker_revealed_to(
     worker_id: i64,
     employer_id: i64,
 ) -> Result<bool, sqlx::Error> {
+    // Revealed: an application that was ever `applied` (the worker's own, a station's
+    // recommendation, or an invitation the worker accepted). An invitation declined or never
+    // answered went invited → withdrawn and never passed through `applied`.
     let row = sqlx::query(
         "select count(*) from applications a join vacancies v on v.id = a.vacancy_id \
-         where a.worker_id = $1 and v.employer_id = $2 and a.status <> 'invited'",
+         where a.worker_id = $1 and v.employer_id = $2 \
+         and exists (select 1 from application_events e where e.application_id = a.id and e.to_status = 'applied')",
+    )
+    .bind(worker_id)
+    .bind(employer_id)
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Whether an enterprise invited a worker (whatever the answer).
+pub async fn worker_invited_by(
+    db: &Db,
+    worker_id: i64,
+    employer_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select count(*) from applications a join vacancies v on v.id = a.vacancy_id \
+         where a.worker_id = $1 and v.employer_id = $2",
     )
     .bind(worker_id)
     .bind(employer_id)

@@ -4,13 +4,20 @@
 use sqlx::Row;
 
 use super::Db;
-use crate::auth::CurrentUser;
-use crate::domain::now_timestamp;
+use crate::domain::{Role, now_timestamp};
+
+/// Who did it: the user, their role and the address they came from.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub user_id: i64,
+    pub role: Role,
+    pub ip: &'a str,
+}
 
 /// Writes one audit entry.
 pub async fn record(
     db: &Db,
-    actor: &CurrentUser,
+    actor: By<'_>,
     action: &str,
     subject_type: &str,
     subject_id: Option<i64>,
@@ -21,16 +28,16 @@ pub async fn record(
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(now_timestamp())
-    .bind(actor.id)
+    .bind(actor.user_id)
     .bind(actor.role.as_str())
     .bind(action)
     .bind(subject_type)
     .bind(subject_id)
     .bind(detail)
-    .bind(actor.ip.clone())
+    .bind(actor.ip)
     .execute(db)
     .await?;
-    tracing::info!(user.id = actor.id, action, subject_type, subject.id = ?subject_id, "audit");
+    tracing::info!(user.id = actor.user_id, action, subject_type, subject.id = ?subject_id, "audit");
     Ok(())
 }
 

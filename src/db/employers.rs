@@ -6,10 +6,11 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use super::Db;
+use super::DbError;
 use crate::domain::employer::NewEmployer;
 use crate::domain::now_timestamp;
 use crate::domain::region::township_name;
-use crate::error::{AppError, is_unique_violation};
+use crate::domain::status::EmployerStatus;
 
 /// A stored enterprise.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -23,7 +24,7 @@ pub struct EmployerRow {
     pub contact_name: String,
     pub contact_phone: String,
     pub contact_email: String,
-    /// `pending`, `verified` or `rejected`
+    /// `pending`, `verified`, `rejected` or `suspended`
     pub status: String,
     pub verified_at: Option<String>,
     pub created_at: String,
@@ -49,23 +50,24 @@ impl EmployerRow {
     }
 
     pub fn is_verified(&self) -> bool {
-        self.status == "verified"
+        self.standing() == EmployerStatus::Verified
     }
 
-    pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "verified" => "已审核",
-            "rejected" => "未通过",
-            _ => "待审核",
-        }
+    pub fn standing(&self) -> EmployerStatus {
+        EmployerStatus::parse(&self.status).unwrap_or(EmployerStatus::Pending)
+    }
+
+    pub fn status_label(&self) -> &str {
+        EmployerStatus::label_of(&self.status)
     }
 }
 
 const COLUMNS: &str = "id, name, uscc, town_code, address, contact_name, contact_phone, \
-    contact_email, status, verified_at, created_at";
+    contact_email, case when suspended_at is not null then 'suspended' else status end as status, \
+    verified_at, created_at";
 
 /// Registers an enterprise as pending; a USCC already registered is a 409.
-pub async fn insert(db: &Db, e: &NewEmployer) -> Result<i64, AppError> {
+pub async fn insert(db: &Db, e: &NewEmployer) -> Result<i64, DbError> {
     let now = now_timestamp();
     let result = sqlx::query(
         "insert into employers (name, uscc, town_code, address, contact_name, contact_phone, \
@@ -82,13 +84,9 @@ pub async fn insert(db: &Db, e: &NewEmployer) -> Result<i64, AppError> {
     .bind(&now)
     .fetch_one(db)
     .await;
-    match result {
-        Ok(row) => Ok(row.try_get("id")?),
-        Err(e) if is_unique_violation(&e) => {
-            Err(AppError::conflict("uscc", "该统一社会信用代码已经注册过"))
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(result
+        .map_err(|e| DbError::duplicate_or(e, "uscc", "该统一社会信用代码已经注册过"))?
+        .try_get("id")?)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<EmployerRow>, sqlx::Error> {
@@ -99,19 +97,62 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<EmployerRow>, sqlx::Error> {
     row.as_ref().map(EmployerRow::from_row).transpose()
 }
 
-/// Sets the verification status (`verified` or `rejected`).
-pub async fn set_status(db: &Db, id: i64, status: &str, by: i64) -> Result<bool, sqlx::Error> {
+/// Sets an enterprise's standing: verified (also lifts a suspension), rejected, or suspended.
+/// Its vacancies get change rows (they enter or leave search), and while it is barred its
+/// unsent mail is dropped. `false` when there is no such enterprise.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: EmployerStatus,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
     let now = now_timestamp();
-    let done = sqlx::query(
-        "update employers set status = $1, verified_at = $2, verified_by = $3, updated_at = $2 where id = $4",
+    let mut tx = db.begin().await?;
+    let done = match status {
+        EmployerStatus::Suspended => {
+            sqlx::query("update employers set suspended_at = $1, updated_at = $1 where id = $2")
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+        }
+        _ => {
+            sqlx::query(
+                "update employers set status = $1, verified_at = $2, verified_by = $3, \
+             suspended_at = null, updated_at = $2 where id = $4",
+            )
+            .bind(status.as_str())
+            .bind(&now)
+            .bind(by)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+        }
+    };
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "insert into search_changes (entity, entity_id, created_at) \
+         select 'vacancy', id, $1 from vacancies where employer_id = $2",
     )
-    .bind(status)
     .bind(&now)
-    .bind(by)
     .bind(id)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    if status.is_barred() {
+        sqlx::query(
+            "update outbox set failed_at = $1, last_error = '企业已停用，不再发送' \
+             where sent_at is null and failed_at is null \
+             and recipient = (select contact_email from employers where id = $2)",
+        )
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// All enterprises, pending first.

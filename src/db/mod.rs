@@ -7,9 +7,14 @@
 pub mod applications;
 pub mod audit;
 pub mod certificates;
+pub mod changes;
 pub mod employers;
+pub mod figures;
+pub mod lists;
 pub mod outbox;
 pub mod placements;
+pub mod quality;
+pub mod rights;
 pub mod stations;
 pub mod training;
 pub mod users;
@@ -26,6 +31,42 @@ use sqlx::{AnyPool, Executor, Row};
 
 /// The application's pool.
 pub type Db = AnyPool;
+
+/// What a write can fail with besides a broken database: a value that must be unique is
+/// taken. The service layer turns it into a 409 for the field named.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{message}")]
+    Duplicate {
+        field: &'static str,
+        message: &'static str,
+    },
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+impl DbError {
+    /// Maps a unique violation of `e` to [`DbError::Duplicate`], anything else to itself.
+    pub fn duplicate_or(e: sqlx::Error, field: &'static str, message: &'static str) -> Self {
+        if is_unique_violation(&e) {
+            DbError::Duplicate { field, message }
+        } else {
+            DbError::Sqlx(e)
+        }
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (both backends).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db.code().as_deref() == Some("23505")
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -99,6 +140,11 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Whether the database answers.
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("select 1").execute(db).await.map(|_| ())
+}
+
 /// Reads a boolean column written by either backend (SQLite stores 0/1).
 pub fn get_bool(row: &AnyRow, col: &str) -> Result<bool, sqlx::Error> {
     match row.try_get::<bool, _>(col) {
@@ -118,20 +164,7 @@ pub async fn count(db: &Db, sql: &str) -> Result<i64, sqlx::Error> {
     row.try_get::<i64, _>(0)
 }
 
-/// Writes a search change row inside the caller's transaction.
-pub async fn record_change(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    entity: &str,
-    entity_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into search_changes (entity, entity_id, created_at) values ($1, $2, $3)")
-        .bind(entity)
-        .bind(entity_id)
-        .bind(crate::domain::now_timestamp())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
+pub use changes::record_change;
 
 /// `$1, $2, …` offset helper for dynamic filters.
 #[derive(Default)]

@@ -131,6 +131,22 @@ pub struct FollowUpRow {
     pub vacancy_title: String,
 }
 
+impl FollowUpRow {
+    /// The follow-up as the enterprise and the worker see it: when it is due and whether it
+    /// took place; nothing of what the officer recorded.
+    pub fn dates_only(self) -> Self {
+        Self {
+            method: None,
+            still_employed: None,
+            wage_paid_on_time: None,
+            monthly_wage: None,
+            problem: None,
+            note: String::new(),
+            ..self
+        }
+    }
+}
+
 const FOLLOW_SELECT: &str = "select f.id, f.placement_id, f.station_id, f.day_offset, f.due_on, f.status, \
     f.done_on, f.method, f.still_employed, f.wage_paid_on_time, f.monthly_wage, f.problem, f.note, \
     p.worker_id, w.name as worker_name, e.name as employer_name, v.title as vacancy_title \

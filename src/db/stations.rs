@@ -5,8 +5,8 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::Db;
+use super::DbError;
 use crate::domain::now_timestamp;
-use crate::error::{AppError, is_unique_violation};
 
 /// A labour station.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -29,13 +29,16 @@ impl StationRow {
     }
 }
 
-pub async fn insert(
-    db: &Db,
+pub async fn insert<'c, E>(
+    db: E,
     name: &str,
     side: &str,
     email: &str,
     county_code: Option<&str>,
-) -> Result<i64, AppError> {
+) -> Result<i64, DbError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let result = sqlx::query(
         "insert into stations (name, side, email, county_code, created_at) values ($1, $2, $3, $4, $5) returning id",
     )
@@ -46,11 +49,9 @@ pub async fn insert(
     .bind(now_timestamp())
     .fetch_one(db)
     .await;
-    match result {
-        Ok(row) => Ok(row.try_get("id")?),
-        Err(e) if is_unique_violation(&e) => Err(AppError::conflict("name", "已有同名的工作站")),
-        Err(e) => Err(e.into()),
-    }
+    Ok(result
+        .map_err(|e| DbError::duplicate_or(e, "name", "已有同名的工作站"))?
+        .try_get("id")?)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<StationRow>, sqlx::Error> {
@@ -74,6 +75,18 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<StationRow>, sqlx::Error> {
     Ok(list(db).await?.into_iter().find(|s| s.id == id))
 }
 
+/// The district a receiving station follows workers in (a county code; 斗门区 440403 when the
+/// station names none); `None` for a sending station.
+pub async fn district_of(db: &Db, station_id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(get(db, station_id)
+        .await?
+        .filter(|s| s.side == "receiving")
+        .map(|s| {
+            s.county_code
+                .unwrap_or_else(|| crate::domain::region::DOUMEN.to_owned())
+        }))
+}
+
 /// The sending station that serves a county, for self-registered workers.
 pub async fn sending_station_for(db: &Db, county_code: &str) -> Result<Option<i64>, sqlx::Error> {
     let row = sqlx::query(
@@ -85,7 +98,7 @@ pub async fn sending_station_for(db: &Db, county_code: &str) -> Result<Option<i6
     row.map(|r| r.try_get("id")).transpose()
 }
 
-pub async fn insert_provider(db: &Db, name: &str, email: &str) -> Result<i64, AppError> {
+pub async fn insert_provider(db: &Db, name: &str, email: &str) -> Result<i64, DbError> {
     let result = sqlx::query(
         "insert into providers (name, email, created_at) values ($1, $2, $3) returning id",
     )
@@ -94,11 +107,9 @@ pub async fn insert_provider(db: &Db, name: &str, email: &str) -> Result<i64, Ap
     .bind(now_timestamp())
     .fetch_one(db)
     .await;
-    match result {
-        Ok(row) => Ok(row.try_get("id")?),
-        Err(e) if is_unique_violation(&e) => Err(AppError::conflict("name", "已有同名的培训机构")),
-        Err(e) => Err(e.into()),
-    }
+    Ok(result
+        .map_err(|e| DbError::duplicate_or(e, "name", "已有同名的培训机构"))?
+        .try_get("id")?)
 }
 
 pub async fn provider_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {

@@ -228,13 +228,8 @@ impl EnrollmentRow {
         })
     }
 
-    pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "pending" => "待确认",
-            "enrolled" => "在读",
-            "completed" => "已结业",
-            _ => "已退学",
-        }
+    pub fn status_label(&self) -> &str {
+        crate::domain::status::EnrollmentStatus::label_of(&self.status)
     }
 }
 
@@ -339,4 +334,44 @@ pub async fn mark_attendance(
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+/// Whether a worker is (or was) on a course of a provider.
+pub async fn worker_on_course_of(
+    db: &Db,
+    worker_id: i64,
+    provider_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select count(*) from enrollments e join courses c on c.id = e.course_id \
+         where e.worker_id = $1 and c.provider_id = $2",
+    )
+    .bind(worker_id)
+    .bind(provider_id)
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// How a worker came to a provider: signed up themselves for one of its courses, or was put on
+/// one by their station — `(self, station)`.
+pub async fn sign_up_sources(
+    db: &Db,
+    worker_id: i64,
+    provider_id: i64,
+) -> Result<(bool, bool), sqlx::Error> {
+    let row = sqlx::query(
+        "select coalesce(sum(case when e.source = 'self' then 1 else 0 end), 0) as own, \
+         coalesce(sum(case when e.source = 'station' then 1 else 0 end), 0) as station \
+         from enrollments e join courses c on c.id = e.course_id \
+         where e.worker_id = $1 and c.provider_id = $2",
+    )
+    .bind(worker_id)
+    .bind(provider_id)
+    .fetch_one(db)
+    .await?;
+    Ok((
+        row.try_get::<i64, _>("own")? > 0,
+        row.try_get::<i64, _>("station")? > 0,
+    ))
 }

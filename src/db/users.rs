@@ -7,10 +7,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-use super::{Db, get_bool};
-use crate::auth::Role;
-use crate::domain::now_timestamp;
-use crate::error::{AppError, is_unique_violation};
+use super::{Db, DbError, get_bool, is_unique_violation};
+use crate::domain::status::EmployerStatus;
+use crate::domain::{Role, now_timestamp};
 
 /// A stored login.
 #[derive(Debug, Clone)]
@@ -25,15 +24,25 @@ pub struct UserRow {
     pub employer_id: Option<i64>,
     pub provider_id: Option<i64>,
     pub worker_id: Option<i64>,
+    /// The login is on and, for an enterprise's login, the enterprise is neither rejected nor
+    /// suspended ([`EmployerStatus::is_barred`]).
     pub active: bool,
+    /// The enterprise's standing, for an enterprise's login.
+    pub employer_status: Option<EmployerStatus>,
 }
 
-const COLUMNS: &str = "id, email, phone, password_hash, role, display_name, station_id, \
-    employer_id, provider_id, worker_id, active";
+const COLUMNS: &str = "u.id, u.email, u.phone, u.password_hash, u.role, u.display_name, u.station_id, \
+    u.employer_id, u.provider_id, u.worker_id, u.active, \
+    (select case when e.suspended_at is not null then 'suspended' else e.status end \
+     from employers e where e.id = u.employer_id) as employer_status";
 
 impl UserRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
         let role: String = r.try_get("role")?;
+        let employer_status = r
+            .try_get::<Option<String>, _>("employer_status")?
+            .and_then(|s| EmployerStatus::parse(&s));
+        let barred = employer_status.is_some_and(EmployerStatus::is_barred);
         Ok(Self {
             id: r.try_get("id")?,
             email: r.try_get("email")?,
@@ -45,7 +54,8 @@ impl UserRow {
             employer_id: r.try_get("employer_id")?,
             provider_id: r.try_get("provider_id")?,
             worker_id: r.try_get("worker_id")?,
-            active: get_bool(r, "active")?,
+            active: get_bool(r, "active")? && !barred,
+            employer_status,
         })
     }
 }
@@ -65,7 +75,7 @@ pub struct NewUser<'a> {
 }
 
 /// Inserts a login; an e-mail or phone already used is a 409.
-pub async fn insert<'c, E>(executor: E, u: &NewUser<'_>) -> Result<i64, AppError>
+pub async fn insert<'c, E>(executor: E, u: &NewUser<'_>) -> Result<i64, DbError>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
@@ -91,17 +101,31 @@ where
         Ok(row) => Ok(row.try_get("id")?),
         Err(e) if is_unique_violation(&e) => {
             let field = if u.email.is_some() { "email" } else { "phone" };
-            Err(AppError::conflict(field, "该账号（邮箱或手机号）已被使用"))
+            Err(DbError::Duplicate {
+                field,
+                message: "该账号（邮箱或手机号）已被使用",
+            })
         }
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let row = sqlx::query(&format!("select {COLUMNS} from users where id = $1"))
+    let row = sqlx::query(&format!("select {COLUMNS} from users u where u.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?;
+    row.as_ref().map(UserRow::from_row).transpose()
+}
+
+/// The login of a worker, if they have one.
+pub async fn of_worker(db: &Db, worker_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "select {COLUMNS} from users u where u.worker_id = $1 limit 1"
+    ))
+    .bind(worker_id)
+    .fetch_optional(db)
+    .await?;
     row.as_ref().map(UserRow::from_row).transpose()
 }
 
@@ -112,7 +136,7 @@ pub async fn find_by_login(db: &Db, login: &str) -> Result<Option<UserRow>, sqlx
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     let row = sqlx::query(&format!(
-        "select {COLUMNS} from users where email = $1 or (phone = $2 and phone <> '') limit 1"
+        "select {COLUMNS} from users u where u.email = $1 or (u.phone = $2 and u.phone <> '') limit 1"
     ))
     .bind(login.to_lowercase())
     .bind(phone)
@@ -159,13 +183,8 @@ pub async fn create_token(db: &Db, user_id: i64, name: &str) -> Result<String, s
 /// The active user behind a bearer token, if the token is live.
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "select {} from users u join api_tokens t on t.user_id = u.id \
-         where t.token_hash = $1 and t.revoked_at is null",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "select {COLUMNS} from users u join api_tokens t on t.user_id = u.id \
+         where t.token_hash = $1 and t.revoked_at is null"
     ))
     .bind(hash_token(token))
     .fetch_optional(db)

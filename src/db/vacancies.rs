@@ -10,6 +10,7 @@ use crate::domain::employer::NewVacancy;
 use crate::domain::now_timestamp;
 use crate::domain::programme::Programme;
 use crate::domain::region::township_name;
+use crate::domain::status::EmployerStatus;
 use crate::domain::values::fmt_date;
 
 /// A stored vacancy with its enterprise's name.
@@ -41,12 +42,16 @@ pub struct VacancyRow {
     /// `open`, `filled`, `closed`, or `expired` (open but past its date)
     pub status: String,
     pub created_at: String,
+    /// The enterprise's standing: only a verified enterprise's vacancies are public.
+    #[serde(skip)]
+    pub employer_status: EmployerStatus,
 }
 
 const COLUMNS: &str = "v.id, v.employer_id, e.name as employer_name, v.title, v.description, \
     v.occupation, v.headcount, v.filled, v.wage_min, v.wage_max, v.town_code, v.lodging, v.meals, \
     v.shift, v.min_age, v.max_age, v.required_programme, v.expires_on, v.assistance_workshop, \
-    v.internship, v.status, v.created_at";
+    v.internship, v.status, v.created_at, \
+    case when e.suspended_at is not null then 'suspended' else e.status end as employer_status";
 
 impl VacancyRow {
     fn from_row(r: &AnyRow, today: &str) -> Result<Self, sqlx::Error> {
@@ -85,16 +90,13 @@ impl VacancyRow {
             internship: get_bool(r, "internship")?,
             status,
             created_at: r.try_get("created_at")?,
+            employer_status: EmployerStatus::parse(&r.try_get::<String, _>("employer_status")?)
+                .unwrap_or(EmployerStatus::Pending),
         })
     }
 
-    pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "open" => "招聘中",
-            "filled" => "已招满",
-            "closed" => "已关闭",
-            _ => "已过期",
-        }
+    pub fn status_label(&self) -> &str {
+        crate::domain::status::VacancyStatus::label_of(&self.status)
     }
 
     /// `包吃住`, `包住`, `包吃` or empty.
@@ -223,7 +225,7 @@ pub async fn list(
             filters.push("v.status = 'open'", vec![]);
             filters.push("v.expires_on >= ?", vec![FilterArg::Text(today.to_owned())]);
             filters.push("v.filled < v.headcount", vec![]);
-            filters.push("e.status = 'verified'", vec![]);
+            filters.push("e.status = 'verified' and e.suspended_at is null", vec![]);
         }
     }
     if let Some(t) = &f.town {

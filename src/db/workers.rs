@@ -6,12 +6,12 @@ use sqlx::any::AnyRow;
 use time::Date;
 use utoipa::ToSchema;
 
+use super::DbError;
 use super::{Db, FilterArg, Filters, get_bool, record_change};
 use crate::domain::region::{region_label, township_name};
 use crate::domain::values::parse_date;
 use crate::domain::worker::{Household, NewWorker};
 use crate::domain::{mask_id_number, mask_name, mask_phone, now_timestamp};
-use crate::error::{AppError, is_unique_violation};
 
 /// Version of the privacy notice a self-registering worker agrees to.
 pub const CONSENT_VERSION: &str = "2026-11-v1";
@@ -108,7 +108,7 @@ impl WorkerRow {
         crate::domain::text::split_list(&self.desired_jobs)
     }
 
-    pub fn status_label(&self) -> &'static str {
+    pub fn status_label(&self) -> &str {
         status_label(&self.status)
     }
 
@@ -176,12 +176,8 @@ impl WorkerRow {
 }
 
 /// Chinese label of a worker status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "seeking" => "求职中",
-        "placed" => "已就业",
-        _ => "暂不求职",
-    }
+pub fn status_label(status: &str) -> &str {
+    crate::domain::status::WorkerStatus::label_of(status)
 }
 
 /// The full record of a worker.
@@ -247,7 +243,7 @@ pub async fn insert(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     w: &NewWorker,
     reg: &Registration<'_>,
-) -> Result<i64, AppError> {
+) -> Result<i64, DbError> {
     let now = now_timestamp();
     let result = sqlx::query(
         "insert into workers (name, id_number, birth_date, sex, phone, email, hometown_code, \
@@ -284,16 +280,9 @@ pub async fn insert(
     .bind(&now)
     .fetch_one(&mut **tx)
     .await;
-    let id: i64 = match result {
-        Ok(row) => row.try_get("id")?,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::conflict(
-                "id_number",
-                "该身份证号码已经登记过，请勿重复登记",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id: i64 = result
+        .map_err(|e| DbError::duplicate_or(e, "id_number", "该身份证号码已经登记过，请勿重复登记"))?
+        .try_get("id")?;
     record_change(tx, "worker", id).await?;
     Ok(id)
 }
@@ -316,11 +305,59 @@ pub async fn id_number_exists(db: &Db, id_number: &str) -> Result<bool, sqlx::Er
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
 
+/// Whether a worker holds an active job in a district (a county code prefix of the town).
+pub async fn placed_in_district(
+    db: &Db,
+    worker_id: i64,
+    district: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select count(*) from placements where worker_id = $1 and status = 'active' and town_code like $2",
+    )
+    .bind(worker_id)
+    .bind(format!("{district}%"))
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Gives a new sending station the workers of its county that no station has yet (they
+/// registered themselves before the county had a station), with their change rows.
+pub async fn assign_unassigned(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    station_id: i64,
+    county_code: &str,
+) -> Result<u64, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query(
+        "select id from workers where station_id is null and anonymised_at is null and township_code like $1",
+    )
+    .bind(format!("{county_code}%"))
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>(0))
+    .collect::<Result<_, _>>()?;
+    let now = now_timestamp();
+    for id in &ids {
+        sqlx::query("update workers set station_id = $1, updated_at = $2 where id = $3 and station_id is null")
+            .bind(station_id)
+            .bind(&now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        record_change(tx, "worker", *id).await?;
+    }
+    Ok(ids.len() as u64)
+}
+
 /// What a worker list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct WorkerFilter {
-    /// Only this station's caseload (and workers no station has yet).
+    /// Only this station's caseload.
     pub station_id: Option<i64>,
+    /// With `station_id`: also the workers holding a job in this district (a receiving
+    /// station's follow-up caseload; a county code prefix of the placement's town).
+    pub district: Option<String>,
     pub township: Option<String>,
     pub status: Option<String>,
     /// Plain-text search over name, skills and wanted jobs.
@@ -334,11 +371,14 @@ pub struct WorkerFilter {
 /// A page of workers and the total.
 pub async fn list(db: &Db, f: &WorkerFilter) -> Result<(Vec<WorkerRow>, i64), sqlx::Error> {
     let mut filters = Filters::default();
-    if let Some(s) = f.station_id {
-        filters.push(
-            "(station_id = ? or station_id is null)",
-            vec![FilterArg::Int(s)],
-        );
+    match (f.station_id, &f.district) {
+        (Some(s), Some(d)) => filters.push(
+            "(station_id = ? or exists (select 1 from placements p where p.worker_id = workers.id \
+             and p.status = 'active' and p.town_code like ?))",
+            vec![FilterArg::Int(s), FilterArg::Text(format!("{d}%"))],
+        ),
+        (Some(s), None) => filters.push("station_id = ?", vec![FilterArg::Int(s)]),
+        (None, _) => {}
     }
     if let Some(t) = &f.township {
         filters.push("township_code = ?", vec![FilterArg::Text(t.clone())]);
@@ -475,5 +515,86 @@ pub async fn update_from_ledger(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    record_change(tx, "worker", id).await
+}
+
+/// Sets a worker's mail address and the weekly list of matches (with the change row).
+pub async fn set_mail_preferences(
+    db: &Db,
+    id: i64,
+    email: Option<&str>,
+    weekly: bool,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "update workers set email = $1, weekly_matches = $2, updated_at = $3 where id = $4",
+    )
+    .bind(email)
+    .bind(weekly)
+    .bind(now_timestamp())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    record_change(&mut tx, "worker", id).await?;
+    tx.commit().await
+}
+
+/// Whether a worker asked for the weekly list of new matches.
+pub async fn weekly_matches(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("select weekly_matches from workers where id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    get_bool(&row, "weekly_matches")
+}
+
+/// Every registered phone with its worker's township (the shared-phone rule of an import).
+pub async fn phones_and_townships(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query("select phone, township_code from workers")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// The ledger's columns the platform keeps as they were written.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFacts {
+    pub household_no: Option<String>,
+    pub work_place: Option<String>,
+    pub employment_note: Option<String>,
+    pub monthly_income: Option<i64>,
+}
+
+/// Stores the ledger's columns of a worker, in the caller's transaction.
+pub async fn set_ledger_facts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    f: &LedgerFacts,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5",
+    )
+    .bind(f.household_no.clone())
+    .bind(f.work_place.clone())
+    .bind(f.employment_note.clone())
+    .bind(f.monthly_income)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    record_change(tx, "worker", id).await
+}
+
+/// Workers seeking work who asked for the weekly list of matches: `(id, name, email)`.
+pub async fn weekly_subscribers(db: &Db) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query(
+        "select id, name, email from workers where weekly_matches = $1 and email is not null and status = 'seeking'",
+    )
+    .bind(true)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("email")?)))
+    .collect()
 }

@@ -7,6 +7,8 @@ pub mod gb2260;
 pub mod id_card;
 pub mod programme;
 pub mod region;
+pub mod role;
+pub mod status;
 pub mod text;
 pub mod uscc;
 pub mod values;
@@ -16,6 +18,7 @@ pub use contact::{Email, MobilePhone, PersonName, mask_name, mask_phone};
 pub use id_card::{IdCardNumber, Sex, mask_id_number};
 pub use programme::Programme;
 pub use region::RegionCode;
+pub use role::Role;
 pub use uscc::Uscc;
 
 use time::{Date, OffsetDateTime, UtcOffset};

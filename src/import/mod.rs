@@ -9,13 +9,13 @@ pub mod table;
 use std::collections::{HashMap, HashSet};
 
 use indicatif::ProgressBar;
-use sqlx::Row;
 
+use crate::db::Db;
 use crate::db::workers::{self, Registration};
-use crate::db::{Db, record_change};
 use crate::domain::today;
 use crate::domain::worker::NewWorker;
 use crate::quality::{self, Finding, LedgerFacts, Level};
+use crate::service::policy::{self, ImportRow};
 use ledger::{Extra, Layout, column_of_field, parse_row};
 
 /// How many rows one transaction writes.
@@ -125,12 +125,7 @@ pub async fn import(
     }
     // phones already registered, by county, for the shared-phone rule
     let mut phone_county: HashMap<String, String> = HashMap::new();
-    for r in sqlx::query("select phone, township_code from workers")
-        .fetch_all(db)
-        .await?
-    {
-        let phone: String = r.try_get(0)?;
-        let town: String = r.try_get(1)?;
+    for (phone, town) in workers::phones_and_townships(db).await? {
         phone_county
             .entry(phone)
             .or_insert_with(|| town.chars().take(6).collect());
@@ -234,8 +229,16 @@ pub async fn import(
             });
         }
     }
+    // the sending station of each county, for workers no station holds yet
+    let sending: HashMap<String, i64> = crate::db::stations::list(db)
+        .await?
+        .into_iter()
+        .filter(|s| s.side == "sending")
+        .filter_map(|s| Some((s.county_code?, s.id)))
+        .rev() // the first station of a county wins, as at registration
+        .collect();
     for chunk in good.chunks(BATCH) {
-        write_batch(db, chunk, opts, &mut report).await?;
+        write_batch(db, chunk, opts, &sending, &mut report).await?;
     }
     report.lines.sort_by_key(|l| l.row);
     Ok(report)
@@ -254,6 +257,7 @@ async fn write_batch(
     db: &Db,
     batch: &[Good],
     opts: &ImportOptions,
+    sending: &HashMap<String, i64>,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
     let ids: Vec<String> = batch
@@ -285,6 +289,26 @@ async fn write_batch(
                 (id, true)
             }
             Some(old) => {
+                // (the stored home county decides whose worker this is, not the row's)
+                let county = old.township_code.get(..6).unwrap_or_default();
+                let decision = policy::import_row(
+                    opts.station_id,
+                    Some(old.station_id),
+                    sending.get(county).copied(),
+                );
+                if decision == ImportRow::Refuse {
+                    // another station's worker: untouched, and the reason says no more than that
+                    report.rejected += 1;
+                    report.lines.push(ReportLine {
+                        row: g.row,
+                        column: "身份证号码".into(),
+                        level: "拒绝",
+                        rule: String::new(),
+                        reason: "本工作站不能导入或修改此人的信息，请联系管理员核实".into(),
+                        values: g.values.clone(),
+                    });
+                    continue;
+                }
                 if workers::same_as(old, &g.worker) && old_extra(old) == g.extra {
                     report.unchanged += 1;
                     continue;
@@ -294,17 +318,17 @@ async fn write_batch(
                 (old.id, false)
             }
         };
-        // (a new row's insert already wrote its change row and has no findings yet)
         if !is_new || g.extra != Extra::default() {
-            sqlx::query(
-                "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5",
+            workers::set_ledger_facts(
+                &mut tx,
+                worker_id,
+                &workers::LedgerFacts {
+                    household_no: g.extra.household_no.clone(),
+                    work_place: g.extra.work_place.clone(),
+                    employment_note: g.extra.employment_note.clone(),
+                    monthly_income: g.extra.monthly_income,
+                },
             )
-            .bind(g.extra.household_no.clone())
-            .bind(g.extra.work_place.clone())
-            .bind(g.extra.employment_note.clone())
-            .bind(g.extra.monthly_income)
-            .bind(worker_id)
-            .execute(&mut *tx)
             .await?;
         }
         if !is_new {
@@ -321,9 +345,6 @@ async fn write_batch(
                 reason: format!("{}（已导入）", f.message),
                 values: g.values.clone(),
             });
-        }
-        if !is_new {
-            record_change(&mut tx, "worker", worker_id).await?;
         }
     }
     tx.commit().await?;

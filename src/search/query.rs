@@ -200,7 +200,7 @@ pub fn search_board(ix: &SearchIndex, b: &BoardQuery) -> anyhow::Result<(Vec<u64
 #[derive(Debug, Default, Clone)]
 pub struct CaseloadQuery {
     pub q: String,
-    /// Only this station's workers and those without a station.
+    /// Only this station's workers.
     pub station_id: Option<i64>,
     pub township: Option<String>,
     pub status: Option<String>,
@@ -225,10 +225,7 @@ pub fn search_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> anyhow::Result<(V
     };
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     if let Some(s) = c.station_id {
-        filters.push(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, term_i64(f.station, s)),
-            (Occur::Should, term_i64(f.station, -1)),
-        ])));
+        filters.push(term_i64(f.station, s));
     }
     if let Some(t) = &c.township {
         filters.push(term_str(f.township, t));

@@ -12,17 +12,17 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::ProgressBar;
-use sqlx::Row;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 
 use super::SearchIndex;
 use super::matching::days;
 use super::schema::{VacancyDoc, WorkerDoc};
+use crate::db::Db;
 use crate::db::certificates::{self, CertificateRow};
+use crate::db::changes;
 use crate::db::vacancies::{self, VacancyRow};
 use crate::db::workers::{self, WorkerRow};
-use crate::db::{Db, count};
 use crate::domain::values::{fmt_date, parse_date};
 use crate::domain::{Programme, today};
 
@@ -37,7 +37,10 @@ pub fn vacancy_doc(v: &VacancyRow) -> VacancyDoc {
         occupation: v.occupation.clone(),
         description: v.description.clone(),
         employer: v.employer_name.clone(),
-        status: if v.status == "expired" {
+        // (expiry is a fast field of its own; a barred enterprise's vacancies leave search)
+        status: if !crate::service::policy::vacancy_public(true, v.employer_status) {
+            "hidden".into()
+        } else if v.status == "expired" {
             "open".into()
         } else {
             v.status.clone()
@@ -94,14 +97,6 @@ pub struct Indexer {
     db: Db,
     last: Mutex<Option<i64>>,
     wake: Notify,
-}
-
-/// One change row.
-struct Change {
-    id: i64,
-    entity: String,
-    entity_id: i64,
-    created_at: String,
 }
 
 impl Indexer {
@@ -165,22 +160,9 @@ impl Indexer {
 
     async fn apply_batch(&self) -> anyhow::Result<usize> {
         let after = self.last().unwrap_or(0);
-        let rows = sqlx::query(&format!(
-            "select id, entity, entity_id, created_at from search_changes where id > $1 order by id limit {BATCH}"
-        ))
-        .bind(after)
-        .fetch_all(&self.db)
-        .await
-        .context("reading search changes")?;
-        let mut changes = Vec::with_capacity(rows.len());
-        for r in &rows {
-            changes.push(Change {
-                id: r.try_get("id")?,
-                entity: r.try_get("entity")?,
-                entity_id: r.try_get("entity_id")?,
-                created_at: r.try_get("created_at")?,
-            });
-        }
+        let mut changes = changes::after(&self.db, after, BATCH)
+            .await
+            .context("reading search changes")?;
         // A gap in the ids may be a transaction still committing (PostgreSQL): wait for it a
         // few seconds before treating it as rolled back.
         let recent = recent_cutoff();
@@ -252,13 +234,9 @@ impl Indexer {
     /// Rebuilds both indexes from the database; returns (vacancies, workers) indexed.
     pub async fn rebuild(&self, progress: Option<&ProgressBar>) -> anyhow::Result<(usize, usize)> {
         // Changes after this id are applied again afterwards: re-indexing is idempotent.
-        let last = sqlx::query("select coalesce(max(id), 0) from search_changes")
-            .fetch_one(&self.db)
-            .await?
-            .try_get::<i64, _>(0)?;
+        let last = changes::last_id(&self.db).await?;
         if let Some(p) = progress {
-            let total = count(&self.db, "select count(*) from vacancies").await?
-                + count(&self.db, "select count(*) from workers").await?;
+            let total = changes::indexed_records(&self.db).await?;
             p.set_length(total as u64);
         }
         let index = self.index.clone();

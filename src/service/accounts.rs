@@ -6,11 +6,13 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role, password};
 use crate::db::users::{self, NewUser};
+pub use crate::db::users::{TokenInfo, UserRow};
 use crate::db::{Db, employers, stations};
 use crate::domain::Email;
 use crate::domain::employer::text_field;
 use crate::domain::region::{DOUMEN, MEITAN};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::state::AppState;
 
 /// A login to create.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -147,7 +149,20 @@ pub async fn create_station(db: &Db, actor: &CurrentUser, input: &StationInput) 
     };
     match (name, side, email) {
         (Some(name), Some(side), Some(email)) if e.is_empty() => {
-            stations::insert(db, &name, side, email.as_str(), county.as_deref()).await
+            let mut tx = db.begin().await?;
+            let id =
+                stations::insert(&mut *tx, &name, side, email.as_str(), county.as_deref()).await?;
+            if let (Some(county), "sending") = (county.as_deref(), side) {
+                // the county's workers who registered before it had a station
+                let n = crate::db::workers::assign_unassigned(&mut tx, id, county).await?;
+                tracing::info!(
+                    station.id = id,
+                    workers = n,
+                    "station took over its county's unassigned workers"
+                );
+            }
+            tx.commit().await?;
+            Ok(id)
         }
         _ => Err(AppError::Validation(e)),
     }
@@ -171,7 +186,62 @@ pub async fn create_provider(
     let name = e.take("name", text_field(&input.name, 2, 100, "机构名称"));
     let email = e.take("email", Email::parse(&input.email));
     match (name, email) {
-        (Some(name), Some(email)) => stations::insert_provider(db, &name, email.as_str()).await,
+        (Some(name), Some(email)) => {
+            Ok(stations::insert_provider(db, &name, email.as_str()).await?)
+        }
         _ => Err(AppError::Validation(e)),
     }
+}
+
+/// Checks a login and password and returns the user (constant work for unknown logins;
+/// throttled per account and per address).
+pub async fn check_login(state: &AppState, login: &str, pw: &str, ip: &str) -> AppResult<UserRow> {
+    state.throttle.check(login, ip)?;
+    let user = users::find_by_login(&state.db, login).await?;
+    let hash = user
+        .as_ref()
+        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+    let ok = password::verify(pw, hash).await;
+    match user {
+        Some(u) if ok && u.active => Ok(u),
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// A new API token for a user who just proved their password.
+pub async fn create_token(state: &AppState, user_id: i64, name: &str) -> AppResult<String> {
+    Ok(users::create_token(&state.db, user_id, name).await?)
+}
+
+/// The login of a worker who just registered themselves (to log them in).
+pub async fn login_of_worker(state: &AppState, worker_id: i64) -> AppResult<Option<i64>> {
+    Ok(users::of_worker(&state.db, worker_id).await?.map(|u| u.id))
+}
+
+/// API tokens: the caller's own, or (the admin) another user's.
+pub async fn tokens(
+    state: &AppState,
+    actor: &CurrentUser,
+    user_id: Option<i64>,
+) -> AppResult<Vec<TokenInfo>> {
+    let owner = match user_id {
+        Some(other) if other != actor.id => {
+            actor.require(&[Role::Admin])?;
+            other
+        }
+        _ => actor.id,
+    };
+    Ok(users::tokens_of(&state.db, owner).await?)
+}
+
+/// Revokes a token: its owner or the admin.
+pub async fn revoke_token(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<()> {
+    let owner = users::token_owner(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if owner != actor.id && !actor.is(Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    users::revoke_token(&state.db, id).await?;
+    Ok(())
 }

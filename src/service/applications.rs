@@ -6,17 +6,19 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::applications::{self, ApplicationRow};
+use crate::db::applications;
+pub use crate::db::applications::{ApplicationRow, EventRow};
 use crate::db::outbox::{self, NewMail};
 use crate::db::placements::FOLLOW_UP_DAYS;
-use crate::db::{employers, record_change, stations, vacancies, workers};
+use crate::db::{audit, employers, record_change, stations, vacancies, workers};
 use crate::domain::now_timestamp;
 use crate::domain::region::township_name;
+use crate::domain::status::ApplicationStatus;
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::mail::templates::ApplicationMail;
-use crate::service::workers::{Access, access};
+use crate::service::policy::{self, ApplicationFacts, ApplyAs};
 use crate::state::AppState;
 
 /// Reasons an application is turned down (拒绝原因).
@@ -48,28 +50,65 @@ pub async fn apply(
     let (Some(worker_id), Some(vacancy_id)) = (input.worker_id, input.vacancy_id) else {
         return Err(AppError::Validation(e));
     };
-    let worker = workers::get(&state.db, worker_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("worker_id", "没有这个务工人员"))?;
     let today_s = fmt_date(today());
     let vacancy = vacancies::get(&state.db, vacancy_id, &today_s)
         .await?
         .ok_or_else(|| AppError::invalid("vacancy_id", "没有这个岗位"))?;
-    let (source, status, station_id) = match actor.role {
-        Role::Worker if actor.worker_id == Some(worker_id) => ("self", "applied", None),
-        Role::Station if access(actor, &worker) == Access::Full => {
-            ("station", "applied", actor.station_id)
+    let own_vacancy = actor.employer_id == Some(vacancy.employer_id);
+    if actor.is(Role::Employer) {
+        // An enterprise invites only its candidates: one neutral answer for everyone else,
+        // so that an invitation cannot probe who is registered or seeking work.
+        let refuse = || {
+            AppError::invalid(
+                "worker_id",
+                "无法邀请该务工人员（只能邀请本岗位的推荐人选）",
+            )
+        };
+        if !own_vacancy {
+            return Err(AppError::Forbidden);
         }
-        Role::Admin => ("admin", "applied", None),
-        Role::Employer if actor.employer_id == Some(vacancy.employer_id) => {
-            ("employer", "invited", None)
+        if !crate::service::policy::employer_may(
+            vacancy.employer_status,
+            crate::service::policy::EmployerAct::Recruit,
+        ) {
+            return Err(AppError::Forbidden);
         }
-        _ => return Err(AppError::Forbidden),
+        let matched = crate::service::search::is_candidate(state, &vacancy, worker_id).await?;
+        let worker = workers::get(&state.db, worker_id).await?;
+        if !matched || worker.as_ref().is_none_or(|w| w.status != "seeking") {
+            return Err(refuse());
+        }
+    }
+    let worker = workers::get(&state.db, worker_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("worker_id", "没有这个务工人员"))?;
+    let tie = crate::service::workers::direct_tie(actor, &worker);
+    let Some(how) = policy::may_apply(
+        actor.role,
+        tie,
+        own_vacancy,
+        vacancy.employer_status,
+        actor.is(Role::Employer),
+    ) else {
+        return Err(AppError::Forbidden);
     };
-    if vacancy.status != "open" || vacancy.places_left < 1 {
+    let (source, status, station_id) = match how {
+        ApplyAs::Worker => ("self", "applied", None),
+        ApplyAs::Station => ("station", "applied", actor.station_id),
+        ApplyAs::Admin => ("admin", "applied", None),
+        ApplyAs::Invitation => ("employer", "invited", None),
+    };
+    if !policy::vacancy_public(vacancy.status == "open", vacancy.employer_status)
+        || vacancy.places_left < 1
+    {
+        let why = if vacancy.employer_status.is_barred() {
+            "已下架"
+        } else {
+            vacancy.status_label()
+        };
         return Err(AppError::invalid(
             "vacancy_id",
-            format!("该岗位{}，不能再投递", vacancy.status_label()),
+            format!("该岗位{why}，不能再投递"),
         ));
     }
     if worker.status != "seeking" {
@@ -183,26 +222,24 @@ pub struct TransitionResult {
     pub placement_id: Option<i64>,
 }
 
-fn allowed(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("invited", "applied" | "withdrawn")
-            | (
-                "applied",
-                "interviewing" | "offered" | "hired" | "rejected" | "withdrawn"
-            )
-            | (
-                "interviewing",
-                "offered" | "hired" | "rejected" | "withdrawn"
-            )
-            | ("offered", "hired" | "rejected" | "withdrawn")
-    )
-}
-
-/// Whether a station follows an application: the worker is in its caseload, or it made it.
-fn station_follows(actor: &CurrentUser, app: &ApplicationRow, worker: &workers::WorkerRow) -> bool {
-    access(actor, worker) == Access::Full
-        || app.station_id.is_some() && app.station_id == actor.station_id
+/// The facts about an application that decide who may see and move it.
+async fn facts(
+    state: &AppState,
+    actor: &CurrentUser,
+    app: &ApplicationRow,
+    worker: &workers::WorkerRow,
+) -> AppResult<ApplicationFacts> {
+    let tie = match actor.role {
+        // a receiving station's district tie is only asked for when it matters
+        Role::Station => crate::service::workers::tie(state, actor, worker).await?,
+        _ => crate::service::workers::direct_tie(actor, worker),
+    };
+    Ok(ApplicationFacts {
+        tie,
+        own_vacancy: actor.employer_id == Some(app.employer_id),
+        recommended_by_actor: app.station_id.is_some() && app.station_id == actor.station_id,
+        status: ApplicationStatus::parse(&app.status).unwrap_or(ApplicationStatus::Withdrawn),
+    })
 }
 
 /// One application, for the worker, the enterprise, a station that follows it, the admin.
@@ -210,20 +247,24 @@ pub async fn view(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<A
     let app = applications::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let may = match actor.role {
-        Role::Admin => true,
-        Role::Station => workers::get(&state.db, app.worker_id)
-            .await?
-            .is_some_and(|w| station_follows(actor, &app, &w)),
-        Role::Employer => actor.employer_id == Some(app.employer_id),
-        Role::Worker => actor.worker_id == Some(app.worker_id),
-        Role::Trainer => false,
-    };
-    if may {
+    let worker = workers::get(&state.db, app.worker_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if policy::may_view_application(actor.role, &facts(state, actor, &app, &worker).await?) {
         Ok(app)
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// One application with its history.
+pub async fn with_events(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+) -> AppResult<(ApplicationRow, Vec<EventRow>)> {
+    let app = view(state, actor, id).await?;
+    Ok((app, applications::events(&state.db, id).await?))
 }
 
 /// Moves an application along, checking who may do what.
@@ -240,44 +281,27 @@ pub async fn transition(
         .await?
         .ok_or(AppError::NotFound)?;
     let to = input.to.trim();
-    let may = match actor.role {
-        Role::Admin => true,
-        Role::Station => station_follows(actor, &app, &worker),
-        Role::Employer => {
-            actor.employer_id == Some(app.employer_id)
-                && app.status != "invited"
-                && to != "withdrawn"
-        }
-        Role::Worker => {
-            actor.worker_id == Some(app.worker_id) && matches!(to, "withdrawn" | "applied")
-        }
-        Role::Trainer => false,
-    };
-    if !may {
-        return Err(AppError::Forbidden);
-    }
-    if ![
-        "applied",
-        "interviewing",
-        "offered",
-        "hired",
-        "rejected",
-        "withdrawn",
-    ]
-    .contains(&to)
-    {
+    let Some(to_status) = ApplicationStatus::parse(to).filter(|s| *s != ApplicationStatus::Invited)
+    else {
         return Err(AppError::invalid(
             "to",
             "状态应为 interviewing、offered、hired、rejected 或 withdrawn",
         ));
+    };
+    let to = to_status.as_str();
+    let f = facts(state, actor, &app, &worker).await?;
+    if !policy::may_view_application(actor.role, &f)
+        || !policy::may_move_application(actor.role, &f, to_status)
+    {
+        return Err(AppError::Forbidden);
     }
-    if !allowed(&app.status, to) {
+    if !f.status.can_move_to(to_status) {
         return Err(AppError::conflict(
             "to",
             format!(
                 "申请目前“{}”，不能改为“{}”",
-                app.status_label(),
-                applications::status_label(to)
+                f.status.label(),
+                to_status.label()
             ),
         ));
     }
@@ -468,4 +492,69 @@ async fn hire_in_tx(
         "hired"
     );
     Ok(placement_id)
+}
+
+/// Applications to a vacancy: its enterprise and the admin all of them, a station those of
+/// its own workers and those it made.
+pub async fn of_vacancy(
+    state: &AppState,
+    actor: &CurrentUser,
+    vacancy_id: i64,
+) -> AppResult<Vec<ApplicationRow>> {
+    match (actor.role, actor.station_id) {
+        (Role::Station, Some(station)) => {
+            Ok(applications::of_vacancy_for_station(&state.db, vacancy_id, station).await?)
+        }
+        _ => {
+            crate::service::vacancies::managed(state, actor, vacancy_id).await?;
+            Ok(applications::of_vacancy(&state.db, vacancy_id).await?)
+        }
+    }
+}
+
+/// One application as the enterprise's list shows it: the worker by name and phone only once
+/// they put themselves forward (audited), masked otherwise.
+pub struct Applicant {
+    pub app: ApplicationRow,
+    pub worker: crate::db::workers::MaskedWorker,
+    pub events: Vec<EventRow>,
+}
+
+/// The applicants of a vacancy, for its enterprise and the admin.
+pub async fn applicants(
+    state: &AppState,
+    actor: &CurrentUser,
+    vacancy_id: i64,
+) -> AppResult<(crate::db::vacancies::VacancyRow, Vec<Applicant>)> {
+    let v = crate::service::vacancies::managed(state, actor, vacancy_id).await?;
+    let today = today();
+    let mut rows = Vec::new();
+    for app in applications::of_vacancy(&state.db, vacancy_id).await? {
+        let Some(w) = workers::get(&state.db, app.worker_id).await? else {
+            continue;
+        };
+        let worker = if app.reveals_contact() {
+            w.contact_view(today)
+        } else {
+            w.masked_view(today)
+        };
+        if !worker.masked {
+            audit::record(
+                &state.db,
+                actor.by(),
+                "view_worker",
+                "worker",
+                Some(w.id),
+                "企业查看应聘者姓名和电话",
+            )
+            .await?;
+        }
+        let events = applications::events(&state.db, app.id).await?;
+        rows.push(Applicant {
+            app,
+            worker,
+            events,
+        });
+    }
+    Ok((v, rows))
 }

@@ -1,8 +1,11 @@
 //! Enterprise registration and verification.
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::employers::{self, EmployerRow};
+use crate::db::audit;
+use crate::db::employers;
+pub use crate::db::employers::EmployerRow;
 use crate::domain::employer::EmployerInput;
+use crate::domain::status::EmployerStatus;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -16,19 +19,52 @@ pub async fn register(state: &AppState, input: &EmployerInput) -> AppResult<Empl
         .ok_or(AppError::NotFound)
 }
 
-/// The admin verifies (or rejects) an enterprise.
+/// The admin verifies, rejects or suspends an enterprise. A rejected or suspended enterprise's
+/// vacancies leave the board and search at once, its logins stop working, and no mail goes to it.
 pub async fn set_status(
     state: &AppState,
     actor: &CurrentUser,
     id: i64,
-    verified: bool,
+    status: EmployerStatus,
 ) -> AppResult<EmployerRow> {
     actor.require(&[Role::Admin])?;
-    let status = if verified { "verified" } else { "rejected" };
+    if status == EmployerStatus::Pending {
+        return Err(AppError::invalid("status", "不能改回待审核"));
+    }
+    let current = employers::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if status == EmployerStatus::Suspended && current.standing() != EmployerStatus::Verified {
+        return Err(AppError::conflict("status", "只有已审核的企业可以暂停"));
+    }
     if !employers::set_status(&state.db, id, status, actor.id).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(employer.id = id, status, "employer verification");
+    state.search.nudge();
+    audit::record(
+        &state.db,
+        actor.by(),
+        "employer_status",
+        "employer",
+        Some(id),
+        status.label(),
+    )
+    .await?;
+    tracing::info!(
+        employer.id = id,
+        status = status.as_str(),
+        "employer standing"
+    );
+    employers::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// One enterprise's full record: its own logins and the admin.
+pub async fn view(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<EmployerRow> {
+    if !crate::service::policy::may_view_employer(actor, id) {
+        return Err(AppError::Forbidden);
+    }
     employers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)

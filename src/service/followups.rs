@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::placements::{self, CaseRow, FollowUpRow, FollowUpView, PlacementRow};
+use crate::db::placements;
+pub use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView, PlacementRow};
 use crate::db::{record_change, workers};
 use crate::domain::employer::text_field;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::domain::{now_timestamp, today};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::policy::{self, PlacementAccess};
 use crate::state::AppState;
 
 /// Contact methods: code and label.
@@ -41,9 +43,10 @@ fn code_of(list: &[(&'static str, &'static str)], input: &str) -> Option<&'stati
 }
 
 /// Whether a user may see and act on a placement's follow-ups.
+/// (The station that owns the follow-up, or the admin: [`policy::may_follow`].)
 pub fn may_follow(actor: &CurrentUser, station_id: Option<i64>) -> bool {
-    actor.is(Role::Admin)
-        || (actor.is(Role::Station) && actor.station_id.is_some() && station_id == actor.station_id)
+    let owns = actor.station_id.is_some() && station_id == actor.station_id;
+    policy::may_follow(actor.role, crate::service::policy::WorkerTie::None, owns)
 }
 
 /// A placement with its follow-ups and cases, for those who may see it.
@@ -59,27 +62,41 @@ pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
     let p = placements::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let worker_station = workers::get(&state.db, p.worker_id)
+    let worker = workers::get(&state.db, p.worker_id)
         .await?
-        .and_then(|w| w.station_id);
-    let allowed = match actor.role {
-        Role::Admin => true,
-        Role::Station => {
-            actor.station_id.is_some()
-                && (p.station_id == actor.station_id || worker_station == actor.station_id)
-        }
-        Role::Employer => actor.employer_id == Some(p.employer_id),
-        Role::Worker => actor.worker_id == Some(p.worker_id),
-        Role::Trainer => false,
-    };
-    if !allowed {
+        .ok_or(AppError::NotFound)?;
+    let tie = crate::service::workers::tie(state, actor, &worker).await?;
+    let owns = actor.station_id.is_some() && p.station_id == actor.station_id;
+    let own_employer = actor.employer_id == Some(p.employer_id);
+    match policy::placement_access(actor.role, tie, owns, own_employer) {
+        PlacementAccess::None => Err(AppError::Forbidden),
+        // the enterprise and the worker: the placement and its dates, no notes, no cases
+        PlacementAccess::DatesOnly => Ok(PlacementView {
+            follow_ups: placements::follow_ups_of(&state.db, id)
+                .await?
+                .into_iter()
+                .map(FollowUpRow::dates_only)
+                .collect(),
+            cases: Vec::new(),
+            placement: p,
+        }),
+        PlacementAccess::Full => Ok(PlacementView {
+            follow_ups: placements::follow_ups_of(&state.db, id).await?,
+            cases: placements::cases_of_placement(&state.db, id).await?,
+            placement: p,
+        }),
+    }
+}
+
+/// One follow-up, for those who may record it.
+pub async fn follow_up(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<FollowUpRow> {
+    let f = placements::follow_up(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_follow(actor, f.station_id) {
         return Err(AppError::Forbidden);
     }
-    Ok(PlacementView {
-        follow_ups: placements::follow_ups_of(&state.db, id).await?,
-        cases: placements::cases_of_placement(&state.db, id).await?,
-        placement: p,
-    })
+    Ok(f)
 }
 
 /// Follow-ups of one view: a station's own, or (admin) everyone's.

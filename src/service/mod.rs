@@ -2,12 +2,22 @@
 //! takes the acting user, checks the role, validates, and writes in one transaction.
 
 pub mod accounts;
+pub mod admin;
 pub mod applications;
+pub mod courses;
 pub mod employers;
 pub mod followups;
+pub mod imports;
 pub mod notify;
+pub mod policy;
+pub mod reports;
 pub mod rights;
 pub mod search;
 pub mod training;
 pub mod vacancies;
 pub mod workers;
+
+/// Whether the database answers (`/healthz`).
+pub async fn health(state: &crate::state::AppState) -> Result<(), sqlx::Error> {
+    crate::db::ping(&state.db).await
+}

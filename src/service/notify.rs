@@ -9,13 +9,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::outbox::{self, NewMail};
 use crate::db::placements::{self, FollowUpView};
-use crate::db::stations;
+use crate::db::{stations, workers};
 use crate::domain::values::fmt_date;
 use crate::domain::{CST, today};
 use crate::mail::templates::{DigestMail, WeeklyMail};
@@ -65,15 +64,11 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
     let date = fmt_date(today());
     let (year, week, _) = now.date().to_iso_week_date();
     let week_key = format!("{year}-W{week:02}");
-    let existing: Vec<String> =
-        sqlx::query("select dedupe_key from outbox where dedupe_key like $1 or dedupe_key like $2")
-            .bind(format!("digest:%:{date}"))
-            .bind(format!("weekly:%:{week_key}"))
-            .fetch_all(&state.db)
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>(0).ok())
-            .collect();
+    let existing: Vec<String> = outbox::keys_like(
+        &state.db,
+        &[&format!("digest:%:{date}"), &format!("weekly:%:{week_key}")],
+    )
+    .await?;
     let mut wrote = false;
     let week_ahead = fmt_date(today() + time::Duration::days(7));
     for s in stations::list(&state.db).await? {
@@ -119,20 +114,11 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
         .await?;
         tx.commit().await?;
     }
-    let opted = sqlx::query(
-        "select id, name, email from workers where weekly_matches = $1 and email is not null and status = 'seeking'",
-    )
-    .bind(true)
-    .fetch_all(&state.db)
-    .await?;
-    for r in opted {
-        let id: i64 = r.try_get("id")?;
+    for (id, name, email) in workers::weekly_subscribers(&state.db).await? {
         let key = format!("weekly:{id}:{week_key}");
         if existing.contains(&key) || skip(quiet, &key, recheck) {
             continue;
         }
-        let email: String = r.try_get("email")?;
-        let name: String = r.try_get("name")?;
         // the worker's own view of their matches
         let me = CurrentUser {
             id: 0,

@@ -2,7 +2,6 @@
 //! deletion — a station confirms, the record is anonymised, the statistics keep counting it.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
@@ -10,12 +9,13 @@ use crate::db::applications::{self, ApplicationRow};
 use crate::db::certificates::{self, CertificateRow};
 use crate::db::placements::{self, PlacementRow};
 use crate::db::workers::{self, WorkerView};
-use crate::db::{audit, record_change};
+use crate::db::{audit, rights};
 use crate::domain::text::split_list;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::domain::{Email, MobilePhone, now_timestamp, today};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::service::workers::{Access, access};
+use crate::service::policy;
+use crate::service::workers::direct_tie;
 use crate::state::AppState;
 
 /// Everything the platform holds about a worker.
@@ -67,7 +67,7 @@ pub async fn correct(
     let w = workers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if access(actor, &w) != Access::Full {
+    if !policy::may_manage_worker(actor.role, direct_tie(actor, &w)) {
         return Err(AppError::Forbidden);
     }
     if w.status == "inactive" && w.id_number.starts_with("ANON") {
@@ -110,28 +110,24 @@ pub async fn correct(
         None => w.available_from.clone(),
     };
     e.check()?;
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "update workers set phone = $1, email = $2, skills = $3, desired_jobs = $4, expected_wage = $5, \
-         needs_lodging = $6, available_from = $7, updated_at = $8 where id = $9",
+    rights::correct(
+        &state.db,
+        id,
+        &rights::Corrected {
+            phone: phone.unwrap_or_default(),
+            email,
+            skills,
+            desired_jobs: jobs,
+            expected_wage: wage,
+            needs_lodging: c.needs_lodging.unwrap_or(w.needs_lodging),
+            available_from: available,
+        },
     )
-    .bind(phone)
-    .bind(email)
-    .bind(skills)
-    .bind(jobs)
-    .bind(wage)
-    .bind(c.needs_lodging.unwrap_or(w.needs_lodging))
-    .bind(available)
-    .bind(now_timestamp())
-    .bind(id)
-    .execute(&mut *tx)
     .await?;
-    record_change(&mut tx, "worker", id).await?;
-    tx.commit().await?;
     if actor.role != Role::Worker {
         audit::record(
             &state.db,
-            actor,
+            actor.by(),
             "correct_worker",
             "worker",
             Some(id),
@@ -147,11 +143,7 @@ pub async fn correct(
 pub async fn request_deletion(state: &AppState, actor: &CurrentUser) -> AppResult<()> {
     actor.require(&[Role::Worker])?;
     let id = actor.worker_id.ok_or(AppError::NotFound)?;
-    sqlx::query("update workers set deletion_requested_at = $1 where id = $2 and deletion_requested_at is null")
-        .bind(now_timestamp())
-        .bind(id)
-        .execute(&state.db)
-        .await?;
+    rights::request_deletion(&state.db, id).await?;
     Ok(())
 }
 
@@ -161,25 +153,11 @@ pub async fn deletion_requests(
     actor: &CurrentUser,
 ) -> AppResult<Vec<(i64, String, String)>> {
     actor.require(&[Role::Station, Role::Admin])?;
-    let rows = match actor.role {
-        Role::Station => sqlx::query(
-            "select id, name, deletion_requested_at from workers where deletion_requested_at is not null and anonymised_at is null \
-             and (station_id = $1 or station_id is null) order by deletion_requested_at",
-        )
-        .bind(actor.station_id.unwrap_or(-1))
-        .fetch_all(&state.db)
-        .await?,
-        _ => sqlx::query(
-            "select id, name, deletion_requested_at from workers where deletion_requested_at is not null and anonymised_at is null \
-             order by deletion_requested_at",
-        )
-        .fetch_all(&state.db)
-        .await?,
+    let station = match actor.role {
+        Role::Station => Some(actor.station_id.ok_or(AppError::Forbidden)?),
+        _ => None,
     };
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    Ok(rights::deletion_requests(&state.db, station).await?)
 }
 
 /// A station confirms a deletion: the person's identity and contact details are removed; the
@@ -189,51 +167,19 @@ pub async fn anonymise(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
     let w = workers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(actor.role, Role::Station | Role::Admin) || access(actor, &w) != Access::Full {
+    if !matches!(actor.role, Role::Station | Role::Admin)
+        || !policy::may_manage_worker(actor.role, direct_tie(actor, &w))
+    {
         return Err(AppError::Forbidden);
     }
-    let requested: Option<String> =
-        sqlx::query("select deletion_requested_at from workers where id = $1")
-            .bind(id)
-            .fetch_one(&state.db)
-            .await?
-            .try_get(0)?;
-    if requested.is_none() {
+    if !rights::deletion_requested(&state.db, id).await? {
         return Err(AppError::conflict("id", "本人没有申请注销"));
     }
     let birth_year = w.birth_date.get(..4).unwrap_or("1900").to_owned();
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "update workers set name = '已注销', id_number = $1, phone = '', email = null, skills = '', desired_jobs = '', \
-         birth_date = $2, household_no = null, work_place = null, employment_note = null, status = 'inactive', \
-         weekly_matches = $3, anonymised_at = $4, updated_at = $4 where id = $5",
-    )
-    .bind(format!("ANON{id:014}"))
-    .bind(format!("{birth_year}-01-01"))
-    .bind(false)
-    .bind(now_timestamp())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("update users set active = $1, email = null, phone = null where worker_id = $2")
-        .bind(false)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("update api_tokens set revoked_at = $1 where user_id in (select id from users where worker_id = $2) and revoked_at is null")
-        .bind(now_timestamp())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("delete from quality_findings where worker_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    record_change(&mut tx, "worker", id).await?;
-    tx.commit().await?;
+    rights::anonymise(&state.db, id, &birth_year).await?;
     audit::record(
         &state.db,
-        actor,
+        actor.by(),
         "anonymise_worker",
         "worker",
         Some(id),

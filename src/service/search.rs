@@ -62,7 +62,10 @@ pub async fn board(state: &AppState, f: &VacancyFilter) -> AppResult<(Vec<Vacanc
     let ids: Vec<i64> = ids.into_iter().map(|i| i as i64).collect();
     let rows = vacancies::by_ids(&state.db, &ids, &today_s).await?;
     // only verified enterprises' vacancies are public
-    let rows: Vec<VacancyRow> = rows.into_iter().filter(|v| v.status == "open").collect();
+    let rows: Vec<VacancyRow> = rows
+        .into_iter()
+        .filter(|v| crate::service::policy::vacancy_public(v.status == "open", v.employer_status))
+        .collect();
     Ok((rows, total as i64))
 }
 
@@ -71,7 +74,8 @@ pub async fn board(state: &AppState, f: &VacancyFilter) -> AppResult<(Vec<Vacanc
 pub async fn caseload(state: &AppState, f: &WorkerFilter) -> AppResult<(Vec<WorkerRow>, i64)> {
     let q = f.q.as_deref().map(str::trim).unwrap_or("");
     let exact = MobilePhone::parse(q).is_ok() || IdCardNumber::parse(q, today()).is_ok();
-    if q.is_empty() || exact {
+    // (a receiving station's district caseload is known to the database only)
+    if q.is_empty() || exact || f.district.is_some() {
         return Ok(workers::list(&state.db, f).await?);
     }
     let per_page = f.per_page.clamp(1, 100);
@@ -171,6 +175,20 @@ pub async fn matches_for_worker(
         .collect())
 }
 
+/// How many of a vacancy's best-matching workers an enterprise may invite.
+pub const CANDIDATES: usize = 100;
+
+/// Whether a worker is among a vacancy's candidates (the best [`CANDIDATES`] matches): the
+/// workers its enterprise may invite.
+pub async fn is_candidate(state: &AppState, v: &VacancyRow, worker_id: i64) -> AppResult<bool> {
+    let doc = vacancy_doc(v);
+    let search = state.search.clone();
+    let matches =
+        blocking(move || matching::workers_for_vacancy(&search.index, &doc, today(), CANDIDATES))
+            .await?;
+    Ok(matches.iter().any(|m| m.id as i64 == worker_id))
+}
+
 /// Matching workers for a vacancy: its enterprise, stations, the admin. Always masked.
 pub async fn matches_for_vacancy(
     state: &AppState,
@@ -181,11 +199,8 @@ pub async fn matches_for_vacancy(
     let v = vacancies::get(&state.db, vacancy_id, &fmt_date(today()))
         .await?
         .ok_or(AppError::NotFound)?;
-    let allowed = match actor.role {
-        Role::Admin | Role::Station => true,
-        Role::Employer => actor.employer_id == Some(v.employer_id),
-        _ => false,
-    };
+    let allowed = actor.is(Role::Station)
+        || crate::service::policy::may_manage_vacancy(actor, v.employer_id, v.employer_status);
     if !allowed {
         return Err(AppError::Forbidden);
     }

@@ -14,7 +14,7 @@ use crate::domain::employer::text_field;
 use crate::domain::values::{fmt_date, parse_date};
 use crate::domain::{Programme, today};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::service::workers::{Access, access};
+use crate::service::policy;
 use crate::state::AppState;
 
 /// Normalises a level as typed (`四级`, `中级工`, `四级/中级工`, `4`) to the full label.
@@ -151,10 +151,10 @@ pub async fn managed_course(
     let c = training::course(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match actor.role {
-        Role::Admin => Ok(c),
-        Role::Trainer if actor.provider_id == Some(c.provider_id) => Ok(c),
-        _ => Err(AppError::Forbidden),
+    if policy::may_manage_course(actor, c.provider_id) {
+        Ok(c)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -180,12 +180,26 @@ pub async fn enroll(
     let worker = workers::get(&state.db, worker_id)
         .await?
         .ok_or_else(|| AppError::invalid("worker_id", "没有这个务工人员"))?;
+    let own_course = actor.is(Role::Trainer) && actor.provider_id == Some(course.provider_id);
+    // A trainer takes only workers who came by themselves or through their station.
+    let came = if own_course {
+        match training::sign_up_sources(&state.db, worker_id, course.provider_id).await? {
+            (true, _) => policy::EnrolTie::SignedUp,
+            (false, true) => policy::EnrolTie::SentByStation,
+            _ => policy::EnrolTie::None,
+        }
+    } else {
+        policy::EnrolTie::None
+    };
+    let tie = crate::service::workers::direct_tie(actor, &worker);
+    if !policy::may_enrol(actor.role, tie, own_course, came) {
+        return Err(AppError::Forbidden);
+    }
     let (status, source) = match actor.role {
-        Role::Trainer if actor.provider_id == Some(course.provider_id) => ("enrolled", "trainer"),
-        Role::Station if access(actor, &worker) == Access::Full => ("enrolled", "station"),
-        Role::Admin => ("enrolled", "admin"),
-        Role::Worker if actor.worker_id == Some(worker_id) => ("pending", "self"),
-        _ => return Err(AppError::Forbidden),
+        Role::Trainer => ("enrolled", "trainer"),
+        Role::Station => ("enrolled", "station"),
+        Role::Worker => ("pending", "self"),
+        _ => ("enrolled", "admin"),
     };
     if course.status != "open" {
         return Err(AppError::invalid("course_id", "该培训班已取消"));
@@ -427,7 +441,7 @@ pub async fn add_certificate(
     let w = workers::get(&state.db, worker_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(actor.role, Role::Station | Role::Admin) || access(actor, &w) != Access::Full {
+    if !policy::may_enter_certificate(actor.role, crate::service::workers::direct_tie(actor, &w)) {
         return Err(AppError::Forbidden);
     }
     let mut e = FieldErrors::new();

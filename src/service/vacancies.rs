@@ -1,12 +1,17 @@
 //! Posting and managing vacancies.
 
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use crate::auth::{CurrentUser, Role};
 use crate::db::employers;
-use crate::db::vacancies::{self, VacancyRow};
+use crate::db::vacancies;
+pub use crate::db::vacancies::{VacancyFilter, VacancyRow};
 use crate::domain::employer::VacancyInput;
-use crate::domain::today;
-use crate::domain::values::fmt_date;
-use crate::error::{AppError, AppResult};
+use crate::domain::values::{fmt_date, page_of, parse_wage};
+use crate::domain::{Programme, today};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::policy;
 use crate::state::AppState;
 
 /// Which enterprise a user posts for: the employer's own (it must be verified), or the one
@@ -49,10 +54,10 @@ pub async fn managed(state: &AppState, actor: &CurrentUser, id: i64) -> AppResul
     let v = vacancies::get(&state.db, id, &fmt_date(today()))
         .await?
         .ok_or(AppError::NotFound)?;
-    match actor.role {
-        Role::Admin => Ok(v),
-        Role::Employer if actor.employer_id == Some(v.employer_id) => Ok(v),
-        _ => Err(AppError::Forbidden),
+    if crate::service::policy::may_manage_vacancy(actor, v.employer_id, v.employer_status) {
+        Ok(v)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -88,4 +93,109 @@ pub async fn set_open(state: &AppState, actor: &CurrentUser, id: i64, open: bool
     vacancies::set_status(&state.db, id, if open { "open" } else { "closed" }).await?;
     state.search.nudge();
     Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default, Clone)]
+#[serde(default)]
+pub struct VacancyListQuery {
+    /// Words to look for in title, occupation, description and enterprise
+    pub q: Option<String>,
+    /// Township code (9 digits)
+    pub town: Option<String>,
+    /// Programme code
+    pub programme: Option<String>,
+    /// Lowest acceptable monthly wage (yuan)
+    pub wage: Option<String>,
+    /// `1`/`true`: lodging provided
+    pub lodging: Option<String>,
+    pub page: Option<String>,
+}
+
+impl VacancyListQuery {
+    /// Validates the query into a filter (errors name the parameter).
+    pub fn filter(&self, per_page: i64) -> Result<VacancyFilter, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let town = match self.town.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => e
+                .take("town", crate::domain::RegionCode::parse_town(t))
+                .map(|c| c.as_str().to_owned()),
+        };
+        let programme = match self.programme.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => e
+                .take("programme", Programme::parse(p))
+                .map(|p| p.code().to_owned()),
+        };
+        let wage_at_least = match self.wage.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(w) => e.take("wage", parse_wage(w)),
+        };
+        let lodging = self
+            .lodging
+            .as_deref()
+            .is_some_and(|v| crate::domain::values::parse_flag(v) == Ok(true));
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(VacancyFilter {
+            q: self.q.clone().map(|q| q.chars().take(200).collect()),
+            town,
+            programme,
+            wage_at_least,
+            lodging,
+            employer_id: None,
+            page: page_of(self.page.as_deref()),
+            per_page,
+        })
+    }
+}
+
+/// One vacancy: anyone while it is public (open, its enterprise verified); its enterprise and
+/// the admin always. Also says whether the actor manages it.
+pub async fn view(
+    state: &AppState,
+    actor: Option<&CurrentUser>,
+    id: i64,
+) -> AppResult<(VacancyRow, bool)> {
+    let v = vacancies::get(&state.db, id, &fmt_date(today()))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let manages = actor.is_some_and(|a| {
+        a.is(Role::Admin) || (a.is(Role::Employer) && a.employer_id == Some(v.employer_id))
+    });
+    if !manages && !policy::vacancy_public(v.status == "open", v.employer_status) {
+        return Err(AppError::NotFound);
+    }
+    Ok((v, manages))
+}
+
+/// The newest public vacancies and how many there are (the home page).
+pub async fn latest(state: &AppState, n: i64) -> AppResult<(Vec<VacancyRow>, i64)> {
+    let filter = VacancyFilter {
+        page: 1,
+        per_page: n,
+        ..Default::default()
+    };
+    Ok(vacancies::list(&state.db, &filter, &fmt_date(today())).await?)
+}
+
+/// The enterprise's own record and all its vacancies (its dashboard).
+pub async fn dashboard(
+    state: &AppState,
+    actor: &CurrentUser,
+) -> AppResult<(employers::EmployerRow, Vec<VacancyRow>)> {
+    actor.require(&[Role::Employer])?;
+    let employer_id = actor.employer_id.ok_or(AppError::Forbidden)?;
+    let employer = employers::get(&state.db, employer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let filter = VacancyFilter {
+        employer_id: Some(employer_id),
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let (items, _) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+    Ok((employer, items))
 }

@@ -1,12 +1,17 @@
 //! Registering workers and deciding who may see which worker.
 
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
 use crate::auth::{CurrentUser, Role, password};
 use crate::db::users::NewUser;
-use crate::db::workers::{self, Registration, WorkerRow};
-use crate::db::{audit, stations};
+use crate::db::workers::{self, Registration, WorkerFilter};
+pub use crate::db::workers::{MaskedWorker, WorkerRow, WorkerView};
+use crate::db::{applications, audit, stations, training};
 use crate::domain::today;
 use crate::domain::worker::WorkerInput;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::policy;
 use crate::state::AppState;
 
 /// Registers a worker: by the person (anonymous, consent and password required), by a
@@ -57,12 +62,12 @@ pub async fn register(
             "该身份证号码已经登记过，请勿重复登记",
         ));
     }
-    let station_id = match (station_id, actor) {
-        (Some(id), _) => Some(id),
-        (None, None) => {
-            stations::sending_station_for(&state.db, worker.hometown.county_code()).await?
-        }
-        (None, Some(_)) => None,
+    // Every worker belongs to a station: the registering one, else the sending station of
+    // the home county. With no such station yet, the admin alone holds the record until one
+    // is created (then it takes them over, see `accounts::create_station`).
+    let station_id = match station_id {
+        Some(id) => Some(id),
+        None => stations::sending_station_for(&state.db, worker.hometown.county_code()).await?,
     };
     let consent_by = match actor {
         None => "本人（网上同意）".to_owned(),
@@ -99,10 +104,10 @@ pub async fn register(
         )
         .await
         .map_err(|e| match e {
-            AppError::Conflict { .. } => {
+            crate::db::DbError::Duplicate { .. } => {
                 AppError::conflict("phone", "该手机号（或邮箱）已经注册了账号，请直接登录")
             }
-            other => other,
+            other => other.into(),
         })?;
     }
     tx.commit().await?;
@@ -111,53 +116,69 @@ pub async fn register(
     Ok(id)
 }
 
-/// How much of a worker a user may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Full,
-    /// An enterprise the worker applied to (or was recommended to): real name and phone,
-    /// nothing else personal.
-    Contact,
-    Masked,
-    None,
-}
+pub use crate::service::policy::{Access, WorkerTie};
 
-/// Decides access: the worker, the admin and the worker's own station see everything
-/// (a station also sees workers no station has taken on yet); nobody else sees anything here.
-pub fn access(actor: &CurrentUser, w: &WorkerRow) -> Access {
+/// The actor's tie to a worker as far as the record itself tells: the worker's own login, the
+/// station whose caseload holds them. Enough for every decision that needs full access.
+pub fn direct_tie(actor: &CurrentUser, w: &WorkerRow) -> WorkerTie {
     match actor.role {
-        Role::Admin => Access::Full,
-        Role::Worker if actor.worker_id == Some(w.id) => Access::Full,
-        Role::Station if w.station_id.is_none() || w.station_id == actor.station_id => Access::Full,
-        _ => Access::None,
+        Role::Worker if actor.worker_id == Some(w.id) => WorkerTie::Itself,
+        Role::Station if actor.station_id.is_some() && w.station_id == actor.station_id => {
+            WorkerTie::OwnStation
+        }
+        _ => WorkerTie::None,
     }
 }
 
-/// Access including what an enterprise earns through applications.
-pub async fn access_with_applications(
-    state: &AppState,
-    actor: &CurrentUser,
-    w: &WorkerRow,
-) -> AppResult<Access> {
-    let basic = access(actor, w);
-    if basic != Access::None || actor.role != Role::Employer {
-        return Ok(basic);
+/// What the actor sees of a worker by the record alone ([`direct_tie`]).
+pub fn access(actor: &CurrentUser, w: &WorkerRow) -> Access {
+    policy::worker_access(actor.role, direct_tie(actor, w))
+}
+
+/// The actor's whole tie to a worker, asking the database for applications, placements in a
+/// receiving station's district and course places.
+pub async fn tie(state: &AppState, actor: &CurrentUser, w: &WorkerRow) -> AppResult<WorkerTie> {
+    let direct = direct_tie(actor, w);
+    if direct != WorkerTie::None {
+        return Ok(direct);
     }
-    let Some(employer) = actor.employer_id else {
-        return Ok(Access::None);
-    };
-    if crate::db::applications::worker_revealed_to(&state.db, w.id, employer).await? {
-        return Ok(Access::Contact);
-    }
-    let invited = crate::db::applications::of_worker(&state.db, w.id)
-        .await?
-        .iter()
-        .any(|a| a.employer_id == employer);
-    Ok(if invited {
-        Access::Masked
-    } else {
-        Access::None
+    Ok(match actor.role {
+        Role::Station => match actor.station_id {
+            Some(s) => match stations::district_of(&state.db, s).await? {
+                Some(district)
+                    if workers::placed_in_district(&state.db, w.id, &district).await? =>
+                {
+                    WorkerTie::PlacedInDistrict
+                }
+                _ => WorkerTie::None,
+            },
+            None => WorkerTie::None,
+        },
+        Role::Employer => match actor.employer_id {
+            Some(e) if applications::worker_revealed_to(&state.db, w.id, e).await? => {
+                WorkerTie::Applicant
+            }
+            Some(e) if applications::worker_invited_by(&state.db, w.id, e).await? => {
+                WorkerTie::Invitee
+            }
+            _ => WorkerTie::None,
+        },
+        Role::Trainer => match actor.provider_id {
+            Some(p) if training::worker_on_course_of(&state.db, w.id, p).await? => {
+                WorkerTie::Trainee
+            }
+            _ => WorkerTie::None,
+        },
+        Role::Admin | Role::Worker => WorkerTie::None,
     })
+}
+
+/// What the actor sees of a worker, all ties considered.
+pub async fn access_of(state: &AppState, actor: &CurrentUser, w: &WorkerRow) -> AppResult<Access> {
+    Ok(policy::worker_access(
+        actor.role,
+        tie(state, actor, w).await?,
+    ))
 }
 
 /// Loads a worker for a user, writing every staff view of personal data to the audit log.
@@ -169,7 +190,7 @@ pub async fn view(
     let w = workers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let access = access_with_applications(state, actor, &w).await?;
+    let access = access_of(state, actor, &w).await?;
     match access {
         Access::None => Err(AppError::Forbidden),
         Access::Full | Access::Contact => {
@@ -177,12 +198,208 @@ pub async fn view(
                 let what = if access == Access::Full {
                     "查看完整信息"
                 } else {
-                    "企业查看应聘者姓名和电话"
+                    "查看姓名和电话"
                 };
-                audit::record(&state.db, actor, "view_worker", "worker", Some(id), what).await?;
+                audit::record(
+                    &state.db,
+                    actor.by(),
+                    "view_worker",
+                    "worker",
+                    Some(id),
+                    what,
+                )
+                .await?;
             }
             Ok((w, access))
         }
         Access::Masked => Ok((w, access)),
     }
+}
+
+/// One worker, by id, for a service that has already decided access (registration answers).
+pub async fn get(state: &AppState, id: i64) -> AppResult<WorkerRow> {
+    workers::get(&state.db, id).await?.ok_or(AppError::NotFound)
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct WorkerListQuery {
+    /// Name, skill or wanted job; an exact phone or 身份证 number
+    pub q: Option<String>,
+    /// 9-digit township code
+    pub township: Option<String>,
+    /// `seeking`, `placed` or `inactive`
+    pub status: Option<String>,
+    pub poverty_alleviated: Option<String>,
+    pub monitored: Option<String>,
+    pub relocated: Option<String>,
+    pub zero_employment: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkerList {
+    pub items: Vec<WorkerView>,
+    pub total: i64,
+    pub page: i64,
+}
+
+impl WorkerListQuery {
+    /// The filter, before the actor's scope is applied.
+    fn filter(&self, per_page: i64) -> AppResult<WorkerFilter> {
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s @ ("seeking" | "placed" | "inactive")) => Some(s.to_owned()),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "status",
+                    "状态应为 seeking、placed 或 inactive",
+                ));
+            }
+        };
+        let township = match self.township.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) if t.len() == 9 && t.bytes().all(|b| b.is_ascii_digit()) => Some(t.to_owned()),
+            Some(_) => return Err(AppError::invalid("township", "乡镇代码应为9位数字")),
+        };
+        let mut household = Vec::new();
+        for (value, flag) in [
+            (&self.poverty_alleviated, "poverty_alleviated"),
+            (&self.monitored, "monitored"),
+            (&self.relocated, "relocated"),
+            (&self.zero_employment, "zero_employment"),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|v| crate::domain::values::parse_flag(v) == Ok(true))
+            {
+                household.push(flag);
+            }
+        }
+        Ok(WorkerFilter {
+            station_id: None,
+            district: None,
+            township,
+            status,
+            q: self.q.clone().map(|q| q.chars().take(200).collect()),
+            household,
+            page: crate::domain::values::page_of(self.page.as_deref()),
+            per_page,
+        })
+    }
+}
+
+/// A page of a caseload: each worker with what the actor sees of them.
+pub struct CaseloadPage {
+    pub rows: Vec<(WorkerRow, Access)>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// The caseload: a station's own workers (in full) and, for a receiving station, the workers
+/// holding a job in its district (name and phone); everyone for the admin. Every list is
+/// written to the audit log.
+pub async fn caseload(
+    state: &AppState,
+    actor: &CurrentUser,
+    query: &WorkerListQuery,
+    per_page: i64,
+) -> AppResult<CaseloadPage> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let mut filter = query.filter(per_page)?;
+    if actor.is(Role::Station) {
+        let station = actor.station_id.ok_or(AppError::Forbidden)?;
+        filter.station_id = Some(station);
+        filter.district = stations::district_of(&state.db, station).await?;
+    }
+    let (rows, total) = crate::service::search::caseload(state, &filter).await?;
+    audit::record(
+        &state.db,
+        actor.by(),
+        "list_workers",
+        "worker",
+        None,
+        &format!("名册第{}页，{}条", filter.page, rows.len()),
+    )
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|w| {
+            let access = match access(actor, &w) {
+                Access::Full => Access::Full,
+                // only district placements reach a station's list without being its own
+                _ => policy::worker_access(actor.role, WorkerTie::PlacedInDistrict),
+            };
+            (w, access)
+        })
+        .collect();
+    Ok(CaseloadPage {
+        rows,
+        total,
+        page: filter.page,
+    })
+}
+
+/// A worker's record with everything around it, as the record page shows it.
+pub struct WorkerRecord {
+    pub row: WorkerRow,
+    pub access: Access,
+    pub applications: Vec<crate::db::applications::ApplicationRow>,
+    pub placements: Vec<crate::db::placements::PlacementRow>,
+    pub weekly_matches: bool,
+    pub certificates: Vec<crate::db::certificates::CertificateRow>,
+    /// each enrolment with its course's title
+    pub enrollments: Vec<(crate::db::training::EnrollmentRow, String)>,
+}
+
+/// Loads a worker's record page for the worker, a station or the admin (audited by [`view`]).
+pub async fn record(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<WorkerRecord> {
+    let (row, access) = view(state, actor, id).await?;
+    if !matches!(access, Access::Full | Access::Contact) || actor.is(Role::Employer) {
+        return Err(AppError::Forbidden);
+    }
+    let db = &state.db;
+    let mut enrollments = Vec::new();
+    for e in training::enrollments_of_worker(db, id).await? {
+        let title = training::course(db, e.course_id)
+            .await?
+            .map(|c| c.title)
+            .unwrap_or_default();
+        enrollments.push((e, title));
+    }
+    Ok(WorkerRecord {
+        applications: applications::of_worker(db, id).await?,
+        placements: crate::db::placements::of_worker(db, id).await?,
+        weekly_matches: workers::weekly_matches(db, id).await?,
+        certificates: crate::db::certificates::of_worker(db, id).await?,
+        enrollments,
+        row,
+        access,
+    })
+}
+
+/// The worker's mail preferences: an address (optional) and the weekly list of matches,
+/// which needs one.
+pub async fn set_mail_preferences(
+    state: &AppState,
+    actor: &CurrentUser,
+    email: Option<&str>,
+    weekly: bool,
+) -> AppResult<()> {
+    actor.require(&[Role::Worker])?;
+    let id = actor.worker_id.ok_or(AppError::NotFound)?;
+    let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(
+            crate::domain::Email::parse(e)
+                .map_err(|m| AppError::invalid("email", m))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    if weekly && email.is_none() {
+        return Err(AppError::invalid("email", "接收每周推荐需要填写电子邮箱"));
+    }
+    workers::set_mail_preferences(&state.db, id, email.as_deref(), weekly).await?;
+    Ok(())
 }

@@ -82,9 +82,4 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// A page number from the query string, 1 when absent or silly.
-pub fn page_of(page: Option<&str>) -> i64 {
-    page.and_then(|p| p.trim().parse::<i64>().ok())
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1)
-}
+pub use crate::domain::values::page_of;

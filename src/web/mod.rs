@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod csrf;
+pub mod error;
 pub mod extract;
 pub mod pages;
 
@@ -28,7 +29,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 const CSS: &str = include_str!("../../templates/static/app.css");
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("select 1").execute(&state.db).await {
+    match crate::service::health(&state).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -97,7 +97,7 @@ const ROWS: &[Row] = &[
     r("GET", "/api/v1/check/id-card/{number}", "/api/v1/check/id-card/{idnum}", NoBody,                       "xxxxxxxxx"),
     r("GET", "/api/v1/check/uscc/{code}", "/api/v1/check/uscc/{uscc}", NoBody,                                "xxxxxxxxx"),
     r("GET", "/api/v1/workers", "/api/v1/workers", NoBody,                                                    ".....xx.x"),
-    r("GET", "/api/v1/workers/{id}", "/api/v1/workers/{worker}", NoBody,                                      ".x.x.x..x"),
+    r("GET", "/api/v1/workers/{id}", "/api/v1/workers/{worker}", NoBody,                                      ".x.x.x.xx"),
     r("GET", "/api/v1/workers/{id}/matches", "/api/v1/workers/{worker}/matches", NoBody,                      ".x...x..x"),
     r("GET", "/api/v1/workers/{id}/certificates", "/api/v1/workers/{worker}/certificates", NoBody,            ".x...x..x"),
     r("GET", "/api/v1/tokens", "/api/v1/tokens", NoBody,                                                      ".xxxxxxxx"),
@@ -229,6 +229,9 @@ const ROWS: &[Row] = &[
     r("POST", "/api/v1/employers/{id}/verify", "/api/v1/employers/{pending}/verify", Json("{}"),           "........x"),
     r("POST", "/admin/employers/{id}/verify", "/admin/employers/{pending2}/verify", Form(""),               "........x"),
     r("POST", "/admin/employers/{id}/reject", "/admin/employers/{pending3}/reject", Form("reason=材料不全"),  "........x"),
+    r("POST", "/api/v1/employers/{id}/suspend", "/api/v1/employers/{pending}/suspend", Json("{}"),         "........x"),
+    r("POST", "/api/v1/employers/{id}/reject", "/api/v1/employers/{pending}/reject", Json("{}"),           "........x"),
+    r("POST", "/admin/employers/{id}/suspend", "/admin/employers/{pending2}/suspend", Form(""),             "........x"),
     // vacancies
     r("POST", "/api/v1/vacancies", "/api/v1/vacancies",
         Json(r#"{"title":"注塑工{seq}","description":"长白班","occupation":"普工","headcount":3,"wage_min":4500,"wage_max":5500,"town_code":"440403106","lodging":true,"expires_on":"{in30}"}"#),

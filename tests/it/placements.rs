@@ -427,7 +427,9 @@ async fn workers_apply_withdraw_and_refusals_need_a_reason() {
         .unwrap();
     assert_eq!(events["events"][1]["reason"], "薪资未谈拢");
 
-    // An enterprise invites: the worker stays masked until they accept.
+    // An enterprise invites (one of its candidates, so once the index has the worker): the
+    // worker stays masked until they accept.
+    app.wait_indexed().await;
     let r = app
         .post(
             "/api/v1/applications",

@@ -118,7 +118,7 @@ async fn enrolment_respects_capacity_duplicates_roles_and_dates() {
     );
     let path = format!("/api/v1/courses/{c}/enrollments");
     assert_eq!(
-        app.post(&path, Some(&s.trainer), &json!({"worker_id": w1}))
+        app.post(&path, Some(&s.station), &json!({"worker_id": w1}))
             .await
             .status(),
         StatusCode::CREATED
@@ -137,7 +137,7 @@ async fn enrolment_respects_capacity_duplicates_roles_and_dates() {
         StatusCode::CREATED
     );
     let r = app
-        .post(&path, Some(&s.trainer), &json!({"worker_id": w3}))
+        .post(&path, Some(&s.station), &json!({"worker_id": w3}))
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(
@@ -174,7 +174,7 @@ async fn enrolment_respects_capacity_duplicates_roles_and_dates() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
-        app.post(&path, Some(&s.trainer), &json!({"worker_id": w3}))
+        app.post(&path, Some(&s.station), &json!({"worker_id": w3}))
             .await
             .status(),
         StatusCode::CREATED
@@ -281,7 +281,7 @@ async fn a_certificate_from_a_course_ranks_its_holder_first_and_the_figures_add_
     let r = app
         .post(
             &format!("/api/v1/courses/{soon}/enrollments"),
-            Some(&s.trainer),
+            Some(&s.station),
             &json!({"worker_id": b}),
         )
         .await;
@@ -300,7 +300,7 @@ async fn a_certificate_from_a_course_ranks_its_holder_first_and_the_figures_add_
     let e = app
         .post(
             &format!("/api/v1/courses/{c}/enrollments"),
-            Some(&s.trainer),
+            Some(&s.station),
             &json!({"worker_id": a}),
         )
         .await
@@ -313,7 +313,7 @@ async fn a_certificate_from_a_course_ranks_its_holder_first_and_the_figures_add_
     let e2 = app
         .post(
             &format!("/api/v1/courses/{c}/enrollments"),
-            Some(&s.trainer),
+            Some(&s.station),
             &json!({"worker_id": other}),
         )
         .await
@@ -519,7 +519,7 @@ async fn a_trainer_runs_a_course_on_the_pages() {
     for w in [w1, w2] {
         app.post(
             &format!("/api/v1/courses/{id}/enrollments"),
-            Some(&s.trainer),
+            Some(&s.station),
             &json!({"worker_id": w}),
         )
         .await;

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{CurrentUser, Role};
-use crate::db::users::{self, TokenInfo};
-use crate::error::{AppError, AppResult};
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::service::accounts::{self, TokenInfo};
 use crate::service::rights::{self, Correction, MyData};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -28,14 +28,7 @@ pub async fn tokens(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<TokenQuery>,
 ) -> AppResult<Json<Vec<TokenInfo>>> {
-    let owner = match q.user_id {
-        Some(other) if other != user.id => {
-            user.require(&[Role::Admin])?;
-            other
-        }
-        _ => user.id,
-    };
-    Ok(Json(users::tokens_of(&state.db, owner).await?))
+    Ok(Json(accounts::tokens(&state, &user, q.user_id).await?))
 }
 
 /// Revokes a token: its owner or the admin.
@@ -45,13 +38,7 @@ pub async fn revoke(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    let owner = users::token_owner(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if owner != user.id && !user.is(Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    users::revoke_token(&state.db, id).await?;
+    accounts::revoke_token(&state, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

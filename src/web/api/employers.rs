@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use crate::auth::CurrentUser;
-use crate::db::employers::EmployerRow;
 use crate::domain::employer::EmployerInput;
+use crate::domain::status::EmployerStatus;
 use crate::error::AppResult;
-use crate::service::employers as svc;
+use crate::service::employers::{self as svc, EmployerRow};
 use crate::state::AppState;
 use crate::web::extract::ApiJson;
 
@@ -31,7 +31,35 @@ pub async fn verify(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<EmployerRow>> {
-    Ok(Json(svc::set_status(&state, &user, id, true).await?))
+    Ok(Json(
+        svc::set_status(&state, &user, id, EmployerStatus::Verified).await?,
+    ))
+}
+
+/// The admin rejects an enterprise: its vacancies leave the board, its logins stop, no mail.
+#[utoipa::path(post, path = "/employers/{id}/reject", tag = "employers",
+    params(("id" = i64, Path)), responses((status = 200, body = EmployerRow), (status = 403), (status = 404)))]
+pub async fn reject(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<EmployerRow>> {
+    Ok(Json(
+        svc::set_status(&state, &user, id, EmployerStatus::Rejected).await?,
+    ))
+}
+
+/// The admin suspends a verified enterprise (verifying it again lifts the suspension).
+#[utoipa::path(post, path = "/employers/{id}/suspend", tag = "employers",
+    params(("id" = i64, Path)), responses((status = 200, body = EmployerRow), (status = 403), (status = 404), (status = 409)))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<EmployerRow>> {
+    Ok(Json(
+        svc::set_status(&state, &user, id, EmployerStatus::Suspended).await?,
+    ))
 }
 
 /// One enterprise: its own users and the admin.
@@ -42,13 +70,5 @@ pub async fn get(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<EmployerRow>> {
-    use crate::auth::Role;
-    let allowed = user.is(Role::Admin) || (user.is(Role::Employer) && user.employer_id == Some(id));
-    if !allowed {
-        return Err(crate::error::AppError::Forbidden);
-    }
-    let e = crate::db::employers::get(&state.db, id)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    Ok(Json(e))
+    Ok(Json(svc::view(&state, &user, id).await?))
 }

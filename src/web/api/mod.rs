@@ -74,6 +74,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(employers::create))
         .routes(routes!(employers::get))
         .routes(routes!(employers::verify))
+        .routes(routes!(employers::reject))
+        .routes(routes!(employers::suspend))
         .routes(routes!(admin::create_user))
         .routes(routes!(admin::create_station))
         .routes(routes!(admin::create_provider))

@@ -6,14 +6,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{CurrentUser, Role};
-use crate::db::applications::{self, ApplicationRow, EventRow};
-use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::service::applications::{
     self as apps, ApplicationInput, TransitionInput, TransitionResult,
 };
+use crate::service::applications::{ApplicationRow, EventRow};
 use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
+use crate::service::followups::{CaseRow, FollowUpRow, FollowUpView};
 use crate::state::AppState;
 use crate::web::api::admin::Created;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -46,8 +46,7 @@ pub async fn get(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationView>> {
-    let a = apps::view(&state, &user, id).await?;
-    let events = applications::events(&state.db, id).await?;
+    let (a, events) = apps::with_events(&state, &user, id).await?;
     Ok(Json(ApplicationView {
         application: a,
         events,
@@ -82,15 +81,7 @@ pub async fn of_vacancy(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationList>> {
-    let items = match user.station_id {
-        Some(station) if user.is(Role::Station) => {
-            applications::of_vacancy_for_station(&state.db, id, station).await?
-        }
-        _ => {
-            crate::service::vacancies::managed(&state, &user, id).await?;
-            applications::of_vacancy(&state.db, id).await?
-        }
-    };
+    let items = apps::of_vacancy(&state, &user, id).await?;
     Ok(Json(ApplicationList { items }))
 }
 

@@ -5,9 +5,9 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::reports::{self, Month, MonthlyReport};
+use crate::service::reports::{self as svc, Month, MonthlyReport};
 use crate::state::AppState;
 use crate::web::extract::ApiQuery;
 
@@ -35,7 +35,6 @@ pub async fn monthly(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> AppResult<Json<MonthlyReport>> {
-    user.require(&[Role::Admin])?;
     let month = q.month()?;
-    Ok(Json(reports::monthly(&state.db, month).await?))
+    Ok(Json(svc::monthly(&state, &user, month).await?))
 }

@@ -4,19 +4,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use crate::auth::{CurrentUser, MaybeUser, Role};
-use crate::db::certificates::{self, CertificateRow};
-use crate::db::training::{self, CourseRow, EnrollmentRow, ProgrammeRow};
-use crate::domain::today;
-use crate::domain::values::fmt_date;
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::worker::StringList;
 use crate::error::{AppError, AppResult};
+use crate::service::courses::{
+    self, CertificateRow, CourseQuery, CourseRow, EnrollmentRow, ProgrammeRow,
+};
 use crate::service::training::{
     self as svc, CertificateInput, CompletionInput, CourseInput, TrainingReport,
 };
-use crate::service::workers::{Access, access};
 use crate::state::AppState;
 use crate::web::api::admin::Created;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -24,7 +22,7 @@ use crate::web::extract::{ApiJson, ApiQuery};
 /// The four programmes with their occupations.
 #[utoipa::path(get, path = "/programmes", tag = "training", responses((status = 200, body = [ProgrammeRow])))]
 pub async fn programmes(State(state): State<AppState>) -> AppResult<Json<Vec<ProgrammeRow>>> {
-    Ok(Json(training::programmes(&state.db).await?))
+    Ok(Json(courses::programmes(&state).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -43,18 +41,10 @@ pub async fn edit_programme(
     Path(code): Path<String>,
     ApiJson(input): ApiJson<OccupationsInput>,
 ) -> AppResult<Json<Vec<ProgrammeRow>>> {
-    user.require(&[Role::Admin])?;
     let items = input.occupations.items();
-    if items.is_empty() || items.len() > 50 || items.iter().any(|o| o.chars().count() > 30) {
-        return Err(AppError::invalid(
-            "occupations",
-            "请填写1到50个工种，每个不超过30字",
-        ));
-    }
-    if !training::set_occupations(&state.db, &code, &items).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Json(training::programmes(&state.db).await?))
+    Ok(Json(
+        courses::edit_programme(&state, &user, &code, &items).await?,
+    ))
 }
 
 /// Creates a course (a trainer for their provider; the admin with `provider_id`).
@@ -69,16 +59,6 @@ pub async fn create_course(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Debug, Deserialize, IntoParams, Default)]
-#[serde(default)]
-pub struct CourseQuery {
-    pub programme: Option<String>,
-    /// words in the occupation or title
-    pub occupation: Option<String>,
-    /// only courses starting on or after this date (`YYYY-MM-DD`)
-    pub from: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct CourseList {
     pub items: Vec<CourseRow>,
@@ -90,31 +70,7 @@ pub async fn courses(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CourseQuery>,
 ) -> AppResult<Json<CourseList>> {
-    let programme = match q.programme.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(p) => Some(
-            crate::domain::Programme::parse(p)
-                .map_err(|m| AppError::invalid("programme", m))?
-                .code(),
-        ),
-    };
-    let occupation = q
-        .occupation
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty());
-    let from = match q.from.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(d) => {
-            Some(crate::domain::values::parse_date(d).map_err(|m| AppError::invalid("from", m))?)
-        }
-    };
-    let mut items =
-        training::open_courses(&state.db, &fmt_date(today()), programme, occupation, None).await?;
-    if let Some(f) = from {
-        let f = fmt_date(f);
-        items.retain(|c| c.start_date >= f);
-    }
+    let items = courses::open_courses(&state, &q, true).await?;
     Ok(Json(CourseList { items }))
 }
 
@@ -124,11 +80,7 @@ pub async fn course(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> AppResult<Json<CourseRow>> {
-    Ok(Json(
-        training::course(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    Ok(Json(courses::course(&state, id).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -163,10 +115,8 @@ pub async fn roster(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Roster>> {
-    svc::managed_course(&state, &user, id).await?;
-    Ok(Json(Roster {
-        items: training::roster(&state.db, id).await?,
-    }))
+    let (_, items) = courses::roster(&state, &user, id).await?;
+    Ok(Json(Roster { items }))
 }
 
 /// The trainer confirms a worker's own sign-up.
@@ -177,11 +127,7 @@ pub async fn confirm(
     Path(id): Path<i64>,
 ) -> AppResult<Json<EnrollmentRow>> {
     svc::confirm(&state, &user, id).await?;
-    Ok(Json(
-        training::enrollment(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    Ok(Json(courses::enrollment(&state, &user, id).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -199,11 +145,7 @@ pub async fn drop_out(
     ApiJson(input): ApiJson<DropInput>,
 ) -> AppResult<Json<EnrollmentRow>> {
     svc::drop_out(&state, &user, id, &input.reason).await?;
-    Ok(Json(
-        training::enrollment(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    Ok(Json(courses::enrollment(&state, &user, id).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -222,11 +164,7 @@ pub async fn attendance(
     ApiJson(input): ApiJson<AttendanceInput>,
 ) -> AppResult<Json<EnrollmentRow>> {
     svc::attendance(&state, &user, id, &input.session_date, input.present).await?;
-    Ok(Json(
-        training::enrollment(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    Ok(Json(courses::enrollment(&state, &user, id).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -244,9 +182,7 @@ pub async fn complete(
     ApiJson(input): ApiJson<CompletionInput>,
 ) -> AppResult<Json<CompletionResult>> {
     let certificate_id = svc::complete(&state, &user, id, &input).await?;
-    let enrollment = training::enrollment(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let enrollment = courses::enrollment(&state, &user, id).await?;
     Ok(Json(CompletionResult {
         enrollment,
         certificate_id,
@@ -273,13 +209,7 @@ pub async fn certificates_of(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<CertificateRow>>> {
     let user = user.ok_or(AppError::Unauthorized)?;
-    let w = crate::db::workers::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if access(&user, &w) != Access::Full {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Json(certificates::of_worker(&state.db, id).await?))
+    Ok(Json(courses::certificates_of(&state, &user, id).await?))
 }
 
 /// Enrolled, completed, certified and employed within 6 months, per programme and provider.

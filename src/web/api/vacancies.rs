@@ -3,75 +3,16 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::auth::{CurrentUser, MaybeUser, Role};
-use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::employer::VacancyInput;
-use crate::domain::values::{fmt_date, parse_wage};
-use crate::domain::{Programme, today};
-use crate::error::{AppError, AppResult, FieldErrors};
-use crate::service::vacancies as svc;
+use crate::error::{AppError, AppResult};
+use crate::service::vacancies::{self as svc, VacancyListQuery, VacancyRow};
 use crate::state::AppState;
 use crate::web::api::admin::Created;
-use crate::web::extract::{ApiJson, ApiQuery, page_of};
-
-#[derive(Debug, Deserialize, IntoParams, Default, Clone)]
-#[serde(default)]
-pub struct VacancyListQuery {
-    /// Words to look for in title, occupation, description and enterprise
-    pub q: Option<String>,
-    /// Township code (9 digits)
-    pub town: Option<String>,
-    /// Programme code
-    pub programme: Option<String>,
-    /// Lowest acceptable monthly wage (yuan)
-    pub wage: Option<String>,
-    /// `1`/`true`: lodging provided
-    pub lodging: Option<String>,
-    pub page: Option<String>,
-}
-
-impl VacancyListQuery {
-    /// Validates the query into a filter (errors name the parameter).
-    pub fn filter(&self, per_page: i64) -> Result<VacancyFilter, FieldErrors> {
-        let mut e = FieldErrors::new();
-        let town = match self.town.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(t) => e
-                .take("town", crate::domain::RegionCode::parse_town(t))
-                .map(|c| c.as_str().to_owned()),
-        };
-        let programme = match self.programme.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => e
-                .take("programme", Programme::parse(p))
-                .map(|p| p.code().to_owned()),
-        };
-        let wage_at_least = match self.wage.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(w) => e.take("wage", parse_wage(w)),
-        };
-        let lodging = self
-            .lodging
-            .as_deref()
-            .is_some_and(|v| crate::domain::values::parse_flag(v) == Ok(true));
-        if !e.is_empty() {
-            return Err(e);
-        }
-        Ok(VacancyFilter {
-            q: self.q.clone().map(|q| q.chars().take(200).collect()),
-            town,
-            programme,
-            wage_at_least,
-            lodging,
-            employer_id: None,
-            page: page_of(self.page.as_deref()),
-            per_page,
-        })
-    }
-}
+use crate::web::extract::{ApiJson, ApiQuery};
 
 #[derive(Serialize, ToSchema)]
 pub struct VacancyList {
@@ -116,15 +57,7 @@ pub async fn get(
     MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<VacancyRow>> {
-    let v = vacancies::get(&state.db, id, &fmt_date(today()))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let owner = user.as_ref().is_some_and(|u| {
-        u.is(Role::Admin) || (u.is(Role::Employer) && u.employer_id == Some(v.employer_id))
-    });
-    if v.status != "open" && !owner {
-        return Err(AppError::NotFound);
-    }
+    let (v, _) = svc::view(&state, user.as_ref(), id).await?;
     Ok(Json(v))
 }
 

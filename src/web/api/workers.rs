@@ -6,14 +6,13 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{CurrentUser, MaybeUser, Role};
-use crate::db::workers::{self, WorkerFilter, WorkerView};
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::today;
 use crate::domain::worker::WorkerInput;
-use crate::error::{AppError, AppResult};
-use crate::service::workers::{self as svc, Access};
+use crate::error::AppResult;
+use crate::service::workers::{self as svc, Access, WorkerListQuery, WorkerRow, WorkerView};
 use crate::state::AppState;
-use crate::web::extract::{ApiJson, ApiQuery, page_of};
+use crate::web::extract::{ApiJson, ApiQuery};
 
 /// Registers a worker. Anonymous callers register themselves (`consent: true` and a
 /// `password` required); stations and the admin register on someone's behalf.
@@ -26,81 +25,15 @@ pub async fn create(
     ApiJson(input): ApiJson<WorkerInput>,
 ) -> AppResult<(StatusCode, Json<WorkerView>)> {
     let id = svc::register(&state, user.as_ref(), &input).await?;
-    let w = workers::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let w = svc::get(&state, id).await?;
     Ok((StatusCode::CREATED, Json(w.full_view(today()))))
-}
-
-#[derive(Debug, Deserialize, IntoParams, Default)]
-#[serde(default)]
-pub struct WorkerListQuery {
-    /// Name, skill or wanted job; an exact phone or 身份证 number
-    pub q: Option<String>,
-    /// 9-digit township code
-    pub township: Option<String>,
-    /// `seeking`, `placed` or `inactive`
-    pub status: Option<String>,
-    pub poverty_alleviated: Option<String>,
-    pub monitored: Option<String>,
-    pub relocated: Option<String>,
-    pub zero_employment: Option<String>,
-    pub page: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct WorkerList {
-    pub items: Vec<WorkerView>,
+    pub items: Vec<serde_json::Value>,
     pub total: i64,
     pub page: i64,
-}
-
-impl WorkerListQuery {
-    /// The filter for a user: stations only see their own caseload.
-    pub fn filter(&self, actor: &CurrentUser, per_page: i64) -> AppResult<WorkerFilter> {
-        let status = match self.status.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s @ ("seeking" | "placed" | "inactive")) => Some(s.to_owned()),
-            Some(_) => {
-                return Err(AppError::invalid(
-                    "status",
-                    "状态应为 seeking、placed 或 inactive",
-                ));
-            }
-        };
-        let township = match self.township.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(t) if t.len() == 9 && t.bytes().all(|b| b.is_ascii_digit()) => Some(t.to_owned()),
-            Some(_) => return Err(AppError::invalid("township", "乡镇代码应为9位数字")),
-        };
-        let mut household = Vec::new();
-        for (value, flag) in [
-            (&self.poverty_alleviated, "poverty_alleviated"),
-            (&self.monitored, "monitored"),
-            (&self.relocated, "relocated"),
-            (&self.zero_employment, "zero_employment"),
-        ] {
-            if value
-                .as_deref()
-                .is_some_and(|v| crate::domain::values::parse_flag(v) == Ok(true))
-            {
-                household.push(flag);
-            }
-        }
-        Ok(WorkerFilter {
-            station_id: if actor.is(Role::Station) {
-                actor.station_id.or(Some(-1))
-            } else {
-                None
-            },
-            township,
-            status,
-            q: self.q.clone().map(|q| q.chars().take(200).collect()),
-            household,
-            page: page_of(self.page.as_deref()),
-            per_page,
-        })
-    }
 }
 
 /// Lists workers: a station its own caseload, the admin everyone.
@@ -111,23 +44,17 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<WorkerListQuery>,
 ) -> AppResult<Json<WorkerList>> {
-    user.require(&[Role::Station, Role::Admin])?;
-    let filter = query.filter(&user, 20)?;
-    let (rows, total) = crate::service::search::caseload(&state, &filter).await?;
-    crate::db::audit::record(
-        &state.db,
-        &user,
-        "list_workers",
-        "worker",
-        None,
-        &format!("第{}页，{}条", filter.page, rows.len()),
-    )
-    .await?;
+    let page = svc::caseload(&state, &user, &query, 20).await?;
     let today = today();
+    let items = page
+        .rows
+        .iter()
+        .map(|(w, access)| view_of(w, *access, today))
+        .collect::<AppResult<_>>()?;
     Ok(Json(WorkerList {
-        items: rows.iter().map(|w| w.full_view(today)).collect(),
-        total,
-        page: filter.page,
+        items,
+        total: page.total,
+        page: page.page,
     }))
 }
 
@@ -175,12 +102,15 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> AppResult<Json<serde_json::Value>> {
     let (w, access) = svc::view(&state, &user, id).await?;
-    let today = today();
-    let value = match access {
+    Ok(Json(view_of(&w, access, today())?))
+}
+
+/// A worker as much as `access` allows: the full record, name and phone, or masked.
+fn view_of(w: &WorkerRow, access: Access, today: time::Date) -> AppResult<serde_json::Value> {
+    Ok(match access {
         Access::Full => serde_json::to_value(w.full_view(today)),
         Access::Contact => serde_json::to_value(w.contact_view(today)),
         _ => serde_json::to_value(w.masked_view(today)),
     }
-    .map_err(anyhow::Error::from)?;
-    Ok(Json(value))
+    .map_err(anyhow::Error::from)?)
 }

@@ -13,8 +13,8 @@ use crate::domain::region::{FUGONG, MEITAN, regions};
 use crate::domain::worker::{EDUCATION_LEVELS, Household, StringList, WorkerInput};
 use crate::error::{AppError, FieldErrors};
 use crate::service;
+use crate::service::accounts::check_login;
 use crate::state::AppState;
-use crate::web::api::auth::check_login;
 
 #[derive(askama::Template)]
 #[template(path = "login.html")]
@@ -219,8 +219,8 @@ pub async fn register(
     match result {
         Ok(id) => {
             session.cycle_id().await.ok();
-            if let Some(user) = crate::db::users::find_by_login(&state.db, &input.phone).await? {
-                session.insert(SESSION_USER, user.id).await.ok();
+            if let Some(user_id) = crate::service::accounts::login_of_worker(&state, id).await? {
+                session.insert(SESSION_USER, user_id).await.ok();
             }
             flash(&session, "注册成功！工作站会尽快与您联系。").await;
             tracing::info!(worker.id = id, "self-registration page");

@@ -8,11 +8,10 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
-use crate::db::audit::{self, AuditEntry};
-use crate::db::employers::{self, EmployerRow};
-use crate::db::stations::{self, StationRow};
+use crate::domain::status::EmployerStatus;
 use crate::error::{AppError, FieldErrors};
 use crate::service::accounts::{self, ProviderInput, StationInput, UserInput};
+use crate::service::admin::{self as admin_svc, AuditEntry, AuditFilter, EmployerRow, StationRow};
 use crate::service::employers as employer_svc;
 use crate::state::AppState;
 
@@ -38,10 +37,11 @@ async fn page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (employers, stations) = admin_svc::overview(state, user).await?;
     let p = AdminPage {
         layout: Layout::new("管理", session, Some(user)).await,
-        employers: employers::list(&state.db, None).await?,
-        stations: stations::list(&state.db).await?,
+        employers,
+        stations,
         errors,
         f,
     };
@@ -70,7 +70,7 @@ pub async fn verify(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let e = employer_svc::set_status(&state, &user, id, true).await?;
+    let e = employer_svc::set_status(&state, &user, id, EmployerStatus::Verified).await?;
     flash(
         &session,
         &format!("已审核通过：{}。请为其创建企业账号。", e.name),
@@ -85,9 +85,21 @@ pub async fn reject(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let e = employer_svc::set_status(&state, &user, id, false).await?;
+    let e = employer_svc::set_status(&state, &user, id, EmployerStatus::Rejected).await?;
     flash(&session, &format!("已退回：{}", e.name)).await;
     Ok(Redirect::to("/admin").into_response())
+}
+
+pub async fn suspend(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let r = employer_svc::set_status(&state, &user, id, EmployerStatus::Suspended)
+        .await
+        .map(|e| format!("已暂停：{}（岗位已下架，账号已停用）", e.name));
+    super::outcome(&session, r, "/admin").await
 }
 
 /// Handles a create form: success flashes and goes back, field errors re-render the page.
@@ -189,13 +201,13 @@ pub async fn audit(
             .filter(|v| !v.is_empty())
     };
     let num = |k: &str| text(k).and_then(|v| v.parse::<i64>().ok());
-    let filter = audit::AuditFilter {
+    let filter = AuditFilter {
         user_id: num("user_id"),
         action: text("action"),
         subject_type: text("subject_type"),
         subject_id: num("subject_id"),
     };
-    let entries = audit::list(&state.db, &filter, 500).await?;
+    let entries = admin_svc::audit_log(&state, &user, &filter).await?;
     Ok(render(&AuditPage {
         layout: Layout::new("审计日志", &session, Some(&user)).await,
         entries,

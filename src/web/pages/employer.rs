@@ -8,14 +8,14 @@ use tower_sessions::Session;
 use super::public::{Choice, programme_choices};
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
-use crate::db::employers::{self, EmployerRow};
-use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
 use crate::domain::employer::{SHIFTS, VacancyInput};
 use crate::domain::region::{DOUMEN, FUGONG, MEITAN, regions};
 use crate::domain::today;
 use crate::domain::values::fmt_date;
 use crate::error::{AppError, FieldErrors};
+use crate::service::employers::EmployerRow;
 use crate::service::vacancies as svc;
+use crate::service::vacancies::VacancyRow;
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -34,18 +34,7 @@ pub async fn dashboard(
     if user.is(Role::Admin) {
         return Ok(Redirect::to("/admin").into_response());
     }
-    user.require(&[Role::Employer])?;
-    let employer_id = user.employer_id.ok_or(AppError::Forbidden)?;
-    let employer = employers::get(&state.db, employer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let filter = VacancyFilter {
-        employer_id: Some(employer_id),
-        page: 1,
-        per_page: 100,
-        ..Default::default()
-    };
-    let (items, _) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+    let (employer, items) = crate::service::vacancies::dashboard(&state, &user).await?;
     Ok(render(&DashboardPage {
         layout: Layout::new("企业招聘", &session, Some(&user)).await,
         employer,

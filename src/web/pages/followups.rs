@@ -8,11 +8,11 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::auth::Role;
-use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView};
 use crate::error::{AppError, FieldErrors};
 use crate::service::followups::{
     self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
 };
+use crate::service::followups::{CaseRow, FollowUpRow, FollowUpView};
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -61,12 +61,7 @@ pub async fn form_page(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let f = crate::db::placements::follow_up(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !follow::may_follow(&user, f.station_id) {
-        return Err(AppError::Forbidden.into());
-    }
+    let f = follow::follow_up(&state, &user, id).await?;
     Ok(render(&FollowUpForm {
         layout: Layout::new("登记回访", &session, Some(&user)).await,
         f,
@@ -120,9 +115,7 @@ pub async fn record(
             Ok(Redirect::to("/station/followups").into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let f = crate::db::placements::follow_up(&state.db, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let f = follow::follow_up(&state, &user, id).await?;
             let page = FollowUpForm {
                 layout: Layout::new("登记回访", &session, Some(&user)).await,
                 f,

@@ -20,9 +20,9 @@ pub async fn profile(
         return Ok(Redirect::to(user.role.home()).into_response());
     }
     let id = user.worker_id.ok_or(AppError::NotFound)?;
-    let (w, _) = svc::view(&state, &user, id).await?;
+    let record = svc::record(&state, &user, id).await?;
     let layout = Layout::new("我的信息", &session, Some(&user)).await;
-    Ok(render(&WorkerPage::build(&state, layout, &w, true).await?))
+    Ok(render(&WorkerPage::of(layout, record, true)))
 }
 
 /// The worker's mail preferences: an address and the weekly list of new matches.
@@ -33,31 +33,16 @@ pub async fn preferences(
     axum::Form(form): axum::Form<super::FormData>,
 ) -> PageResult<Response> {
     user.require(&[Role::Worker])?;
-    let id = user.worker_id.ok_or(AppError::NotFound)?;
     let weekly = form.flag("weekly_matches");
-    let email = match form.opt("email") {
-        Some(e) => match crate::domain::Email::parse(&e) {
-            Ok(e) => Some(e.as_str().to_owned()),
-            Err(m) => {
-                super::flash(&session, &format!("未保存：{m}")).await;
-                return Ok(Redirect::to("/me").into_response());
-            }
-        },
-        None => None,
-    };
-    if weekly && email.is_none() {
-        super::flash(&session, "未保存：接收每周推荐需要填写电子邮箱").await;
-        return Ok(Redirect::to("/me").into_response());
+    let email = form.opt("email");
+    match svc::set_mail_preferences(&state, &user, email.as_deref(), weekly).await {
+        Ok(()) => {}
+        Err(AppError::Validation(e)) => {
+            super::flash(&session, &format!("未保存：{}", e.summary())).await;
+            return Ok(Redirect::to("/me").into_response());
+        }
+        Err(e) => return Err(e.into()),
     }
-    sqlx::query(
-        "update workers set email = $1, weekly_matches = $2, updated_at = $3 where id = $4",
-    )
-    .bind(email)
-    .bind(weekly)
-    .bind(crate::domain::now_timestamp())
-    .bind(id)
-    .execute(&state.db)
-    .await?;
     super::flash(
         &session,
         if weekly {

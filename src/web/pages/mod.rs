@@ -298,6 +298,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin::dashboard))
         .route("/admin/employers/{id}/verify", post(admin::verify))
         .route("/admin/employers/{id}/reject", post(admin::reject))
+        .route("/admin/employers/{id}/suspend", post(admin::suspend))
         .route("/admin/stations", post(admin::create_station))
         .route("/admin/providers", post(admin::create_provider))
         .route("/admin/users", post(admin::create_user))

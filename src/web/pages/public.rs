@@ -6,13 +6,10 @@ use tower_sessions::Session;
 
 use super::{Layout, PageResult, render};
 use crate::auth::{MaybeUser, Role};
-use crate::db::vacancies::{self, VacancyFilter, VacancyRow};
+use crate::domain::Programme;
 use crate::domain::region::{DOUMEN, regions};
-use crate::domain::values::fmt_date;
-use crate::domain::{Programme, today};
-use crate::error::AppError;
+use crate::service::vacancies::{VacancyListQuery, VacancyRow};
 use crate::state::AppState;
-use crate::web::api::vacancies::VacancyListQuery;
 use crate::web::extract::ApiQuery;
 
 /// A select option.
@@ -61,12 +58,7 @@ pub async fn home(
     session: Session,
     MaybeUser(user): MaybeUser,
 ) -> PageResult<Response> {
-    let filter = VacancyFilter {
-        page: 1,
-        per_page: 8,
-        ..Default::default()
-    };
-    let (latest, total) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
+    let (latest, total) = crate::service::vacancies::latest(&state, 8).await?;
     Ok(render(&HomePage {
         layout: Layout::new("首页", &session, user.as_ref()).await,
         latest,
@@ -171,15 +163,7 @@ pub async fn vacancy(
     MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let v = vacancies::get(&state.db, id, &fmt_date(today()))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let can_manage = user.as_ref().is_some_and(|u| {
-        u.is(Role::Admin) || (u.is(Role::Employer) && u.employer_id == Some(v.employer_id))
-    });
-    if v.status != "open" && !can_manage {
-        return Err(AppError::NotFound.into());
-    }
+    let (v, can_manage) = crate::service::vacancies::view(&state, user.as_ref(), id).await?;
     let can_apply = user.as_ref().is_some_and(|u| u.is(Role::Worker)) && v.status == "open";
     Ok(render(&VacancyPage {
         layout: Layout::new(&v.title, &session, user.as_ref()).await,

@@ -7,10 +7,9 @@ use tower_sessions::Session;
 
 use super::{Layout, PageResult, PageUser, render};
 use crate::auth::Role;
-use crate::db::audit;
 use crate::error::AppError;
-use crate::quality::StoredFinding;
-use crate::reports::{self, MonthlyReport, charts};
+use crate::service::imports::{self, ReportLine};
+use crate::service::reports::{self as svc, MonthlyReport, StoredFinding, XLSX};
 use crate::state::AppState;
 use crate::web::api::reports::MonthQuery;
 use crate::web::extract::ApiQuery;
@@ -28,8 +27,7 @@ pub async fn monthly(
     PageUser(user): PageUser,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> PageResult<Response> {
-    user.require(&[Role::Admin])?;
-    let r = reports::monthly(&state.db, q.month()?).await?;
+    let r = svc::monthly(&state, &user, q.month()?).await?;
     Ok(render(&MonthlyPage {
         layout: Layout::new(&format!("{} 月报", r.month), &session, Some(&user)).await,
         r,
@@ -48,8 +46,6 @@ fn attachment(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Respons
         .into_response()
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// `GET /reports/monthly.xlsx?month=YYYY-MM` (admin); an API token works too, and a visitor
 /// who is not logged in is sent to the login page like on every other page.
 pub async fn monthly_xlsx(
@@ -57,19 +53,8 @@ pub async fn monthly_xlsx(
     PageUser(user): PageUser,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> PageResult<Response> {
-    user.require(&[Role::Admin])?;
     let month = q.month()?;
-    let r = reports::monthly(&state.db, month).await?;
-    let bytes = reports::xlsx::workbook(&r)?;
-    audit::record(
-        &state.db,
-        &user,
-        "export_report",
-        "report",
-        None,
-        &format!("月报 {month}"),
-    )
-    .await?;
+    let bytes = svc::monthly_xlsx(&state, &user, month).await?;
     Ok(attachment(
         bytes,
         &format!("laowu-monthly-{month}.xlsx"),
@@ -92,44 +77,12 @@ pub async fn dashboard(
     session: Session,
     PageUser(user): PageUser,
 ) -> PageResult<Response> {
-    user.require(&[Role::Admin, Role::Station])?;
-    let station = if user.is(Role::Station) {
-        Some(user.station_id.unwrap_or(-1))
-    } else {
-        None
-    };
-    let data = reports::dashboard_data(&state.db, station).await?;
-    let charts = vec![
-        charts::line(
-            "每月上岗人次（近12个月）",
-            &data.placements_by_month,
-            None,
-            "",
-        ),
-        charts::bars(
-            "登记人数（按户籍乡镇）",
-            &data.registrations_by_township,
-            "人",
-        ),
-        charts::line(
-            "稳岗曲线（回访确认在岗）",
-            &data.retention_curve,
-            Some(100.0),
-            "%",
-        ),
-        charts::bars("培训漏斗（全部培训工程）", &data.training_funnel, "人"),
-    ];
-    let mut findings = crate::quality::findings(&state.db, station).await?;
-    findings.truncate(100);
+    let d = svc::dashboard(&state, &user).await?;
     Ok(render(&DashboardPage {
         layout: Layout::new("工作台", &session, Some(&user)).await,
-        charts,
-        findings,
-        scope: if station.is_some() {
-            "本工作站".into()
-        } else {
-            "全区".into()
-        },
+        charts: d.charts,
+        findings: d.findings,
+        scope: d.scope.to_owned(),
     }))
 }
 
@@ -140,25 +93,8 @@ pub async fn export(
     Path(file): Path<String>,
 ) -> PageResult<Response> {
     let (what, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
-    if !matches!(ext, "xlsx" | "csv") {
-        return Err(AppError::NotFound.into());
-    }
-    let table = reports::export_table(&state.db, &user, what).await?;
-    audit::record(
-        &state.db,
-        &user,
-        "export",
-        what,
-        None,
-        &format!("导出{}（{}行，{ext}）", table.title, table.rows.len()),
-    )
-    .await?;
-    let name = format!("laowu-{what}.{ext}");
-    Ok(if ext == "csv" {
-        attachment(table.to_csv()?, &name, "text/csv; charset=utf-8")
-    } else {
-        attachment(table.to_xlsx()?, &name, XLSX)
-    })
+    let d = svc::export(&state, &user, what, ext).await?;
+    Ok(attachment(d.bytes, &d.name, d.content_type))
 }
 
 #[derive(askama::Template)]
@@ -168,7 +104,7 @@ struct ImportPage {
     summary: Option<String>,
     ignored: Vec<String>,
     report_link: Option<String>,
-    lines: Vec<crate::import::ReportLine>,
+    lines: Vec<ReportLine>,
     error: Option<String>,
 }
 
@@ -227,65 +163,26 @@ pub async fn import_upload(
             Some("请选择要上传的台账文件".into()),
         )));
     };
-    let rows = match crate::import::table::read(&name, &bytes) {
-        Ok(r) => r,
-        Err(e) => {
+    let done = match imports::upload(&state, &user, &name, bytes).await {
+        Ok(done) => done,
+        Err(AppError::Validation(e)) => {
             return Ok(render(&page(
                 None,
                 Vec::new(),
                 None,
                 Vec::new(),
-                Some(format!("{e:#}")),
+                Some(e.summary()),
             )));
         }
+        Err(e) => return Err(e.into()),
     };
-    let opts = crate::import::ImportOptions {
-        station_id: user.station_id,
-        by: user.display_name.clone(),
-        created_by: Some(user.id),
-    };
-    let report = match crate::import::import(&state.db, rows, &opts, None).await {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(render(&page(
-                None,
-                Vec::new(),
-                None,
-                Vec::new(),
-                Some(format!("{e:#}")),
-            )));
-        }
-    };
-    state.search.nudge();
-    audit::record(
-        &state.db,
-        &user,
-        "import_ledger",
-        "worker",
-        None,
-        &report.summary(),
-    )
-    .await?;
-    let link = if report.lines.is_empty() {
-        None
-    } else {
-        let dir = state.config.data_dir.join("imports");
-        std::fs::create_dir_all(&dir).map_err(anyhow::Error::from)?;
-        let id = format!(
-            "{}-{}",
-            user.station_id.unwrap_or(0),
-            uuid::Uuid::new_v4().simple()
-        );
-        std::fs::write(dir.join(format!("{id}.csv")), report.to_csv()?)
-            .map_err(anyhow::Error::from)?;
-        Some(format!("/station/imports/{id}.csv"))
-    };
+    let report = done.report;
     let mut lines = report.lines.clone();
     lines.truncate(200);
     Ok(render(&page(
         Some(report.summary()),
         report.ignored_columns.clone(),
-        link,
+        done.report_link,
         lines,
         None,
     )))
@@ -297,27 +194,7 @@ pub async fn import_report(
     PageUser(user): PageUser,
     Path(file): Path<String>,
 ) -> PageResult<Response> {
-    user.require(&[Role::Station, Role::Admin])?;
-    let id = file.strip_suffix(".csv").ok_or(AppError::NotFound)?;
-    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(AppError::NotFound.into());
-    }
-    let owner: i64 = id
-        .split('-')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or(AppError::NotFound)?;
-    if user.is(Role::Station) && user.station_id.unwrap_or(0) != owner {
-        return Err(AppError::Forbidden.into());
-    }
-    let bytes = std::fs::read(
-        state
-            .config
-            .data_dir
-            .join("imports")
-            .join(format!("{id}.csv")),
-    )
-    .map_err(|_| AppError::NotFound)?;
+    let bytes = imports::report_file(&state, &user, &file).await?;
     Ok(attachment(
         bytes,
         "rejected-rows.csv",

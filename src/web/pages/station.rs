@@ -10,13 +10,11 @@ use super::account::{WorkerForm, worker_input};
 use super::public::Choice;
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::Role;
-use crate::db::workers::WorkerRow;
 use crate::domain::region::{FUGONG, MEITAN, region_label, regions};
 use crate::domain::today;
 use crate::error::{AppError, FieldErrors};
-use crate::service::workers as svc;
+use crate::service::workers::{self as svc, Access, WorkerListQuery, WorkerRow};
 use crate::state::AppState;
-use crate::web::api::workers::WorkerListQuery;
 use crate::web::extract::ApiQuery;
 
 /// One row of the caseload table.
@@ -28,12 +26,13 @@ pub struct CaseRow {
     pub hometown: String,
     pub phone: String,
     pub skills: String,
-    pub status: &'static str,
+    pub status: String,
     pub household: String,
 }
 
 impl CaseRow {
-    fn of(w: &WorkerRow) -> Self {
+    /// A row as much as `access` allows: the household situation only in full.
+    fn of(w: &WorkerRow, access: Access) -> Self {
         Self {
             id: w.id,
             name: w.name.clone(),
@@ -42,8 +41,12 @@ impl CaseRow {
             hometown: region_label(&w.hometown_code),
             phone: w.phone.clone(),
             skills: w.skills.clone(),
-            status: w.status_label(),
-            household: w.household.labels().join("、"),
+            status: w.status_label().to_owned(),
+            household: if access == Access::Full {
+                w.household.labels().join("、")
+            } else {
+                "（在本区就业，由输出地工作站管理）".to_owned()
+            },
         }
     }
 }
@@ -68,18 +71,7 @@ pub async fn caseload(
     PageUser(user): PageUser,
     ApiQuery(query): ApiQuery<WorkerListQuery>,
 ) -> PageResult<Response> {
-    user.require(&[Role::Station, Role::Admin])?;
-    let filter = query.filter(&user, 50)?;
-    let (rows, total) = crate::service::search::caseload(&state, &filter).await?;
-    crate::db::audit::record(
-        &state.db,
-        &user,
-        "list_workers",
-        "worker",
-        None,
-        &format!("名册第{}页，{}条", filter.page, rows.len()),
-    )
-    .await?;
+    let list = svc::caseload(&state, &user, &query, 50).await?;
     let selected = query.township.clone().unwrap_or_default();
     let townships = [MEITAN, FUGONG]
         .iter()
@@ -107,9 +99,9 @@ pub async fn caseload(
     .collect();
     Ok(render(&CaseloadPage {
         layout: Layout::new("务工人员名册", &session, Some(&user)).await,
-        rows: rows.iter().map(CaseRow::of).collect(),
-        total,
-        page: filter.page,
+        rows: list.rows.iter().map(|(w, a)| CaseRow::of(w, *a)).collect(),
+        total: list.total,
+        page: list.page,
         q: query.q.clone().unwrap_or_default(),
         townships,
         status: query.status.clone().unwrap_or_default(),
@@ -183,55 +175,51 @@ pub async fn create(
 #[template(path = "worker.html")]
 pub struct WorkerPage {
     pub layout: Layout,
-    pub w: crate::db::workers::WorkerView,
+    pub w: svc::WorkerView,
     pub household: String,
-    pub status: &'static str,
+    pub status: String,
     pub is_self: bool,
-    pub applications: Vec<crate::db::applications::ApplicationRow>,
-    pub placements: Vec<crate::db::placements::PlacementRow>,
+    /// the station may change the record (its own worker); a receiving station only follows
+    pub manage: bool,
+    pub applications: Vec<crate::service::applications::ApplicationRow>,
+    pub placements: Vec<crate::service::followups::PlacementRow>,
     pub weekly_matches: bool,
-    pub certificates: Vec<crate::db::certificates::CertificateRow>,
-    pub enrollments: Vec<(crate::db::training::EnrollmentRow, String)>,
+    pub certificates: Vec<crate::service::courses::CertificateRow>,
+    pub enrollments: Vec<(crate::service::courses::EnrollmentRow, String)>,
     pub programmes: Vec<super::public::Choice>,
     pub levels: Vec<&'static str>,
 }
 
 impl WorkerPage {
-    /// The page of a worker with their applications and placements.
-    pub async fn build(
-        state: &AppState,
-        layout: Layout,
-        w: &WorkerRow,
-        is_self: bool,
-    ) -> Result<Self, crate::error::AppError> {
-        let weekly = sqlx::query("select weekly_matches from workers where id = $1")
-            .bind(w.id)
-            .fetch_one(&state.db)
-            .await?;
-        Ok(Self {
+    /// The page of a worker's record: in full for the worker, their station and the admin;
+    /// without 身份证 number and household for a station that only follows a placement.
+    pub fn of(layout: Layout, r: svc::WorkerRecord, is_self: bool) -> Self {
+        let today = today();
+        let full = r.access == Access::Full;
+        let mut w = r.row.full_view(today);
+        if !full {
+            w.id_number = crate::domain::mask_id_number(&w.id_number);
+            w.household = Default::default();
+        }
+        Self {
             layout,
-            household: w.household.labels().join("、"),
-            status: w.status_label(),
-            w: w.full_view(today()),
-            is_self,
-            applications: crate::db::applications::of_worker(&state.db, w.id).await?,
-            placements: crate::db::placements::of_worker(&state.db, w.id).await?,
-            weekly_matches: crate::db::get_bool(&weekly, "weekly_matches")?,
-            certificates: crate::db::certificates::of_worker(&state.db, w.id).await?,
-            enrollments: {
-                let mut v = Vec::new();
-                for e in crate::db::training::enrollments_of_worker(&state.db, w.id).await? {
-                    let title = crate::db::training::course(&state.db, e.course_id)
-                        .await?
-                        .map(|c| c.title)
-                        .unwrap_or_default();
-                    v.push((e, title));
-                }
-                v
+            household: if full {
+                r.row.household.labels().join("、")
+            } else {
+                "（仅输出地工作站可见）".to_owned()
             },
+            status: r.row.status_label().to_owned(),
+            w,
+            is_self,
+            manage: full,
+            applications: r.applications,
+            placements: r.placements,
+            weekly_matches: r.weekly_matches,
+            certificates: r.certificates,
+            enrollments: r.enrollments,
             programmes: super::public::programme_choices(""),
-            levels: crate::db::certificates::LEVELS.to_vec(),
-        })
+            levels: crate::service::courses::LEVELS.to_vec(),
+        }
     }
 }
 
@@ -242,9 +230,9 @@ pub async fn worker(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
-    let (w, _) = svc::view(&state, &user, id).await?;
-    let layout = Layout::new(&w.name, &session, Some(&user)).await;
-    Ok(render(&WorkerPage::build(&state, layout, &w, false).await?))
+    let record = svc::record(&state, &user, id).await?;
+    let layout = Layout::new(&record.row.name, &session, Some(&user)).await;
+    Ok(render(&WorkerPage::of(layout, record, false)))
 }
 
 /// A station confirms a worker's deletion request: the record is anonymised.

@@ -9,14 +9,12 @@ use tower_sessions::Session;
 use super::public::{Choice, programme_choices};
 use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::auth::{MaybeUser, Role};
-use crate::db::certificates::LEVELS;
-use crate::db::training::{self, CourseRow, EnrollmentRow, ProgrammeRow};
 use crate::domain::today;
 use crate::domain::values::fmt_date;
 use crate::error::{AppError, FieldErrors};
+use crate::service::courses::{self, CourseQuery, CourseRow, EnrollmentRow, LEVELS, ProgrammeRow};
 use crate::service::training::{self as svc, CertificateInput, CompletionInput, CourseInput};
 use crate::state::AppState;
-use crate::web::api::training::CourseQuery;
 use crate::web::extract::ApiQuery;
 
 #[derive(askama::Template)]
@@ -36,6 +34,7 @@ pub async fn courses(
     MaybeUser(user): MaybeUser,
     ApiQuery(q): ApiQuery<CourseQuery>,
 ) -> PageResult<Response> {
+    let list = courses::open_courses(&state, &q, false).await?;
     let programme = q
         .programme
         .as_deref()
@@ -43,18 +42,6 @@ pub async fn courses(
         .map(|p| p.code());
     let occupation = q.occupation.clone().unwrap_or_default();
     let from = q.from.clone().unwrap_or_default();
-    let mut list = training::open_courses(
-        &state.db,
-        &fmt_date(today()),
-        programme,
-        Some(occupation.trim()).filter(|o| !o.is_empty()),
-        None,
-    )
-    .await?;
-    if let Ok(f) = crate::domain::values::parse_date(&from) {
-        let f = fmt_date(f);
-        list.retain(|c| c.start_date >= f);
-    }
     Ok(render(&CoursesPage {
         from,
         layout: Layout::new("技能培训", &session, user.as_ref()).await,
@@ -112,10 +99,7 @@ async fn trainer_page(
     f: FormData,
     errors: FieldErrors,
 ) -> PageResult<Response> {
-    let courses = match user.provider_id {
-        Some(p) => training::courses_of_provider(&state.db, p).await?,
-        None => Vec::new(),
-    };
+    let courses = courses::my_courses(state, user).await?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -200,8 +184,7 @@ pub async fn roster(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let c = svc::managed_course(&state, &user, id).await?;
-    let roster = training::roster(&state.db, id).await?;
+    let (c, roster) = courses::roster(&state, &user, id).await?;
     let today = fmt_date(today());
     Ok(render(&RosterPage {
         layout: Layout::new(&c.title, &session, Some(&user)).await,
@@ -221,9 +204,7 @@ pub async fn enrollment_action(
     Path((id, action)): Path<(i64, String)>,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    let en = training::enrollment(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let en = courses::enrollment(&state, &user, id).await?;
     let back = format!("/trainer/courses/{}", en.course_id);
     let r = match action.as_str() {
         "confirm" => svc::confirm(&state, &user, id)
@@ -245,7 +226,7 @@ pub async fn attendance(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    svc::managed_course(&state, &user, id).await?;
+    let (_, roster) = courses::roster(&state, &user, id).await?;
     let date = form
         .iter()
         .find(|(k, _)| k == "session_date")
@@ -257,11 +238,7 @@ pub async fn attendance(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     let mut result = Ok(0);
-    for en in training::roster(&state.db, id)
-        .await?
-        .iter()
-        .filter(|e| e.status == "enrolled")
-    {
+    for en in roster.iter().filter(|e| e.status == "enrolled") {
         if let Err(e) = svc::attendance(&state, &user, en.id, &date, present.contains(&en.id)).await
         {
             result = Err(e);
@@ -285,7 +262,7 @@ pub async fn complete_all(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    svc::managed_course(&state, &user, id).await?;
+    let (_, roster) = courses::roster(&state, &user, id).await?;
     let get = |k: &str| {
         form.iter()
             .find(|(key, _)| key == k)
@@ -294,11 +271,7 @@ pub async fn complete_all(
     let issued_on = get("issued_on");
     let mut n = 0;
     let mut failures = Vec::new();
-    for en in training::roster(&state.db, id)
-        .await?
-        .iter()
-        .filter(|e| e.status == "enrolled")
-    {
+    for en in roster.iter().filter(|e| e.status == "enrolled") {
         if get(&format!("complete_{}", en.id)).is_none() {
             continue;
         }
@@ -370,7 +343,7 @@ pub async fn figures(
             ("按培训工程", r.by_programme),
             ("按培训机构", r.by_provider),
         ],
-        programmes: training::programmes(&state.db).await?,
+        programmes: courses::programmes(&state).await?,
         is_admin: user.is(Role::Admin),
     }))
 }
@@ -383,14 +356,9 @@ pub async fn edit_programme(
     Path(code): Path<String>,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    user.require(&[Role::Admin])?;
     let items = crate::domain::text::split_list(form.get("occupations"));
-    let r = if items.is_empty() || items.len() > 50 {
-        Err(AppError::invalid("occupations", "请填写1到50个工种"))
-    } else if training::set_occupations(&state.db, &code, &items).await? {
-        Ok("已保存工种。".to_owned())
-    } else {
-        Err(AppError::NotFound)
-    };
+    let r = courses::edit_programme(&state, &user, &code, &items)
+        .await
+        .map(|_| "已保存工种。".to_owned());
     outcome(&session, r, "/training").await
 }

@@ -7,14 +7,11 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, outcome, render};
 use crate::auth::Role;
-use crate::db::applications::{self, ApplicationRow, EventRow};
-use crate::db::workers::MaskedWorker;
 use crate::domain::today;
 use crate::error::AppError;
 use crate::service::applications::{
     self as apps, ApplicationInput, REFUSAL_REASONS, TransitionInput,
 };
-use crate::service::workers::{Access, access_with_applications};
 use crate::state::AppState;
 
 /// A safe place to go back to (a local path only).
@@ -104,21 +101,19 @@ pub async fn transition(
     };
     let back = back_to(&form, "/");
     let r = if errors.is_empty() {
-        apps::transition(&state, &user, id, &input)
-            .await
-            .map(|t| format!("申请状态已改为：{}", applications::status_label(&t.status)))
+        apps::transition(&state, &user, id, &input).await.map(|t| {
+            format!(
+                "申请状态已改为：{}",
+                crate::domain::status::ApplicationStatus::label_of(&t.status)
+            )
+        })
     } else {
         Err(AppError::Validation(errors))
     };
     outcome(&session, r, &back).await
 }
 
-/// One application as the enterprise's list shows it.
-pub struct ApplicantRow {
-    pub app: ApplicationRow,
-    pub worker: MaskedWorker,
-    pub events: Vec<EventRow>,
-}
+pub use crate::service::applications::Applicant as ApplicantRow;
 
 #[derive(askama::Template)]
 #[template(path = "applications.html")]
@@ -137,36 +132,8 @@ pub async fn of_vacancy(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
-    let v = crate::service::vacancies::managed(&state, &user, id).await?;
+    let (v, rows) = apps::applicants(&state, &user, id).await?;
     let today = today();
-    let mut rows = Vec::new();
-    for app in applications::of_vacancy(&state.db, id).await? {
-        let Some(w) = crate::db::workers::get(&state.db, app.worker_id).await? else {
-            continue;
-        };
-        let access = access_with_applications(&state, &user, &w).await?;
-        let worker = match access {
-            Access::Full | Access::Contact if app.reveals_contact() => w.contact_view(today),
-            _ => w.masked_view(today),
-        };
-        if !worker.masked {
-            crate::db::audit::record(
-                &state.db,
-                &user,
-                "view_worker",
-                "worker",
-                Some(w.id),
-                "企业查看应聘者姓名和电话",
-            )
-            .await?;
-        }
-        let events = applications::events(&state.db, app.id).await?;
-        rows.push(ApplicantRow {
-            app,
-            worker,
-            events,
-        });
-    }
     Ok(render(&ApplicationsPage {
         layout: Layout::new(&format!("“{}”的应聘者", v.title), &session, Some(&user)).await,
         vacancy_id: id,

@@ -1,0 +1,122 @@
+//! The writes behind a worker's rights: a correction, a deletion request, and the
+//! anonymisation a station confirms. Each writes the worker's change row.
+
+use sqlx::Row;
+
+use super::{Db, record_change};
+use crate::domain::now_timestamp;
+
+/// What a correction leaves in the record.
+pub struct Corrected {
+    pub phone: String,
+    pub email: Option<String>,
+    pub skills: String,
+    pub desired_jobs: String,
+    pub expected_wage: Option<i64>,
+    pub needs_lodging: bool,
+    pub available_from: Option<String>,
+}
+
+pub async fn correct(db: &Db, id: i64, c: &Corrected) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "update workers set phone = $1, email = $2, skills = $3, desired_jobs = $4, expected_wage = $5, \
+         needs_lodging = $6, available_from = $7, updated_at = $8 where id = $9",
+    )
+    .bind(&c.phone)
+    .bind(c.email.clone())
+    .bind(&c.skills)
+    .bind(&c.desired_jobs)
+    .bind(c.expected_wage)
+    .bind(c.needs_lodging)
+    .bind(c.available_from.clone())
+    .bind(now_timestamp())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    record_change(&mut tx, "worker", id).await?;
+    tx.commit().await
+}
+
+pub async fn request_deletion(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update workers set deletion_requested_at = $1 where id = $2 and deletion_requested_at is null",
+    )
+    .bind(now_timestamp())
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn deletion_requested(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let at: Option<String> = sqlx::query("select deletion_requested_at from workers where id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?
+        .try_get(0)?;
+    Ok(at.is_some())
+}
+
+/// Open deletion requests: `(worker id, name, asked at)`, of one station's workers or all.
+pub async fn deletion_requests(
+    db: &Db,
+    station: Option<i64>,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = match station {
+        Some(s) => sqlx::query(
+            "select id, name, deletion_requested_at from workers where deletion_requested_at is not null \
+             and anonymised_at is null and station_id = $1 order by deletion_requested_at",
+        )
+        .bind(s)
+        .fetch_all(db)
+        .await?,
+        None => sqlx::query(
+            "select id, name, deletion_requested_at from workers where deletion_requested_at is not null \
+             and anonymised_at is null order by deletion_requested_at",
+        )
+        .fetch_all(db)
+        .await?,
+    };
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+/// Removes a person's identity and contact details, keeping what the figures need (township,
+/// household flags, sex, birth year); their login is switched off and its tokens revoked.
+pub async fn anonymise(db: &Db, id: i64, birth_year: &str) -> Result<(), sqlx::Error> {
+    let now = now_timestamp();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "update workers set name = '已注销', id_number = $1, phone = '', email = null, skills = '', desired_jobs = '', \
+         birth_date = $2, household_no = null, work_place = null, employment_note = null, status = 'inactive', \
+         weekly_matches = $3, anonymised_at = $4, updated_at = $4 where id = $5",
+    )
+    .bind(format!("ANON{id:014}"))
+    .bind(format!("{birth_year}-01-01"))
+    .bind(false)
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update users set active = $1, email = null, phone = null where worker_id = $2")
+        .bind(false)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "update api_tokens set revoked_at = $1 where user_id in (select id from users where worker_id = $2) \
+         and revoked_at is null",
+    )
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from quality_findings where worker_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record_change(&mut tx, "worker", id).await?;
+    tx.commit().await
+}

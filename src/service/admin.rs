@@ -1,0 +1,32 @@
+//! What the bureau's pages read: every enterprise, every station, the audit log.
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::{audit, employers, stations};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+pub use crate::db::audit::{AuditEntry, AuditFilter};
+pub use crate::db::employers::EmployerRow;
+pub use crate::db::stations::StationRow;
+
+/// Every enterprise (pending first) and every station, for the admin.
+pub async fn overview(
+    state: &AppState,
+    actor: &CurrentUser,
+) -> AppResult<(Vec<EmployerRow>, Vec<StationRow>)> {
+    actor.require(&[Role::Admin])?;
+    Ok((
+        employers::list(&state.db, None).await?,
+        stations::list(&state.db).await?,
+    ))
+}
+
+/// The audit log, newest first (at most 500 entries), for the admin.
+pub async fn audit_log(
+    state: &AppState,
+    actor: &CurrentUser,
+    filter: &AuditFilter,
+) -> AppResult<Vec<AuditEntry>> {
+    actor.require(&[Role::Admin])?;
+    Ok(audit::list(&state.db, filter, 500).await?)
+}
