@@ -130,6 +130,7 @@ impl Application {
             s.throttle.prune();
             async move { crate::service::notify::schedule(&s, &quiet).await }
         });
+        crate::service::retention::spawn(state.clone());
         let router = crate::web::router(state.clone(), store);
         Ok(Self {
             listener,

@@ -83,11 +83,108 @@ pub async fn deletion_requests(
         .collect()
 }
 
-/// Removes a person's identity and contact details, keeping what the figures need (township,
-/// household flags, sex, birth year); their login is switched off and its tokens revoked.
-pub async fn anonymise(db: &Db, id: i64, birth_year: &str) -> Result<(), sqlx::Error> {
+/// What identifies a person in free text: their name, phone, 身份证 number and e-mail.
+pub struct Identity {
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub email: Option<String>,
+}
+
+impl Identity {
+    /// The values worth looking for (a one-character name would match too much).
+    fn needles(&self) -> Vec<&str> {
+        let mut v = vec![self.phone.as_str(), self.id_number.as_str()];
+        if self.name.chars().count() >= 2 {
+            v.push(self.name.as_str());
+        }
+        v.extend(self.email.as_deref());
+        v.retain(|n| !n.is_empty());
+        v
+    }
+}
+
+/// What stays stored in place of a person's details.
+pub const ERASED: &str = "（已注销）";
+
+/// Removes a person's identity and contact details from every copy the database holds,
+/// keeping what the figures need (township, household flags, sex, birth year, the records of
+/// applications and placements): the worker row, the login's display name, the mail in the
+/// outbox that named them (returned: the ids whose `.eml` copies the caller deletes), what
+/// officers and enterprises wrote about them (follow-up notes, case descriptions and
+/// resolutions, application notes), their data-quality findings. Their login is switched off
+/// and its tokens revoked.
+pub async fn anonymise(
+    db: &Db,
+    id: i64,
+    who: &Identity,
+    birth_year: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
     let now = now_timestamp();
     let mut tx = db.begin().await?;
+    let mut mail_ids = Vec::new();
+    for needle in who.needles() {
+        let like = format!("%{needle}%");
+        let rows = sqlx::query(
+            "select id from outbox where recipient = $1 or subject like $2 or body_text like $2 or body_html like $2",
+        )
+        .bind(needle)
+        .bind(&like)
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in rows {
+            let mid: i64 = r.try_get(0)?;
+            if !mail_ids.contains(&mid) {
+                mail_ids.push(mid);
+            }
+        }
+        sqlx::query(
+            "update outbox set subject = replace(subject, $1, $2), body_text = replace(body_text, $1, $2), \
+             body_html = replace(body_html, $1, $2), \
+             recipient = case when recipient = $1 then $2 else recipient end \
+             where recipient = $1 or subject like $3 or body_text like $3 or body_html like $3",
+        )
+        .bind(needle)
+        .bind(ERASED)
+        .bind(&like)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // unsent mail about a person who asked to be forgotten is not sent
+    for mid in &mail_ids {
+        sqlx::query(
+            "update outbox set failed_at = $1, last_error = '本人已注销' where id = $2 and sent_at is null and failed_at is null",
+        )
+        .bind(&now)
+        .bind(mid)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "update follow_ups set note = '' where placement_id in (select id from placements where worker_id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update cases set description = $1, resolution = case when resolution is null then null else $1 end \
+         where worker_id = $2",
+    )
+    .bind(ERASED)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update application_events set note = '' where application_id in (select id from applications where worker_id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update users set display_name = $1 where worker_id = $2")
+        .bind(ERASED)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "update workers set name = '已注销', id_number = $1, phone = '', email = null, skills = '', desired_jobs = '', \
          birth_date = $2, household_no = null, work_place = null, employment_note = null, status = 'inactive', \
@@ -118,5 +215,6 @@ pub async fn anonymise(db: &Db, id: i64, birth_year: &str) -> Result<(), sqlx::E
         .execute(&mut *tx)
         .await?;
     record_change(&mut tx, "worker", id).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(mail_ids)
 }

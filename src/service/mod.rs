@@ -11,6 +11,7 @@ pub mod imports;
 pub mod notify;
 pub mod policy;
 pub mod reports;
+pub mod retention;
 pub mod rights;
 pub mod search;
 pub mod training;

@@ -176,7 +176,14 @@ pub async fn anonymise(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
         return Err(AppError::conflict("id", "本人没有申请注销"));
     }
     let birth_year = w.birth_date.get(..4).unwrap_or("1900").to_owned();
-    rights::anonymise(&state.db, id, &birth_year).await?;
+    let who = rights::Identity {
+        name: w.name.clone(),
+        phone: w.phone.clone(),
+        id_number: w.id_number.clone(),
+        email: w.email.clone(),
+    };
+    let mail_ids = rights::anonymise(&state.db, id, &who, &birth_year).await?;
+    crate::service::retention::erase_person(state, &mail_ids, &[&w.id_number, &w.phone]).await;
     audit::record(
         &state.db,
         actor.by(),
