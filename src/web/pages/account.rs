@@ -203,9 +203,11 @@ pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> Page
 
 pub async fn register(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
+    state.throttle.check_registration(&addr.ip().to_string())?;
     let mut errors = FieldErrors::new();
     let input = worker_input(&form, &mut errors);
     if form.get("password") != form.get("password2") {
