@@ -635,7 +635,7 @@ fn verdict(row: &Row, who: usize, status: StatusCode, location: &str) -> Result<
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employers_and_trainers() {
     let app = spawn_app().await;
-    let fx = Fixture::build(&app).await;
+    let mut fx = Fixture::build(&app).await;
     let mut wrong = Vec::new();
     let mut leaks = Vec::new();
     let mut seq = 0;
@@ -674,6 +674,10 @@ async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employer
                     }
                 }
             }
+            // a login (a page registration logs in too) gives the browser a new CSRF token
+            if matches!(row.path, "/register" | "/login") {
+                fx.visitors[who].csrf = current_csrf(&app, &fx.visitors[who].browser).await;
+            }
         }
     }
     assert!(
@@ -687,6 +691,24 @@ async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employer
         "personal numbers reached an enterprise or trainer:\n{}",
         leaks.join("\n")
     );
+}
+
+/// The browser's CSRF token: from the logout form of a logged-in user, else the login page.
+async fn current_csrf(app: &TestApp, browser: &reqwest::Client) -> String {
+    let home = browser
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let path = if home.contains("name=\"_csrf\"") {
+        "/"
+    } else {
+        "/login"
+    };
+    app.csrf(browser, path).await
 }
 
 /// Every `.route(...)` of a router source file, as (METHOD, path with `prefix`).
