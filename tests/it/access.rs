@@ -95,6 +95,7 @@ const ROWS: &[Row] = &[
     r("GET", "/static/app.css", "/static/app.css", NoBody,                                                    "xxxxxxxxx"),
     r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", NoBody,                                          "xxxxxxxxx"),
     r("GET", "/api/v1/check/id-card/{number}", "/api/v1/check/id-card/{idnum}", NoBody,                       "xxxxxxxxx"),
+    r("POST", "/api/v1/check/id-card", "/api/v1/check/id-card", Json(r#"{"number":"{idnum}"}"#),            "xxxxxxxxx"),
     r("GET", "/api/v1/check/uscc/{code}", "/api/v1/check/uscc/{uscc}", NoBody,                                "xxxxxxxxx"),
     r("GET", "/api/v1/workers", "/api/v1/workers", NoBody,                                                    ".....xx.x"),
     r("GET", "/api/v1/workers/{id}", "/api/v1/workers/{worker}", NoBody,                                      ".x.x.x..x"),
@@ -152,6 +153,7 @@ const ROWS: &[Row] = &[
     r("GET", "/admin", "/admin", NoBody,                                                                      "........x"),
     r("GET", "/admin/audit", "/admin/audit", NoBody,                                                          "........x"),
     r("GET", "/station", "/station", NoBody,                                                                  ".....xx.x"),
+    r("POST", "/station", "/station", Form("q=罗&status=seeking"),                                           ".....xx.x"),
     r("GET", "/station/workers/new", "/station/workers/new", NoBody,                                          ".....xx.x"),
     r("GET", "/station/workers/{id}", "/station/workers/{worker}", NoBody,                                    ".....x..x"),
     // follow-up work on the placement, before it ends

@@ -68,6 +68,7 @@ pub fn router() -> Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::token))
         .routes(routes!(check::id_card))
+        .routes(routes!(check::id_card_post))
         .routes(routes!(check::uscc))
         .routes(routes!(workers::create, workers::list))
         .routes(routes!(workers::get, account::correct))
@@ -117,6 +118,15 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(reports::monthly))
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    // The number belongs in a body, not in a URL that proxies and logs keep.
+    if let Some(get) = doc
+        .paths
+        .paths
+        .get_mut("/check/id-card/{number}")
+        .and_then(|p| p.get.as_mut())
+    {
+        get.deprecated = Some(utoipa::openapi::Deprecated::True);
+    }
     let doc = std::sync::Arc::new(doc);
     router.route(
         "/openapi.json",

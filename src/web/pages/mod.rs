@@ -325,7 +325,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/providers", post(admin::create_provider))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/audit", get(admin::audit))
-        .route("/station", get(station::caseload))
+        .route("/station", get(station::caseload).post(station::search))
         .route(
             "/station/workers/new",
             get(station::new_page).post(station::create),
