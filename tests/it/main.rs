@@ -10,6 +10,7 @@ mod ledger;
 mod matching;
 mod pages;
 mod placements;
+mod probes;
 mod props;
 mod security;
 mod smtp;
