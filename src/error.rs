@@ -93,6 +93,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("提交的内容太大")]
     PayloadTooLarge,
+    #[error("请求体应为 JSON（Content-Type: application/json）")]
+    UnsupportedMediaType,
     #[error("尝试次数过多，请稍后再试")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("服务器内部错误")]
@@ -109,6 +111,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -78,6 +78,37 @@ impl session_store::SessionStore for SessionBackend {
     }
 }
 
+#[async_trait::async_trait]
+impl session_store::ExpiredDeletion for SessionBackend {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.delete_expired().await,
+            Self::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
+/// How often expired sessions are deleted.
+pub const SESSION_CLEANUP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+impl SessionBackend {
+    /// Deletes expired session rows now and then every `period`, for the life of the process
+    /// (a failure is logged and tried again next time).
+    pub fn spawn_expired_deletion(&self, period: std::time::Duration) {
+        use session_store::ExpiredDeletion;
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(period);
+            loop {
+                every.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+            }
+        });
+    }
+}
+
 /// Opens the search index of the data dir and brings it up to date with the database.
 pub async fn open_search(config: &Config, db: db::Db) -> anyhow::Result<Arc<Indexer>> {
     let lexicon = Lexicon::load(config.dict_dir.as_deref());
@@ -107,6 +138,7 @@ impl Application {
             .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
         let db = db::connect(&config.database_url).await?;
         let store = SessionBackend::connect(&config.database_url).await?;
+        store.spawn_expired_deletion(SESSION_CLEANUP_EVERY);
         let search = open_search(&config, db.clone()).await?;
         search.spawn();
         let listener = TcpListener::bind(config.addr)

@@ -1,6 +1,11 @@
-//! Login throttling per account and per client address (governor's keyed GCRA limiters):
-//! ten attempts per account, then one every 30 seconds; thirty per address, then one every
-//! two seconds. Past that: 429 with Retry-After.
+//! Throttles (governor's keyed GCRA limiters). Logins: ten attempts per account, then one
+//! every 30 seconds; thirty per address, then one every two seconds. Anonymous
+//! self-registration: twenty per address, then one every 30 seconds (each answer tells
+//! something about a 身份证 number, so it must not be asked without limit). Past a limit:
+//! 429 with Retry-After.
+//!
+//! The account is keyed on the *normalised* login ([`login_key`]): `138 0013 8000`,
+//! `+86 13800138000` and `１３８００１３８０００` are one account and share one bucket.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -8,12 +13,16 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::domain::MobilePhone;
+use crate::domain::text::normalize_width;
 use crate::error::AppError;
+use crate::telemetry::pseudonym;
 
-/// The two limiters.
+/// The limiters of logins and anonymous registrations.
 pub struct LoginThrottle {
     by_login: DefaultKeyedRateLimiter<String>,
     by_ip: DefaultKeyedRateLimiter<String>,
+    registrations_by_ip: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(every: Duration, burst: u32) -> Quota {
@@ -27,22 +36,41 @@ impl Default for LoginThrottle {
         Self {
             by_login: RateLimiter::keyed(quota(Duration::from_secs(30), 10)),
             by_ip: RateLimiter::keyed(quota(Duration::from_secs(2), 30)),
+            registrations_by_ip: RateLimiter::keyed(quota(Duration::from_secs(30), 20)),
         }
     }
 }
 
+/// The account a login text names, however it was typed: a mobile number as its 11 digits
+/// (spaces, hyphens, `+86`/`0086`, full-width digits dropped or mapped), anything else
+/// (e-mail addresses) with full-width ASCII mapped to ASCII, white space removed and lower
+/// case.
+pub fn login_key(login: &str) -> String {
+    let narrow = normalize_width(login).to_lowercase();
+    match MobilePhone::parse(&narrow) {
+        Ok(phone) => phone.as_str().to_owned(),
+        Err(_) => narrow,
+    }
+}
+
+fn too_many(
+    result: Result<(), governor::NotUntil<governor::clock::QuantaInstant>>,
+) -> Result<(), u64> {
+    let now = DefaultClock::default().now();
+    result.map_err(|not_until| not_until.wait_time_from(now).as_secs().max(1))
+}
+
 impl LoginThrottle {
-    /// Counts one attempt; `TooManyRequests` with the seconds to wait when over the limit.
+    /// Counts one login attempt; `TooManyRequests` with the seconds to wait when over the
+    /// limit. The log line names the account by a keyed hash, never by the login itself.
     pub fn check(&self, login: &str, ip: &str) -> Result<(), AppError> {
-        let now = DefaultClock::default().now();
-        let login = login.trim().to_lowercase();
+        let key = login_key(login);
         for result in [
             self.by_ip.check_key(&ip.to_owned()),
-            self.by_login.check_key(&login),
+            self.by_login.check_key(&key),
         ] {
-            if let Err(not_until) = result {
-                let wait = not_until.wait_time_from(now).as_secs().max(1);
-                tracing::warn!(login = %login, ip, wait, "login throttled");
+            if let Err(wait) = too_many(result) {
+                tracing::warn!(account = %pseudonym(&key), ip, wait, "login throttled");
                 return Err(AppError::TooManyRequests {
                     retry_after_secs: wait,
                 });
@@ -51,9 +79,43 @@ impl LoginThrottle {
         Ok(())
     }
 
+    /// Counts one anonymous self-registration from `ip`.
+    pub fn check_registration(&self, ip: &str) -> Result<(), AppError> {
+        too_many(self.registrations_by_ip.check_key(&ip.to_owned())).map_err(|wait| {
+            tracing::warn!(ip, wait, "self-registration throttled");
+            AppError::TooManyRequests {
+                retry_after_secs: wait,
+            }
+        })
+    }
+
     /// Forgets old keys (called now and then so the maps do not grow without bound).
     pub fn prune(&self) {
         self.by_login.retain_recent();
         self.by_ip.retain_recent();
+        self.registrations_by_ip.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_account_however_typed() {
+        for spelling in [
+            "13800138000",
+            " 138 0013 8000 ",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+            "0086 13800138000",
+            "8613800138000",
+            "１３８００１３８０００",
+            "１３８　００１３　８０００",
+        ] {
+            assert_eq!(login_key(spelling), "13800138000", "{spelling}");
+        }
+        assert_eq!(login_key(" HR@Example.COM "), "hr@example.com");
+        assert_eq!(login_key("ＨＲ＠example.com"), "hr@example.com");
     }
 }

@@ -350,6 +350,18 @@ pub async fn assign_unassigned(
     Ok(ids.len() as u64)
 }
 
+/// The recorded name and phone of the worker with this 身份证 number, if any.
+pub async fn registered_contact(
+    db: &Db,
+    id_number: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query("select name, phone from workers where id_number = $1")
+        .bind(id_number)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
 /// What a worker list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct WorkerFilter {

@@ -71,6 +71,13 @@ pub fn parse_flag(input: &str) -> Result<bool, &'static str> {
     }
 }
 
+/// A page number from the query string, 1 when absent or silly.
+pub fn page_of(page: Option<&str>) -> i64 {
+    page.and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,11 +108,4 @@ mod tests {
         assert!(!parse_flag("否").unwrap());
         assert!(parse_flag("maybe").is_err());
     }
-}
-
-/// A page number from the query string, 1 when absent or silly.
-pub fn page_of(page: Option<&str>) -> i64 {
-    page.and_then(|p| p.trim().parse::<i64>().ok())
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1)
 }

@@ -56,11 +56,34 @@ pub async fn register(
         Ok(w) if errors.is_empty() => w,
         _ => return Err(AppError::Validation(errors)),
     };
-    if workers::id_number_exists(&state.db, worker.id_number.as_str()).await? {
-        return Err(AppError::conflict(
-            "id_number",
-            "该身份证号码已经登记过，请勿重复登记",
-        ));
+    // Hashed before the duplicate check, so that a refused self-registration takes as long
+    // whatever the reason.
+    let password_hash = if password.is_empty() {
+        None
+    } else {
+        Some(password::hash(password).await?)
+    };
+    if let Some((name, phone)) =
+        workers::registered_contact(&state.db, worker.id_number.as_str()).await?
+    {
+        if !self_registration {
+            return Err(AppError::conflict(
+                "id_number",
+                "该身份证号码已经登记过，请勿重复登记",
+            ));
+        }
+        // Anyone may try a self-registration, so its answer must not tell whether a number
+        // is on the register: only the person (name and phone as recorded) hears so.
+        return Err(
+            if name == worker.name.as_str() && phone == worker.phone.as_str() {
+                AppError::conflict(
+                    "id_number",
+                    "该身份证号码已经登记过，请用登记的手机号登录；忘记密码或没有设置过密码，请联系所在的劳务工作站",
+                )
+            } else {
+                refused_self_registration()
+            },
+        );
     }
     // Every worker belongs to a station: the registering one, else the sending station of
     // the home county. With no such station yet, the admin alone holds the record until one
@@ -73,11 +96,6 @@ pub async fn register(
         None => "本人（网上同意）".to_owned(),
         Some(a) => format!("{}代录（纸质同意书）：{}", a.role.label(), a.display_name),
     };
-    let password_hash = if password.is_empty() {
-        None
-    } else {
-        Some(password::hash(password).await?)
-    };
     let mut tx = state.db.begin().await?;
     let id = workers::insert(
         &mut tx,
@@ -88,7 +106,12 @@ pub async fn register(
             created_by: actor.map(|a| a.id),
         },
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // the same number registered a moment ago by someone else
+        crate::db::DbError::Duplicate { .. } if self_registration => refused_self_registration(),
+        other => AppError::from(other),
+    })?;
     if let Some(password_hash) = password_hash {
         crate::db::users::insert(
             &mut *tx,
@@ -104,6 +127,9 @@ pub async fn register(
         )
         .await
         .map_err(|e| match e {
+            crate::db::DbError::Duplicate { .. } if self_registration => {
+                refused_self_registration()
+            }
             crate::db::DbError::Duplicate { .. } => {
                 AppError::conflict("phone", "该手机号（或邮箱）已经注册了账号，请直接登录")
             }
@@ -117,6 +143,17 @@ pub async fn register(
 }
 
 pub use crate::service::policy::{Access, WorkerTie};
+
+/// The one answer to a self-registration refused for what is already on the register — a
+/// 身份证 number registered under another name or phone, or a phone or e-mail that already
+/// has a login — so that the answer cannot tell which (and so whether a person is on the
+/// register) without knowing the person's name and phone.
+pub fn refused_self_registration() -> AppError {
+    AppError::invalid(
+        "id_number",
+        "无法用这些信息在网上注册：身份证号码或手机号码已被使用。如已登记，请用手机号登录，或联系所在的劳务工作站",
+    )
+}
 
 /// The actor's tie to a worker as far as the record itself tells: the worker's own login, the
 /// station whose caseload holds them. Enough for every decision that needs full access.

@@ -1,6 +1,12 @@
 //! CSRF protection for the pages: every state-changing form carries a per-session token in
 //! a hidden `_csrf` field (or, for uploads, in the action's query string), checked here for
 //! every non-API POST before any handler runs.
+//!
+//! The token lives in the session, and a session row is only written when something must
+//! be kept: a logged-in user, a flash message, or a token for a form actually rendered
+//! ([`token`] is called by the pages with forms; [`existing`] by every other page). So a
+//! visitor reading the job board leaves no row behind. Login gives a new session id and a
+//! new token ([`renew`]); the anonymous one stops working.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -14,11 +20,26 @@ const SESSION_KEY: &str = "csrf";
 /// Largest form body read for the check (uploads carry the token in the query string).
 const MAX_FORM: usize = 2 * 1024 * 1024;
 
-/// The session's token, created on first use.
+/// The session's token, created on first use (which stores the session).
 pub async fn token(session: &Session) -> String {
     if let Ok(Some(t)) = session.get::<String>(SESSION_KEY).await {
         return t;
     }
+    renew(session).await
+}
+
+/// The session's token if it has one, else an empty string (stores nothing).
+pub async fn existing(session: &Session) -> String {
+    session
+        .get::<String>(SESSION_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// A fresh token in place of the old one (at login: a token seen before login is void).
+pub async fn renew(session: &Session) -> String {
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
     let t = hex::encode(bytes);

@@ -9,8 +9,21 @@ use serde::de::DeserializeOwned;
 use crate::error::{AppError, FieldErrors};
 
 /// A JSON body: malformed JSON is 400, a wrong type or shape is 422 naming the field,
-/// a body that is not JSON at all is 415-as-400, a too large one 413.
+/// a body that is not JSON at all is 415, a too large one 413.
 pub struct ApiJson<T>(pub T);
+
+/// Whether a `Content-Type` value is JSON (`application/json`, `application/…+json`, with
+/// or without parameters).
+pub fn is_json_content_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
@@ -20,11 +33,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_none_or(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+            .is_none_or(is_json_content_type);
         if !is_json {
-            return Err(AppError::BadRequest(
-                "请求体应为 JSON（Content-Type: application/json）".into(),
-            ));
+            return Err(AppError::UnsupportedMediaType);
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {

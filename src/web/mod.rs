@@ -59,6 +59,17 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
     )
 }
 
+/// The span of one request: the method and the matched route template
+/// (`/api/v1/check/id-card/{number}`), never the path itself or its query string, which can
+/// carry a 身份证 number or a phone.
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |p| p.as_str());
+    tracing::info_span!("request", method = %request.method(), route = %route)
+}
+
 /// The whole application.
 pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
     let sessions = SessionManagerLayer::new(store)
@@ -70,7 +81,12 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(css))
-        .nest("/api/v1", api::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
+        .nest(
+            "/api/v1",
+            api::router()
+                .layer(middleware::from_fn(api::require_json))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY)),
+        )
         .merge(pages::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
         .merge(pages::upload_router())
         .fallback(not_found)
@@ -84,6 +100,6 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("referrer-policy", "same-origin"))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

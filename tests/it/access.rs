@@ -95,6 +95,7 @@ const ROWS: &[Row] = &[
     r("GET", "/static/app.css", "/static/app.css", NoBody,                                                    "xxxxxxxxx"),
     r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", NoBody,                                          "xxxxxxxxx"),
     r("GET", "/api/v1/check/id-card/{number}", "/api/v1/check/id-card/{idnum}", NoBody,                       "xxxxxxxxx"),
+    r("POST", "/api/v1/check/id-card", "/api/v1/check/id-card", Json(r#"{"number":"{idnum}"}"#),            "xxxxxxxxx"),
     r("GET", "/api/v1/check/uscc/{code}", "/api/v1/check/uscc/{uscc}", NoBody,                                "xxxxxxxxx"),
     r("GET", "/api/v1/workers", "/api/v1/workers", NoBody,                                                    ".....xx.x"),
     r("GET", "/api/v1/workers/{id}", "/api/v1/workers/{worker}", NoBody,                                      ".x.x.x.xx"),
@@ -152,6 +153,7 @@ const ROWS: &[Row] = &[
     r("GET", "/admin", "/admin", NoBody,                                                                      "........x"),
     r("GET", "/admin/audit", "/admin/audit", NoBody,                                                          "........x"),
     r("GET", "/station", "/station", NoBody,                                                                  ".....xx.x"),
+    r("POST", "/station", "/station", Form("q=罗&status=seeking"),                                           ".....xx.x"),
     r("GET", "/station/workers/new", "/station/workers/new", NoBody,                                          ".....xx.x"),
     r("GET", "/station/workers/{id}", "/station/workers/{worker}", NoBody,                                    ".....x..x"),
     // follow-up work on the placement, before it ends
@@ -638,7 +640,7 @@ fn verdict(row: &Row, who: usize, status: StatusCode, location: &str) -> Result<
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employers_and_trainers() {
     let app = spawn_app().await;
-    let fx = Fixture::build(&app).await;
+    let mut fx = Fixture::build(&app).await;
     let mut wrong = Vec::new();
     let mut leaks = Vec::new();
     let mut seq = 0;
@@ -677,6 +679,10 @@ async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employer
                     }
                 }
             }
+            // a login (a page registration logs in too) gives the browser a new CSRF token
+            if matches!(row.path, "/register" | "/login") {
+                fx.visitors[who].csrf = current_csrf(&app, &fx.visitors[who].browser).await;
+            }
         }
     }
     assert!(
@@ -690,6 +696,24 @@ async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employer
         "personal numbers reached an enterprise or trainer:\n{}",
         leaks.join("\n")
     );
+}
+
+/// The browser's CSRF token: from the logout form of a logged-in user, else the login page.
+async fn current_csrf(app: &TestApp, browser: &reqwest::Client) -> String {
+    let home = browser
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let path = if home.contains("name=\"_csrf\"") {
+        "/"
+    } else {
+        "/login"
+    };
+    app.csrf(browser, path).await
 }
 
 /// Every `.route(...)` of a router source file, as (METHOD, path with `prefix`).

@@ -47,12 +47,33 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(None, |_| {}).await
 }
 
+/// Where the servers of this test process also write their logs, at `debug` for laowu and
+/// the HTTP layers (`probes.rs` scans it for personal numbers).
+pub fn log_file() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("laowu-it-{}.log", std::process::id()))
+}
+
+/// Installs logging once per process: `warn` on the terminal (or `RUST_LOG`), and everything
+/// the server says about requests into [`log_file`].
+pub fn init_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let path = log_file();
+        let _ = std::fs::remove_file(&path);
+        laowu::telemetry::init_with_log_file(
+            "warn",
+            &path,
+            "info,laowu=debug,tower_http=debug,tower_sessions=debug,axum=debug",
+        );
+    });
+}
+
 /// A server with adjusted settings, on a fresh database or on `database_url`'s.
 pub async fn spawn_app_with(
     database_url: Option<String>,
     adjust: impl FnOnce(&mut Config),
 ) -> TestApp {
-    laowu::telemetry::init_with("warn");
+    init_logs();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = match database_url {
         Some(u) => u,

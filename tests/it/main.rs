@@ -13,6 +13,7 @@ mod ledger;
 mod matching;
 mod pages;
 mod placements;
+mod probes;
 mod props;
 mod security;
 mod smtp;

@@ -79,9 +79,9 @@ fn follow_up_and_placement_table() {
                     "{role:?} {tie:?} {owns}"
                 );
                 for own_employer in [false, true] {
-                    let expected = if role == Role::Employer && own_employer {
-                        PlacementAccess::DatesOnly
-                    } else if role == Role::Worker && tie == WorkerTie::Itself {
+                    let dates_only = (role == Role::Employer && own_employer)
+                        || (role == Role::Worker && tie == WorkerTie::Itself);
+                    let expected = if dates_only {
                         PlacementAccess::DatesOnly
                     } else if follow {
                         PlacementAccess::Full
@@ -271,7 +271,8 @@ fn employer_and_vacancy_table() {
 fn import_row_table() {
     use ImportRow::*;
     let me = Some(10);
-    let rows: [(Option<i64>, Option<Option<i64>>, Option<i64>, ImportRow); 9] = [
+    type Case = (Option<i64>, Option<Option<i64>>, Option<i64>, ImportRow);
+    let rows: [Case; 9] = [
         (me, None, None, Create),
         (me, Some(Some(10)), None, Update),
         (me, Some(Some(11)), Some(10), Refuse),

@@ -2,11 +2,12 @@
 
 use axum::Json;
 use axum::extract::Path;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::values::fmt_date;
 use crate::domain::{IdCardNumber, Uscc, today};
+use crate::web::extract::ApiJson;
 
 /// The region a 身份证 number was issued in.
 #[derive(Serialize, ToSchema)]
@@ -34,13 +35,35 @@ pub struct IdCardCheck {
     pub error: Option<String>,
 }
 
+/// A 身份证 number to check.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct IdCardQuery {
+    /// 18-character number as typed
+    pub number: String,
+}
+
 /// Checks a 身份证 number (GB 11643): length, check digit, birth date, region code history.
+/// Deprecated: the number ends up in URLs that proxies and access logs keep; use
+/// `POST /check/id-card` with `{"number"}`, which answers the same.
 #[utoipa::path(get, path = "/check/id-card/{number}", tag = "check",
     params(("number" = String, Path, description = "18-character number as typed")),
     responses((status = 200, body = IdCardCheck)))]
 pub async fn id_card(Path(number): Path<String>) -> Json<IdCardCheck> {
+    Json(check_id_card(&number))
+}
+
+/// Checks a 身份证 number sent in the body (GB 11643): length, check digit, birth date,
+/// region code history.
+#[utoipa::path(post, path = "/check/id-card", tag = "check", request_body = IdCardQuery,
+    responses((status = 200, body = IdCardCheck)))]
+pub async fn id_card_post(ApiJson(query): ApiJson<IdCardQuery>) -> Json<IdCardCheck> {
+    Json(check_id_card(&query.number))
+}
+
+fn check_id_card(number: &str) -> IdCardCheck {
     let today = today();
-    Json(match IdCardNumber::parse(&number, today) {
+    match IdCardNumber::parse(number, today) {
         Ok(id) => IdCardCheck {
             valid: true,
             normalized: Some(id.as_str().to_owned()),
@@ -62,7 +85,7 @@ pub async fn id_card(Path(number): Path<String>) -> Json<IdCardCheck> {
             age: None,
             error: Some(e.to_string()),
         },
-    })
+    }
 }
 
 /// Result of checking a USCC.

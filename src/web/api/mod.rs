@@ -19,7 +19,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::extract::Request;
+use axum::http::Method;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::extract::is_json_content_type;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -60,6 +68,7 @@ pub fn router() -> Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::token))
         .routes(routes!(check::id_card))
+        .routes(routes!(check::id_card_post))
         .routes(routes!(check::uscc))
         .routes(routes!(workers::create, workers::list))
         .routes(routes!(workers::get, account::correct))
@@ -111,6 +120,15 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(reports::monthly))
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    // The number belongs in a body, not in a URL that proxies and logs keep.
+    if let Some(get) = doc
+        .paths
+        .paths
+        .get_mut("/check/id-card/{number}")
+        .and_then(|p| p.get.as_mut())
+    {
+        get.deprecated = Some(utoipa::openapi::Deprecated::True);
+    }
     let doc = std::sync::Arc::new(doc);
     router.route(
         "/openapi.json",
@@ -119,4 +137,33 @@ pub fn router() -> Router<AppState> {
             async move { Json(doc.as_ref().clone()) }
         }),
     )
+}
+
+/// Middleware: an API write (POST, PUT, PATCH, DELETE) carries JSON (`Content-Type:
+/// application/json`) or no body at all; anything else is 415. An HTML form can only send
+/// `application/x-www-form-urlencoded`, `multipart/form-data` or `text/plain`, so no page of
+/// any site can make a logged-in browser write through the API with its session cookie.
+/// (No API route takes an upload; the ledger upload is the page `/station/import`.)
+pub async fn require_json(request: Request, next: Next) -> Response {
+    if !matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let acceptable = match headers.get(CONTENT_TYPE) {
+        Some(ct) => ct.to_str().is_ok_and(is_json_content_type),
+        None => {
+            headers.get(TRANSFER_ENCODING).is_none()
+                && headers
+                    .get(CONTENT_LENGTH)
+                    .is_none_or(|len| len.as_bytes() == b"0")
+        }
+    };
+    if acceptable {
+        next.run(request).await
+    } else {
+        AppError::UnsupportedMediaType.into_response()
+    }
 }

@@ -15,15 +15,22 @@ use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiQuery};
 
 /// Registers a worker. Anonymous callers register themselves (`consent: true` and a
-/// `password` required); stations and the admin register on someone's behalf.
+/// `password` required; throttled per address); stations and the admin register on
+/// someone's behalf. An anonymous caller hears 409 for a registered 身份证 number only when
+/// the name and phone match the record too; otherwise the same 422 as any refused
+/// self-registration.
 #[utoipa::path(post, path = "/workers", tag = "workers", request_body = WorkerInput,
     responses((status = 201, body = WorkerView), (status = 409, description = "身份证 number already registered"),
-              (status = 422, description = "field errors")))]
+              (status = 422, description = "field errors"), (status = 429, description = "too many self-registrations from this address")))]
 pub async fn create(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     MaybeUser(user): MaybeUser,
     ApiJson(input): ApiJson<WorkerInput>,
 ) -> AppResult<(StatusCode, Json<WorkerView>)> {
+    if user.is_none() {
+        state.throttle.check_registration(&addr.ip().to_string())?;
+    }
     let id = svc::register(&state, user.as_ref(), &input).await?;
     let w = svc::get(&state, id).await?;
     Ok((StatusCode::CREATED, Json(w.full_view(today()))))

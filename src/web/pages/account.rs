@@ -29,7 +29,7 @@ pub async fn login_page(session: Session, MaybeUser(user): MaybeUser) -> PageRes
         return Ok(Redirect::to(u.role.home()).into_response());
     }
     Ok(render(&LoginPage {
-        layout: Layout::new("登录", &session, None).await,
+        layout: Layout::with_form("登录", &session, None).await,
         login: String::new(),
         error: None,
     }))
@@ -44,8 +44,9 @@ pub async fn login(
     let login = form.get("login").trim().to_owned();
     match check_login(&state, &login, form.get("password"), &addr.ip().to_string()).await {
         Ok(user) => {
-            // A new session id on login (no fixation), keeping nothing of the anonymous one.
+            // A new session id and CSRF token on login (no fixation): the anonymous ones are void.
             session.cycle_id().await.ok();
+            crate::web::csrf::renew(&session).await;
             session
                 .insert(SESSION_USER, user.id)
                 .await
@@ -55,7 +56,7 @@ pub async fn login(
         }
         Err(AppError::Unauthorized) => {
             let page = LoginPage {
-                layout: Layout::new("登录", &session, None).await,
+                layout: Layout::with_form("登录", &session, None).await,
                 login,
                 error: Some("账号或密码不正确".into()),
             };
@@ -194,7 +195,7 @@ struct RegisterPage {
 
 pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> PageResult<Response> {
     Ok(render(&RegisterPage {
-        layout: Layout::new("务工人员实名注册", &session, user.as_ref()).await,
+        layout: Layout::with_form("务工人员实名注册", &session, user.as_ref()).await,
         form: WorkerForm::blank(),
         errors: FieldErrors::new(),
         consent: false,
@@ -203,9 +204,11 @@ pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> Page
 
 pub async fn register(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
+    state.throttle.check_registration(&addr.ip().to_string())?;
     let mut errors = FieldErrors::new();
     let input = worker_input(&form, &mut errors);
     if form.get("password") != form.get("password2") {
@@ -219,6 +222,7 @@ pub async fn register(
     match result {
         Ok(id) => {
             session.cycle_id().await.ok();
+            crate::web::csrf::renew(&session).await;
             if let Some(user_id) = crate::service::accounts::login_of_worker(&state, id).await? {
                 session.insert(SESSION_USER, user_id).await.ok();
             }
@@ -238,7 +242,7 @@ pub async fn register(
             }
             let status = e.status();
             let page = RegisterPage {
-                layout: Layout::new("务工人员实名注册", &session, None).await,
+                layout: Layout::with_form("务工人员实名注册", &session, None).await,
                 form: WorkerForm::from_form(&form),
                 errors: all,
                 consent: form.flag("consent"),
@@ -263,7 +267,7 @@ pub async fn employer_register_page(
     MaybeUser(user): MaybeUser,
 ) -> PageResult<Response> {
     Ok(render(&EmployerRegisterPage {
-        layout: Layout::new("企业注册", &session, user.as_ref()).await,
+        layout: Layout::with_form("企业注册", &session, user.as_ref()).await,
         f: FormData::default(),
         towns: town_choices(""),
         errors: FieldErrors::new(),
@@ -300,7 +304,7 @@ pub async fn employer_register(
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let status = e.status();
             let page = EmployerRegisterPage {
-                layout: Layout::new("企业注册", &session, user.as_ref()).await,
+                layout: Layout::with_form("企业注册", &session, user.as_ref()).await,
                 towns: town_choices(form.get("town_code")),
                 f: form,
                 errors: e.field_errors(),

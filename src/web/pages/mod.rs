@@ -42,8 +42,31 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Builds the layout, taking the one-time flash message out of the session.
+    /// Builds the layout, taking the one-time flash message out of the session. A logged-in
+    /// user gets a CSRF token (the header's logout form, and their pages' forms); an
+    /// anonymous visitor only keeps one they already have, so that reading pages stores no
+    /// session — pages with a form for anonymous visitors use [`Layout::with_form`].
     pub async fn new(title: &str, session: &Session, user: Option<&CurrentUser>) -> Self {
+        let csrf = if user.is_some() {
+            csrf::token(session).await
+        } else {
+            csrf::existing(session).await
+        };
+        Self::build(title, session, user, csrf).await
+    }
+
+    /// The layout of a page that renders a form: always with a CSRF token.
+    pub async fn with_form(title: &str, session: &Session, user: Option<&CurrentUser>) -> Self {
+        let csrf = csrf::token(session).await;
+        Self::build(title, session, user, csrf).await
+    }
+
+    async fn build(
+        title: &str,
+        session: &Session,
+        user: Option<&CurrentUser>,
+        csrf: String,
+    ) -> Self {
         let flash: Option<String> = session.remove("flash").await.ok().flatten();
         Self {
             title: title.to_owned(),
@@ -56,7 +79,7 @@ impl Layout {
                 role_label: u.role.label(),
                 home: u.role.home(),
             }),
-            csrf: csrf::token(session).await,
+            csrf,
             flash,
         }
     }
@@ -303,7 +326,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/providers", post(admin::create_provider))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/audit", get(admin::audit))
-        .route("/station", get(station::caseload))
+        .route("/station", get(station::caseload).post(station::search))
         .route(
             "/station/workers/new",
             get(station::new_page).post(station::create),

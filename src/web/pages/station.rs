@@ -255,3 +255,14 @@ pub async fn anonymise(
     }
     Ok(Redirect::to("/station").into_response())
 }
+
+/// The caseload searched through the page's POST form, so that a phone or 身份证 number typed
+/// into the search box never appears in a URL (`GET /station?q=` still answers, for links).
+pub async fn search(
+    state: State<AppState>,
+    session: Session,
+    user: PageUser,
+    Form(query): Form<WorkerListQuery>,
+) -> PageResult<Response> {
+    caseload(state, session, user, ApiQuery(query)).await
+}
