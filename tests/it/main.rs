@@ -11,6 +11,7 @@ mod matching;
 mod pages;
 mod placements;
 mod props;
+mod races;
 mod security;
 mod smtp;
 mod training;
