@@ -99,16 +99,25 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<EmployerRow>, sqlx::Error> {
     row.as_ref().map(EmployerRow::from_row).transpose()
 }
 
-/// Sets the verification status (`verified` or `rejected`).
-pub async fn set_status(db: &Db, id: i64, status: &str, by: i64) -> Result<bool, sqlx::Error> {
+/// Sets the verification status (`verified` or `rejected`) of an enterprise whose status is
+/// `from`; `false` when it was not (someone else changed it first).
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    from: &str,
+    status: &str,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
     let now = now_timestamp();
     let done = sqlx::query(
-        "update employers set status = $1, verified_at = $2, verified_by = $3, updated_at = $2 where id = $4",
+        "update employers set status = $1, verified_at = $2, verified_by = $3, updated_at = $2 \
+         where id = $4 and status = $5",
     )
     .bind(status)
     .bind(&now)
     .bind(by)
     .bind(id)
+    .bind(from)
     .execute(db)
     .await?;
     Ok(done.rows_affected() > 0)

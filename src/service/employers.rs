@@ -25,8 +25,24 @@ pub async fn set_status(
 ) -> AppResult<EmployerRow> {
     actor.require(&[Role::Admin])?;
     let status = if verified { "verified" } else { "rejected" };
-    if !employers::set_status(&state.db, id, status, actor.id).await? {
-        return Err(AppError::NotFound);
+    let current = employers::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.status == status {
+        return Err(AppError::conflict(
+            "status",
+            if verified {
+                "该企业已经通过审核"
+            } else {
+                "该企业已经被驳回"
+            },
+        ));
+    }
+    if !employers::set_status(&state.db, id, &current.status, status, actor.id).await? {
+        return Err(AppError::conflict(
+            "status",
+            "该企业刚被别人审核过，请刷新后再试",
+        ));
     }
     tracing::info!(employer.id = id, status, "employer verification");
     employers::get(&state.db, id)

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::certificates::{self, LEVELS, NewCertificate};
-use crate::db::training::{self, CourseRow, NewCourse};
+use crate::db::training::{self, Completion, CourseRow, NewCourse};
 use crate::db::workers;
 use crate::domain::employer::text_field;
 use crate::domain::values::{fmt_date, parse_date};
@@ -228,10 +228,9 @@ pub async fn confirm(state: &AppState, actor: &CurrentUser, enrollment_id: i64) 
     if en.status != "pending" {
         return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
     }
-    sqlx::query("update enrollments set status = 'enrolled' where id = $1 and status = 'pending'")
-        .bind(enrollment_id)
-        .execute(&state.db)
-        .await?;
+    if !training::confirm(&state.db, enrollment_id).await? {
+        return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
+    }
     Ok(())
 }
 
@@ -252,12 +251,9 @@ pub async fn drop_out(
     let reason =
         text_field(reason, 2, 200, "退学原因").map_err(|m| AppError::invalid("reason", m))?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("update enrollments set status = 'dropped', drop_reason = $1 where id = $2")
-        .bind(&reason)
-        .bind(enrollment_id)
-        .execute(&mut *tx)
-        .await?;
-    training::release_seat(&mut tx, en.course_id).await?;
+    if !training::drop_enrollment(&mut tx, enrollment_id, en.course_id, &reason).await? {
+        return Err(AppError::conflict("status", "已结业或已退学，不能再退学"));
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -365,40 +361,31 @@ pub async fn complete(
         .filter(|o| !o.trim().is_empty())
         .unwrap_or_else(|| course.occupation.clone());
     e.check()?;
+    let certificate = number.map(|no| NewCertificate {
+        worker_id: en.worker_id,
+        programme: Programme::parse(&course.programme).ok(),
+        occupation,
+        level: level.unwrap_or_default(),
+        certificate_no: no,
+        issued_on,
+        issuer: input
+            .issuer
+            .clone()
+            .filter(|i| !i.trim().is_empty())
+            .unwrap_or_else(|| course.provider_name.clone()),
+        created_by: Some(actor.id),
+    });
     let mut tx = state.db.begin().await?;
-    let mut certificate_id = None;
-    if let Some(no) = number {
-        let id = certificates::insert(
-            &mut tx,
-            &NewCertificate {
-                worker_id: en.worker_id,
-                programme: Programme::parse(&course.programme).ok(),
-                occupation,
-                level: level.unwrap_or_default(),
-                certificate_no: no,
-                issued_on,
-                issuer: input
-                    .issuer
-                    .clone()
-                    .filter(|i| !i.trim().is_empty())
-                    .unwrap_or_else(|| course.provider_name.clone()),
-                created_by: Some(actor.id),
-            },
-        )
-        .await?;
-        sqlx::query("update certificates set enrollment_id = $1 where id = $2")
-            .bind(enrollment_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        certificate_id = Some(id);
-    }
-    sqlx::query("update enrollments set status = 'completed', completed_on = $1, certificate_id = $2 where id = $3")
-        .bind(&today_s)
-        .bind(certificate_id)
-        .bind(enrollment_id)
-        .execute(&mut *tx)
-        .await?;
+    let certificate_id =
+        match training::complete(&mut tx, enrollment_id, &today_s, certificate.as_ref()).await? {
+            Completion::Completed(id) => id,
+            Completion::NotEnrolled => {
+                return Err(AppError::conflict(
+                    "status",
+                    "该报名已经结业或已退学，不能结业",
+                ));
+            }
+        };
     tx.commit().await?;
     state.search.nudge();
     Ok(certificate_id)
