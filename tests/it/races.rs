@@ -631,3 +631,125 @@ async fn closing_reopening_and_verifying_twice_at_once_succeed_once() {
         );
     }
 }
+
+/// Mail is delivered at least once: a row delivered twice (a crash between the SMTP session
+/// and marking it sent, simulated by setting the row back to pending) carries the same
+/// Message-ID both times, derived from the row and the configured domain.
+#[tokio::test]
+async fn a_message_delivered_twice_has_one_message_id() {
+    let smtp = crate::smtp::SmtpSink::start().await;
+    let url = smtp.url();
+    let app = crate::helpers::spawn_app_with(None, move |c| c.smtp_url = Some(url)).await;
+    let w = world(&app).await;
+    let vacancy_id = vacancy(&app, &w, 5).await;
+    let worker_id = worker(&app, &w, 800).await;
+    recommend(&app, &w, worker_id, vacancy_id).await;
+    let first = smtp.wait_for(1).await;
+    // the row is marked sent right after the SMTP session
+    let mut sent = 0;
+    for _ in 0..100 {
+        sent = count(
+            &app,
+            "select count(*) from outbox where sent_at is not null".into(),
+        )
+        .await;
+        if sent == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(sent, 1);
+
+    sqlx::query("update outbox set sent_at = null, claimed_until = null, claimed_by = null")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let both = smtp.wait_for(2).await;
+    let ids: Vec<String> = both
+        .iter()
+        .map(|m| m.header("Message-ID").expect("Message-ID"))
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(first[0].header("Message-ID"), Some(ids[0].clone()));
+    let (id, created_at): (i64, String) = sqlx::query_as("select id, created_at from outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids[0],
+        laowu::mail::message_id(id, &created_at, "laowu.local")
+    );
+    assert!(ids[0].starts_with(&format!("<outbox-{id}.")), "{}", ids[0]);
+}
+
+/// The lease on an outbox row belongs to the sender that claimed it: another sender can
+/// neither take it while it runs, nor renew it, nor hand it back; the holder can renew it.
+#[tokio::test]
+async fn only_the_holder_renews_a_mail_lease() {
+    use laowu::db::outbox::{claim, mark_failed, renew};
+    use laowu::mail::instant_in;
+    let app = spawn_app().await;
+    // due in the far future, so that the platform's own sender leaves it alone
+    let id: i64 = sqlx::query_scalar(
+        "insert into outbox (kind, recipient, subject, body_text, body_html, created_at, next_attempt_at) \
+         values ('application', 'hr@test.local', 's', 't', 'h', $1, '9999-12-31T00:00:00Z') returning id",
+    )
+    .bind(instant_in(0))
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let lease_of = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_as::<_, (Option<String>, Option<String>)>(
+                "select claimed_by, claimed_until from outbox where id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+
+    assert!(
+        claim(&app.db, id, "node-a", &instant_in(0), &instant_in(120))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !claim(&app.db, id, "node-b", &instant_in(0), &instant_in(120))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !renew(&app.db, id, "node-b", &instant_in(600))
+            .await
+            .unwrap()
+    );
+    assert_eq!(lease_of(id).await.0.as_deref(), Some("node-a"));
+    mark_failed(&app.db, id, "node-b", "boom", &instant_in(30), false)
+        .await
+        .unwrap();
+    assert_eq!(lease_of(id).await.0.as_deref(), Some("node-a"));
+    assert_eq!(
+        count(&app, format!("select attempts from outbox where id = {id}")).await,
+        0
+    );
+
+    let later = instant_in(300);
+    assert!(renew(&app.db, id, "node-a", &later).await.unwrap());
+    assert_eq!(lease_of(id).await.1, Some(later));
+
+    // once node-a's lease has run out, node-b may take the row, and node-a's renewal is refused
+    assert!(
+        claim(&app.db, id, "node-b", &instant_in(400), &instant_in(520))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !renew(&app.db, id, "node-a", &instant_in(600))
+            .await
+            .unwrap()
+    );
+    assert_eq!(lease_of(id).await.0.as_deref(), Some("node-b"));
+}
