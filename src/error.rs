@@ -151,6 +151,10 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            // the database's own last word when two hires of one worker met (issue #12)
+            ref e if is_unique_violation_of(e, "placements_one_active", "placements.worker_id") => {
+                AppError::conflict("worker_id", WORKER_ALREADY_PLACED)
+            }
             other => AppError::Internal(anyhow::Error::new(other).context("database error")),
         }
     }
@@ -161,3 +165,18 @@ pub type AppResult<T> = Result<T, AppError>;
 
 /// Whether a database error is a unique-constraint violation (both backends).
 pub use crate::db::is_unique_violation;
+/// Whether a database error is a violation of one unique index: by its name on PostgreSQL,
+/// by the columns SQLite names in its message (`UNIQUE constraint failed: table.column`).
+pub fn is_unique_violation_of(e: &sqlx::Error, index: &str, sqlite_columns: &str) -> bool {
+    // (kept here beside the answer it leads to; the plain check lives in `db`)
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    is_unique_violation(e)
+        && (db.constraint() == Some(index)
+            || db.message().contains(index)
+            || db.message().ends_with(sqlite_columns))
+}
+
+/// The answer when a worker already has an active placement.
+pub const WORKER_ALREADY_PLACED: &str = "该务工人员已在岗（已被录用到其他岗位），不能同时录用两次";

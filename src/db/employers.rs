@@ -97,34 +97,41 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<EmployerRow>, sqlx::Error> {
     row.as_ref().map(EmployerRow::from_row).transpose()
 }
 
-/// Sets an enterprise's standing: verified (also lifts a suspension), rejected, or suspended.
-/// Its vacancies get change rows (they enter or leave search), and while it is barred its
-/// unsent mail is dropped. `false` when there is no such enterprise.
+/// Sets an enterprise's standing — verified (also lifts a suspension), rejected, or
+/// suspended — if it still is `from` (a guarded update: of two admins acting at once, one
+/// wins; `false` for the other, and when there is no such enterprise). Its vacancies get
+/// change rows (they enter or leave search), and while it is barred its unsent mail is dropped.
 pub async fn set_status(
     db: &Db,
     id: i64,
+    from: EmployerStatus,
     status: EmployerStatus,
     by: i64,
 ) -> Result<bool, sqlx::Error> {
+    const STANDING: &str = "(case when suspended_at is not null then 'suspended' else status end)";
     let now = now_timestamp();
     let mut tx = db.begin().await?;
     let done = match status {
         EmployerStatus::Suspended => {
-            sqlx::query("update employers set suspended_at = $1, updated_at = $1 where id = $2")
-                .bind(&now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
+            sqlx::query(&format!(
+                "update employers set suspended_at = $1, updated_at = $1 where id = $2 and {STANDING} = $3"
+            ))
+            .bind(&now)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?
         }
         _ => {
-            sqlx::query(
+            sqlx::query(&format!(
                 "update employers set status = $1, verified_at = $2, verified_by = $3, \
-             suspended_at = null, updated_at = $2 where id = $4",
-            )
+                 suspended_at = null, updated_at = $2 where id = $4 and {STANDING} = $5"
+            ))
             .bind(status.as_str())
             .bind(&now)
             .bind(by)
             .bind(id)
+            .bind(from.as_str())
             .execute(&mut *tx)
             .await?
         }

@@ -5,7 +5,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
-use super::Db;
+use super::{Db, record_change};
+use crate::domain::now_timestamp;
+use crate::domain::values::fmt_date;
+use crate::error::is_unique_violation_of;
 
 /// Days after the start at which a placement is followed up.
 pub const FOLLOW_UP_DAYS: [i64; 4] = [7, 30, 90, 180];
@@ -62,6 +65,156 @@ impl PlacementRow {
     pub fn outside_guizhou(&self) -> bool {
         !self.town_code.starts_with("52")
     }
+}
+
+/// A hire to record.
+#[derive(Debug, Clone)]
+pub struct NewHire {
+    pub application_id: i64,
+    pub worker_id: i64,
+    pub vacancy_id: i64,
+    pub employer_id: i64,
+    /// The worker's station; `None`: the first receiving station follows the placement.
+    pub station_id: Option<i64>,
+    /// First day at work.
+    pub start: time::Date,
+    pub wage: i64,
+}
+
+/// What a hire came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HireOutcome {
+    /// The placement's id.
+    Hired(i64),
+    /// No place left (or the vacancy is gone): another hire took the last one.
+    Full,
+    /// The worker is already placed: another hire of the same worker came first.
+    WorkerPlaced,
+}
+
+/// The hire, in the caller's transaction: one place taken from the vacancy (filled at zero),
+/// the worker placed, the placement with its follow-ups due [`FOLLOW_UP_DAYS`] after the start,
+/// and the change rows of the vacancy and the worker.
+///
+/// Every step that can lose a race is a guarded update whose `rows_affected` decides, so two
+/// hires at once cannot both take the last place or both place one worker, on either backend
+/// (on PostgreSQL the second update waits for the first transaction and re-checks its `where`;
+/// SQLite runs one writer at a time). The partial unique index `placements_one_active` holds
+/// the last line. On anything but `Hired` the caller must roll back.
+pub async fn hire(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    h: &NewHire,
+) -> Result<HireOutcome, sqlx::Error> {
+    let now = now_timestamp();
+    let place = sqlx::query(
+        "update vacancies set filled = filled + 1, \
+         status = case when filled + 1 >= headcount then 'filled' else status end, updated_at = $1 \
+         where id = $2 and filled < headcount",
+    )
+    .bind(&now)
+    .bind(h.vacancy_id)
+    .execute(&mut **tx)
+    .await?;
+    if place.rows_affected() == 0 {
+        return Ok(HireOutcome::Full);
+    }
+    let placed = sqlx::query(
+        "update workers set status = 'placed', updated_at = $1 where id = $2 and status <> 'placed'",
+    )
+    .bind(&now)
+    .bind(h.worker_id)
+    .execute(&mut **tx)
+    .await?;
+    if placed.rows_affected() == 0 {
+        return Ok(HireOutcome::WorkerPlaced);
+    }
+    let town_code: String = sqlx::query("select town_code from vacancies where id = $1")
+        .bind(h.vacancy_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("town_code")?;
+    let station_id = match h.station_id {
+        Some(s) => Some(s),
+        None => sqlx::query("select id from stations where side = 'receiving' order by id limit 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<i64, _>("id"))
+            .transpose()?,
+    };
+    let inserted = sqlx::query(
+        "insert into placements (application_id, worker_id, vacancy_id, employer_id, station_id, town_code, \
+         start_date, wage, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9) returning id",
+    )
+    .bind(h.application_id)
+    .bind(h.worker_id)
+    .bind(h.vacancy_id)
+    .bind(h.employer_id)
+    .bind(station_id)
+    .bind(&town_code)
+    .bind(fmt_date(h.start))
+    .bind(h.wage)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await;
+    let placement_id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(e) if is_unique_violation_of(&e, "placements_one_active", "placements.worker_id") => {
+            return Ok(HireOutcome::WorkerPlaced);
+        }
+        Err(e) => return Err(e),
+    };
+    for days in FOLLOW_UP_DAYS {
+        sqlx::query(
+            "insert into follow_ups (placement_id, station_id, day_offset, due_on, status) values ($1, $2, $3, $4, 'pending')",
+        )
+        .bind(placement_id)
+        .bind(station_id)
+        .bind(days)
+        .bind(fmt_date(h.start + time::Duration::days(days)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    record_change(tx, "vacancy", h.vacancy_id).await?;
+    record_change(tx, "worker", h.worker_id).await?;
+    Ok(HireOutcome::Hired(placement_id))
+}
+
+/// Ends an active placement in the caller's transaction: left with a reason, later follow-ups
+/// cancelled, the worker seeking work again (with the worker's change row). `false` when the
+/// placement had already ended (another request came first): then nothing is written.
+pub async fn end(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    placement_id: i64,
+    worker_id: i64,
+    reason: &str,
+    today: &str,
+) -> Result<bool, sqlx::Error> {
+    let ended = sqlx::query(
+        "update placements set status = 'left', left_on = $1, left_reason = $2 where id = $3 and status = 'active'",
+    )
+    .bind(today)
+    .bind(reason)
+    .bind(placement_id)
+    .execute(&mut **tx)
+    .await?;
+    if ended.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "update follow_ups set status = 'cancelled' where placement_id = $1 and status = 'pending'",
+    )
+    .bind(placement_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update workers set status = 'seeking', updated_at = $1 where id = $2 and status = 'placed'",
+    )
+    .bind(now_timestamp())
+    .bind(worker_id)
+    .execute(&mut **tx)
+    .await?;
+    record_change(tx, "worker", worker_id).await?;
+    Ok(true)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<PlacementRow>, sqlx::Error> {
@@ -249,6 +402,63 @@ pub async fn follow_ups(
     rows.iter().map(FollowUpRow::from_row).collect()
 }
 
+/// What a follow-up records.
+#[derive(Debug, Clone)]
+pub struct FollowUpRecord<'a> {
+    pub done_on: &'a str,
+    pub method: &'a str,
+    pub still_employed: bool,
+    pub wage_paid_on_time: Option<bool>,
+    pub monthly_wage: Option<i64>,
+    pub problem: Option<&'a str>,
+    pub note: &'a str,
+    pub by: i64,
+}
+
+/// Records a pending follow-up as done, in the caller's transaction, and opens a case when it
+/// raised a problem. `false` when it was no longer pending (recorded by someone else first):
+/// then nothing is written.
+pub async fn complete_follow_up(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    f: &FollowUpRow,
+    r: &FollowUpRecord<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update follow_ups set status = 'done', done_on = $1, method = $2, still_employed = $3, \
+         wage_paid_on_time = $4, monthly_wage = $5, problem = $6, note = $7, done_by = $8 where id = $9 and status = 'pending'",
+    )
+    .bind(r.done_on)
+    .bind(r.method)
+    .bind(r.still_employed)
+    .bind(r.wage_paid_on_time)
+    .bind(r.monthly_wage)
+    .bind(r.problem)
+    .bind(r.note)
+    .bind(r.by)
+    .bind(f.id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if let Some(p) = r.problem {
+        sqlx::query(
+            "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(f.id)
+        .bind(f.placement_id)
+        .bind(f.worker_id)
+        .bind(f.station_id)
+        .bind(p)
+        .bind(r.note)
+        .bind(r.done_on)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(true)
+}
+
 /// A problem raised at a follow-up.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseRow {
@@ -350,4 +560,22 @@ pub async fn resolve_case(
     .execute(db)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Whether a worker started a job between two dates (inclusive).
+pub async fn placed_between(
+    db: &Db,
+    worker_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select count(*) from placements where worker_id = $1 and start_date >= $2 and start_date <= $3",
+    )
+    .bind(worker_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
 }

@@ -5,6 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
+use super::certificates::{self, NewCertificate};
 use super::{Db, get_bool};
 use crate::domain::now_timestamp;
 use crate::domain::text::split_list;
@@ -298,18 +299,89 @@ pub async fn enroll(
     Ok(Some(id))
 }
 
-/// Gives a seat back (a dropped enrolment).
-pub async fn release_seat(
+/// Confirms a worker's own sign-up; `false` when it was no longer pending.
+pub async fn confirm(db: &Db, enrollment_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update enrollments set status = 'enrolled' where id = $1 and status = 'pending'",
+    )
+    .bind(enrollment_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Drops a pending or enrolled enrolment and gives its seat back, in the caller's transaction.
+/// `false` when it had already been dropped or completed (another request came first): then
+/// no seat is given back, so two drops at once free one seat.
+pub async fn drop_enrollment(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    enrollment_id: i64,
     course_id: i64,
-) -> Result<(), sqlx::Error> {
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let dropped = sqlx::query(
+        "update enrollments set status = 'dropped', drop_reason = $1 \
+         where id = $2 and status in ('pending', 'enrolled')",
+    )
+    .bind(reason)
+    .bind(enrollment_id)
+    .execute(&mut **tx)
+    .await?;
+    if dropped.rows_affected() == 0 {
+        return Ok(false);
+    }
     sqlx::query(
         "update courses set seats_taken = seats_taken - 1 where id = $1 and seats_taken > 0",
     )
     .bind(course_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(true)
+}
+
+/// What a completion came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Completed, with the certificate's id when one was issued.
+    Completed(Option<i64>),
+    /// The enrolment was no longer `enrolled` (completed or dropped by someone else first).
+    NotEnrolled,
+}
+
+/// Completes an enrolment in the caller's transaction, with its certificate (and the worker's
+/// change row, through [`certificates::insert`]) when one is given. The guarded update of the
+/// enrolment comes first and decides: two completions at once make one certificate.
+pub async fn complete(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    enrollment_id: i64,
+    completed_on: &str,
+    certificate: Option<&NewCertificate>,
+) -> Result<Completion, sqlx::Error> {
+    let done = sqlx::query(
+        "update enrollments set status = 'completed', completed_on = $1 where id = $2 and status = 'enrolled'",
+    )
+    .bind(completed_on)
+    .bind(enrollment_id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(Completion::NotEnrolled);
+    }
+    let Some(c) = certificate else {
+        return Ok(Completion::Completed(None));
+    };
+    let id = certificates::insert(tx, c).await?;
+    sqlx::query("update certificates set enrollment_id = $1 where id = $2")
+        .bind(enrollment_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("update enrollments set certificate_id = $1 where id = $2")
+        .bind(id)
+        .bind(enrollment_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Completion::Completed(Some(id)))
 }
 
 /// Records presence at one session (replacing an earlier record of the same day).
@@ -374,4 +446,38 @@ pub async fn sign_up_sources(
         row.try_get::<i64, _>("own")? > 0,
         row.try_get::<i64, _>("station")? > 0,
     ))
+}
+
+/// One enrolment as the training figures count it.
+pub struct FigureRow {
+    pub programme: String,
+    pub provider: String,
+    pub provider_id: i64,
+    pub status: String,
+    pub completed_on: Option<String>,
+    pub certified: bool,
+    pub worker_id: i64,
+}
+
+/// Every enrolment with its course's programme and provider.
+pub async fn figure_rows(db: &Db) -> Result<Vec<FigureRow>, sqlx::Error> {
+    sqlx::query(
+        "select c.programme, p.name as provider, e.status, e.completed_on, e.certificate_id, e.worker_id, c.provider_id \
+         from enrollments e join courses c on c.id = e.course_id join providers p on p.id = c.provider_id",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(FigureRow {
+            programme: r.try_get("programme")?,
+            provider: r.try_get("provider")?,
+            provider_id: r.try_get("provider_id")?,
+            status: r.try_get("status")?,
+            completed_on: r.try_get("completed_on")?,
+            certified: r.try_get::<Option<i64>, _>("certificate_id")?.is_some(),
+            worker_id: r.try_get("worker_id")?,
+        })
+    })
+    .collect()
 }

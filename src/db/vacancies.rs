@@ -171,17 +171,27 @@ pub async fn update(db: &Db, id: i64, v: &NewVacancy) -> Result<(), sqlx::Error>
     tx.commit().await
 }
 
-/// Closes (`closed`) or reopens (`open`) a vacancy.
-pub async fn set_status(db: &Db, id: i64, status: &str) -> Result<(), sqlx::Error> {
+/// Closes (`open: false`) or reopens (`open: true`) a vacancy, with its change row. Guarded:
+/// `false` when it already was closed (or open), or, to reopen, has no place left — so of two
+/// requests at once one changes it and the other learns it lost.
+pub async fn set_open(db: &Db, id: i64, open: bool) -> Result<bool, sqlx::Error> {
+    let sql = if open {
+        "update vacancies set status = 'open', updated_at = $1 where id = $2 and status <> 'open' and filled < headcount"
+    } else {
+        "update vacancies set status = 'closed', updated_at = $1 where id = $2 and status <> 'closed'"
+    };
     let mut tx = db.begin().await?;
-    sqlx::query("update vacancies set status = $1, updated_at = $2 where id = $3")
-        .bind(status)
+    let done = sqlx::query(sql)
         .bind(now_timestamp())
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
     record_change(&mut tx, "vacancy", id).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn get(db: &Db, id: i64, today: &str) -> Result<Option<VacancyRow>, sqlx::Error> {

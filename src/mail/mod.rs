@@ -2,10 +2,14 @@
 //! event (see [`crate::db::outbox`]); the [`Sender`] task delivers them through SMTP
 //! (`LAOWU_SMTP_URL`) or, by default, as one `.eml` file per message under `DATA_DIR/mail/`.
 //!
-//! A message is claimed before it is sent and marked sent right after; its Message-ID is
-//! derived from the outbox row (`<outbox-ID@laowu>`) and its file name too, so a message is
-//! never sent twice by this platform, across restarts and nodes, and a receiver can recognise
-//! a repeat after a crash in the instant between sending and marking.
+//! Delivery is **at least once, with a stable Message-ID**. A sender claims a row with a lease
+//! ([`LEASE_SECS`]) and its own owner id, renews the lease every [`RENEW_EVERY`] while the
+//! SMTP session is in flight (only the holder can), and marks the row sent right after. So a
+//! slow session does not let a second node take the row; but a crash (or a lost lease) between
+//! delivery and marking sends the row again. The Message-ID is derived from the row — its id,
+//! its creation instant and the domain of `LAOWU_MAIL_FROM` ([`message_id`]) — and the file
+//! name from its id, so such a repeat carries the same Message-ID and the receiver can
+//! recognise it.
 
 pub mod templates;
 
@@ -25,6 +29,21 @@ use crate::db::outbox::{self, Pending};
 
 /// Attempts before a message is given up.
 const MAX_ATTEMPTS: i64 = 8;
+
+/// How long a claim on an outbox row holds without renewal.
+pub const LEASE_SECS: i64 = 120;
+
+/// How often the lease is renewed while a message is being delivered.
+pub const RENEW_EVERY: Duration = Duration::from_secs(30);
+
+/// The Message-ID of an outbox row: the same for every delivery of the row (a resend after a
+/// crash included), different for every row. The creation instant keeps two databases whose
+/// ids coincide (a rebuilt installation, a test copy) from reusing each other's IDs.
+pub fn message_id(id: i64, created_at: &str, domain: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(created_at.as_bytes());
+    format!("<outbox-{id}.{}@{domain}>", hex::encode(&digest[..4]))
+}
 
 /// Where messages go.
 pub enum Transport {
@@ -78,6 +97,9 @@ pub struct Sender {
     db: Db,
     transport: Transport,
     from: Mailbox,
+    /// This sender's name on the leases it takes (process id and a random part: unique per
+    /// start, across nodes).
+    owner: String,
     wake: Notify,
 }
 
@@ -93,6 +115,7 @@ impl Sender {
             db,
             transport: Transport::from_config(config)?,
             from,
+            owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
             wake: Notify::new(),
         }))
     }
@@ -111,7 +134,11 @@ impl Sender {
             .from(self.from.clone())
             .to(to)
             .subject(p.subject.clone())
-            .message_id(Some(format!("<outbox-{}@laowu>", p.id)))
+            .message_id(Some(message_id(
+                p.id,
+                &p.created_at,
+                self.from.email.domain(),
+            )))
             .multipart(MultiPart::alternative_plain_html(
                 p.body_text.clone(),
                 p.body_html.clone(),
@@ -136,11 +163,13 @@ impl Sender {
                 return Ok(sent);
             }
             for p in batch {
-                if !outbox::claim(&self.db, p.id, &now, &instant_in(120)).await? {
+                if !outbox::claim(&self.db, p.id, &self.owner, &now, &instant_in(LEASE_SECS))
+                    .await?
+                {
                     continue;
                 }
                 let result = match self.message(&p) {
-                    Ok(m) => self.transport.deliver(p.id, m).await,
+                    Ok(m) => self.deliver_leased(p.id, m).await,
                     Err(e) => Err(e),
                 };
                 match result {
@@ -157,11 +186,38 @@ impl Sender {
                         outbox::mark_failed(
                             &self.db,
                             p.id,
+                            &self.owner,
                             &format!("{e:#}"),
                             &instant_in(backoff),
                             give_up,
                         )
                         .await?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Delivers one claimed message, renewing the lease every [`RENEW_EVERY`] until the
+    /// transport is done. A renewal refused (the lease ran out and another sender took the
+    /// row) does not stop the delivery under way: the message may then arrive twice, with the
+    /// same Message-ID.
+    async fn deliver_leased(&self, id: i64, message: Message) -> anyhow::Result<()> {
+        let delivery = self.transport.deliver(id, message);
+        tokio::pin!(delivery);
+        let mut renew =
+            tokio::time::interval_at(tokio::time::Instant::now() + RENEW_EVERY, RENEW_EVERY);
+        loop {
+            tokio::select! {
+                result = &mut delivery => return result,
+                _ = renew.tick() => {
+                    match outbox::renew(&self.db, id, &self.owner, &instant_in(LEASE_SECS)).await {
+                        Ok(true) => tracing::debug!(outbox.id = id, "mail lease renewed"),
+                        Ok(false) => tracing::warn!(
+                            outbox.id = id,
+                            "mail lease of outbox row {id} lost while sending; it may be delivered twice"
+                        ),
+                        Err(e) => tracing::warn!(outbox.id = id, error = %e, "renewing the mail lease failed"),
                     }
                 }
             }

@@ -2,21 +2,19 @@
 //! of state is kept with who, when and why; a hire makes a placement with its follow-ups.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::applications;
 pub use crate::db::applications::{ApplicationRow, EventRow};
 use crate::db::outbox::{self, NewMail};
-use crate::db::placements::FOLLOW_UP_DAYS;
-use crate::db::{audit, employers, record_change, stations, vacancies, workers};
-use crate::domain::now_timestamp;
+use crate::db::placements::{self, HireOutcome, NewHire};
+use crate::db::{audit, employers, stations, vacancies, workers};
 use crate::domain::region::township_name;
 use crate::domain::status::ApplicationStatus;
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors, WORKER_ALREADY_PLACED};
 use crate::mail::templates::ApplicationMail;
 use crate::service::policy::{self, ApplicationFacts, ApplyAs};
 use crate::state::AppState;
@@ -386,7 +384,7 @@ pub async fn transition(
     }
     let mut placement_id = None;
     if let Some((start, wage)) = hire {
-        placement_id = Some(hire_in_tx(state, &mut tx, &app, &worker, start, wage).await?);
+        placement_id = Some(hire_in_tx(&mut tx, &app, &worker, start, wage).await?);
     }
     if to == "applied" {
         // an invitation accepted: the enterprise hears of it now
@@ -415,83 +413,40 @@ pub async fn transition(
     })
 }
 
-/// The hire: placement, places counted down (filled at zero), worker placed, follow-ups due
-/// 7/30/90/180 days after the start, owned by the worker's station or else the receiving one.
+/// The hire (see [`placements::hire`]): a lost race is answered here — 422 when another hire
+/// took the last place, 409 when the worker was placed by another hire first.
 async fn hire_in_tx(
-    state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     app: &ApplicationRow,
     worker: &workers::WorkerRow,
     start: time::Date,
     wage: i64,
 ) -> AppResult<i64> {
-    let row = sqlx::query("select headcount, filled, town_code from vacancies where id = $1")
-        .bind(app.vacancy_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let headcount: i64 = row.try_get("headcount")?;
-    let filled: i64 = row.try_get("filled")?;
-    let town_code: String = row.try_get("town_code")?;
-    if filled >= headcount {
-        return Err(AppError::invalid("to", "岗位已招满，不能再录用"));
-    }
-    let station_id = match worker.station_id {
-        Some(s) => Some(s),
-        None => sqlx::query("select id from stations where side = 'receiving' order by id limit 1")
-            .fetch_optional(&state.db)
-            .await?
-            .map(|r| r.try_get::<i64, _>("id"))
-            .transpose()?,
-    };
-    let now = now_timestamp();
-    let placement_id: i64 = sqlx::query(
-        "insert into placements (application_id, worker_id, vacancy_id, employer_id, station_id, town_code, \
-         start_date, wage, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9) returning id",
+    let outcome = placements::hire(
+        tx,
+        &NewHire {
+            application_id: app.id,
+            worker_id: app.worker_id,
+            vacancy_id: app.vacancy_id,
+            employer_id: app.employer_id,
+            station_id: worker.station_id,
+            start,
+            wage,
+        },
     )
-    .bind(app.id)
-    .bind(app.worker_id)
-    .bind(app.vacancy_id)
-    .bind(app.employer_id)
-    .bind(station_id)
-    .bind(&town_code)
-    .bind(fmt_date(start))
-    .bind(wage)
-    .bind(&now)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
-    sqlx::query(
-        "update vacancies set filled = filled + 1, \
-         status = case when filled + 1 >= headcount then 'filled' else status end, updated_at = $1 where id = $2",
-    )
-    .bind(&now)
-    .bind(app.vacancy_id)
-    .execute(&mut **tx)
     .await?;
-    sqlx::query("update workers set status = 'placed', updated_at = $1 where id = $2")
-        .bind(&now)
-        .bind(app.worker_id)
-        .execute(&mut **tx)
-        .await?;
-    for days in FOLLOW_UP_DAYS {
-        sqlx::query(
-            "insert into follow_ups (placement_id, station_id, day_offset, due_on, status) values ($1, $2, $3, $4, 'pending')",
-        )
-        .bind(placement_id)
-        .bind(station_id)
-        .bind(days)
-        .bind(fmt_date(start + time::Duration::days(days)))
-        .execute(&mut **tx)
-        .await?;
+    match outcome {
+        HireOutcome::Hired(placement_id) => {
+            tracing::info!(
+                placement.id = placement_id,
+                worker.id = app.worker_id,
+                "hired"
+            );
+            Ok(placement_id)
+        }
+        HireOutcome::Full => Err(AppError::invalid("to", "岗位已招满，不能再录用")),
+        HireOutcome::WorkerPlaced => Err(AppError::conflict("to", WORKER_ALREADY_PLACED)),
     }
-    record_change(tx, "vacancy", app.vacancy_id).await?;
-    record_change(tx, "worker", app.worker_id).await?;
-    tracing::info!(
-        placement.id = placement_id,
-        worker.id = app.worker_id,
-        "hired"
-    );
-    Ok(placement_id)
 }
 
 /// Applications to a vacancy: its enterprise and the admin all of them, a station those of

@@ -34,11 +34,21 @@ pub async fn set_status(
     let current = employers::get(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if status == EmployerStatus::Suspended && current.standing() != EmployerStatus::Verified {
+    let from = current.standing();
+    if from == status {
+        return Err(AppError::conflict(
+            "status",
+            format!("该企业已经是“{}”", status.label()),
+        ));
+    }
+    if status == EmployerStatus::Suspended && from != EmployerStatus::Verified {
         return Err(AppError::conflict("status", "只有已审核的企业可以暂停"));
     }
-    if !employers::set_status(&state.db, id, status, actor.id).await? {
-        return Err(AppError::NotFound);
+    if !employers::set_status(&state.db, id, from, status, actor.id).await? {
+        return Err(AppError::conflict(
+            "status",
+            "该企业刚被别人审核过，请刷新后再试",
+        ));
     }
     state.search.nudge();
     audit::record(

@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::placements;
+use crate::db::placements::{self, FollowUpRecord};
 pub use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView, PlacementRow};
-use crate::db::{record_change, workers};
+use crate::db::workers;
 use crate::domain::employer::text_field;
+use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
-use crate::domain::{now_timestamp, today};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::service::policy::{self, PlacementAccess};
 use crate::state::AppState;
@@ -205,35 +205,18 @@ pub async fn complete(
     e.check()?;
     let today_s = fmt_date(today());
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "update follow_ups set status = 'done', done_on = $1, method = $2, still_employed = $3, \
-         wage_paid_on_time = $4, monthly_wage = $5, problem = $6, note = $7, done_by = $8 where id = $9 and status = 'pending'",
-    )
-    .bind(&today_s)
-    .bind(method)
-    .bind(still)
-    .bind(input.wage_paid_on_time)
-    .bind(wage)
-    .bind(problem)
-    .bind(&note)
-    .bind(actor.id)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if let Some(p) = problem {
-        sqlx::query(
-            "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(f.placement_id)
-        .bind(f.worker_id)
-        .bind(f.station_id)
-        .bind(p)
-        .bind(&note)
-        .bind(&today_s)
-        .execute(&mut *tx)
-        .await?;
+    let record = FollowUpRecord {
+        done_on: &today_s,
+        method,
+        still_employed: still,
+        wage_paid_on_time: input.wage_paid_on_time,
+        monthly_wage: wage,
+        problem,
+        note: &note,
+        by: actor.id,
+    };
+    if !placements::complete_follow_up(&mut tx, &f, &record).await? {
+        return Err(AppError::conflict("id", "这次回访已经登记过了"));
     }
     if !still {
         let reason = if left_reason.is_empty() {
@@ -241,7 +224,8 @@ pub async fn complete(
         } else {
             left_reason
         };
-        end_placement(&mut tx, f.placement_id, f.worker_id, &reason, &today_s).await?;
+        // already ended (a leaving recorded at the same time) is fine: the visit stands
+        placements::end(&mut tx, f.placement_id, f.worker_id, &reason, &today_s).await?;
     }
     tx.commit().await?;
     state.search.nudge();
@@ -249,35 +233,6 @@ pub async fn complete(
     placements::follow_up(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Ends a placement: left with a reason, later follow-ups cancelled, worker seeking again.
-async fn end_placement(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    placement_id: i64,
-    worker_id: i64,
-    reason: &str,
-    today_s: &str,
-) -> AppResult<()> {
-    sqlx::query("update placements set status = 'left', left_on = $1, left_reason = $2 where id = $3 and status = 'active'")
-        .bind(today_s)
-        .bind(reason)
-        .bind(placement_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(
-        "update follow_ups set status = 'cancelled' where placement_id = $1 and status = 'pending'",
-    )
-    .bind(placement_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("update workers set status = 'seeking', updated_at = $1 where id = $2")
-        .bind(now_timestamp())
-        .bind(worker_id)
-        .execute(&mut **tx)
-        .await?;
-    record_change(tx, "worker", worker_id).await?;
-    Ok(())
 }
 
 /// Records that a worker left outside a scheduled follow-up.
@@ -299,14 +254,17 @@ pub async fn leave(
     let reason =
         text_field(reason, 1, 500, "离岗原因").map_err(|m| AppError::invalid("left_reason", m))?;
     let mut tx = state.db.begin().await?;
-    end_placement(
+    if !placements::end(
         &mut tx,
         placement_id,
         p.worker_id,
         &reason,
         &fmt_date(today()),
     )
-    .await?;
+    .await?
+    {
+        return Err(AppError::conflict("status", "该就业记录已经结束"));
+    }
     tx.commit().await?;
     state.search.nudge();
     Ok(())

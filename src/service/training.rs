@@ -3,12 +3,11 @@
 //! bureau judges providers by.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::certificates::{self, LEVELS, NewCertificate};
-use crate::db::training::{self, CourseRow, NewCourse};
+use crate::db::training::{self, Completion, CourseRow, NewCourse};
 use crate::db::workers;
 use crate::domain::employer::text_field;
 use crate::domain::values::{fmt_date, parse_date};
@@ -242,10 +241,9 @@ pub async fn confirm(state: &AppState, actor: &CurrentUser, enrollment_id: i64) 
     if en.status != "pending" {
         return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
     }
-    sqlx::query("update enrollments set status = 'enrolled' where id = $1 and status = 'pending'")
-        .bind(enrollment_id)
-        .execute(&state.db)
-        .await?;
+    if !training::confirm(&state.db, enrollment_id).await? {
+        return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
+    }
     Ok(())
 }
 
@@ -266,12 +264,9 @@ pub async fn drop_out(
     let reason =
         text_field(reason, 2, 200, "退学原因").map_err(|m| AppError::invalid("reason", m))?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("update enrollments set status = 'dropped', drop_reason = $1 where id = $2")
-        .bind(&reason)
-        .bind(enrollment_id)
-        .execute(&mut *tx)
-        .await?;
-    training::release_seat(&mut tx, en.course_id).await?;
+    if !training::drop_enrollment(&mut tx, enrollment_id, en.course_id, &reason).await? {
+        return Err(AppError::conflict("status", "已结业或已退学，不能再退学"));
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -379,40 +374,31 @@ pub async fn complete(
         .filter(|o| !o.trim().is_empty())
         .unwrap_or_else(|| course.occupation.clone());
     e.check()?;
+    let certificate = number.map(|no| NewCertificate {
+        worker_id: en.worker_id,
+        programme: Programme::parse(&course.programme).ok(),
+        occupation,
+        level: level.unwrap_or_default(),
+        certificate_no: no,
+        issued_on,
+        issuer: input
+            .issuer
+            .clone()
+            .filter(|i| !i.trim().is_empty())
+            .unwrap_or_else(|| course.provider_name.clone()),
+        created_by: Some(actor.id),
+    });
     let mut tx = state.db.begin().await?;
-    let mut certificate_id = None;
-    if let Some(no) = number {
-        let id = certificates::insert(
-            &mut tx,
-            &NewCertificate {
-                worker_id: en.worker_id,
-                programme: Programme::parse(&course.programme).ok(),
-                occupation,
-                level: level.unwrap_or_default(),
-                certificate_no: no,
-                issued_on,
-                issuer: input
-                    .issuer
-                    .clone()
-                    .filter(|i| !i.trim().is_empty())
-                    .unwrap_or_else(|| course.provider_name.clone()),
-                created_by: Some(actor.id),
-            },
-        )
-        .await?;
-        sqlx::query("update certificates set enrollment_id = $1 where id = $2")
-            .bind(enrollment_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        certificate_id = Some(id);
-    }
-    sqlx::query("update enrollments set status = 'completed', completed_on = $1, certificate_id = $2 where id = $3")
-        .bind(&today_s)
-        .bind(certificate_id)
-        .bind(enrollment_id)
-        .execute(&mut *tx)
-        .await?;
+    let certificate_id =
+        match training::complete(&mut tx, enrollment_id, &today_s, certificate.as_ref()).await? {
+            Completion::Completed(id) => id,
+            Completion::NotEnrolled => {
+                return Err(AppError::conflict(
+                    "status",
+                    "该报名已经结业或已退学，不能结业",
+                ));
+            }
+        };
     tx.commit().await?;
     state.search.nudge();
     Ok(certificate_id)
@@ -504,12 +490,7 @@ pub struct TrainingReport {
 
 pub async fn figures(state: &AppState, actor: &CurrentUser) -> AppResult<TrainingReport> {
     actor.require(&[Role::Admin, Role::Station, Role::Trainer])?;
-    let rows = sqlx::query(
-        "select c.programme, p.name as provider, e.status, e.completed_on, e.certificate_id, e.worker_id, c.provider_id \
-         from enrollments e join courses c on c.id = e.course_id join providers p on p.id = c.provider_id",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let rows = training::figure_rows(&state.db).await?;
     let mut by_programme: Vec<TrainingFigures> = Programme::ALL
         .iter()
         .map(|p| TrainingFigures {
@@ -519,28 +500,23 @@ pub async fn figures(state: &AppState, actor: &CurrentUser) -> AppResult<Trainin
         .collect();
     let mut by_provider: Vec<TrainingFigures> = Vec::new();
     for r in rows {
-        if actor.is(Role::Trainer)
-            && r.try_get::<i64, _>("provider_id")? != actor.provider_id.unwrap_or(-1)
-        {
+        if actor.is(Role::Trainer) && Some(r.provider_id) != actor.provider_id {
             continue;
         }
-        let programme: String = r.try_get("programme")?;
-        let provider: String = r.try_get("provider")?;
-        let status: String = r.try_get("status")?;
-        let completed_on: Option<String> = r.try_get("completed_on")?;
-        let certified = r.try_get::<Option<i64>, _>("certificate_id")?.is_some();
-        let worker_id: i64 = r.try_get("worker_id")?;
+        let training::FigureRow {
+            programme,
+            provider,
+            status,
+            completed_on,
+            certified,
+            worker_id,
+            ..
+        } = r;
         let employed = match completed_on.as_deref().and_then(|d| parse_date(d).ok()) {
             Some(done) => {
                 let until = fmt_date(done + time::Duration::days(183));
-                sqlx::query("select count(*) from placements where worker_id = $1 and start_date >= $2 and start_date <= $3")
-                    .bind(worker_id)
-                    .bind(fmt_date(done))
-                    .bind(until)
-                    .fetch_one(&state.db)
+                crate::db::placements::placed_between(&state.db, worker_id, &fmt_date(done), &until)
                     .await?
-                    .try_get::<i64, _>(0)?
-                    > 0
             }
             None => false,
         };

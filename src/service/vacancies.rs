@@ -90,7 +90,16 @@ pub async fn set_open(state: &AppState, actor: &CurrentUser, id: i64, open: bool
             "岗位已招满，请先增加招聘人数",
         ));
     }
-    vacancies::set_status(&state.db, id, if open { "open" } else { "closed" }).await?;
+    if !vacancies::set_open(&state.db, id, open).await? {
+        return Err(AppError::conflict(
+            "status",
+            if open {
+                "岗位已经开放（或刚被招满），请刷新后再试"
+            } else {
+                "岗位已经关闭"
+            },
+        ));
+    }
     state.search.nudge();
     Ok(())
 }

@@ -15,6 +15,7 @@ mod pages;
 mod placements;
 mod probes;
 mod props;
+mod races;
 mod security;
 mod smtp;
 mod training;

@@ -25,7 +25,7 @@ pub async fn create(
 
 /// The admin verifies an enterprise, which may then post vacancies.
 #[utoipa::path(post, path = "/employers/{id}/verify", tag = "employers",
-    params(("id" = i64, Path)), responses((status = 200, body = EmployerRow), (status = 403), (status = 404)))]
+    params(("id" = i64, Path)), responses((status = 200, body = EmployerRow), (status = 403), (status = 404), (status = 409, description = "already verified")))]
 pub async fn verify(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -96,7 +96,7 @@ pub async fn update(
 
 /// Closes a vacancy.
 #[utoipa::path(post, path = "/vacancies/{id}/close", tag = "vacancies",
-    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403)))]
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403), (status = 409, description = "already closed")))]
 pub async fn close(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -108,7 +108,7 @@ pub async fn close(
 
 /// Reopens a closed vacancy.
 #[utoipa::path(post, path = "/vacancies/{id}/reopen", tag = "vacancies",
-    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403), (status = 422)))]
+    params(("id" = i64, Path)), responses((status = 200, body = VacancyRow), (status = 403), (status = 409, description = "already open"), (status = 422)))]
 pub async fn reopen(
     State(state): State<AppState>,
     user: CurrentUser,
