@@ -304,11 +304,16 @@ async fn the_database_holds_one_active_placement_per_worker() {
 
 struct Training {
     trainer: String,
+    /// the workers' station: a trainer takes only workers who signed up or were sent
+    station: String,
 }
 
 async fn training(app: &TestApp, w: &World) -> Training {
     let (_, trainer) = app.trainer(&w.admin, "teacher@test.local").await;
-    Training { trainer }
+    Training {
+        trainer,
+        station: w.station.clone(),
+    }
 }
 
 /// A course ending `end_in_days` from today.
@@ -328,7 +333,7 @@ async fn enroll(app: &TestApp, t: &Training, course_id: i64, worker_id: i64) -> 
     let r = app
         .post(
             &format!("/api/v1/courses/{course_id}/enrollments"),
-            Some(&t.trainer),
+            Some(&t.station),
             &json!({"worker_id": worker_id}),
         )
         .await;
@@ -352,7 +357,7 @@ async fn ten_enrolments_into_three_seats_take_three() {
             .map(|id| {
                 post(
                     &app,
-                    &t.trainer,
+                    &t.station,
                     &format!("/api/v1/courses/{course_id}/enrollments"),
                     &json!({"worker_id": id}),
                 )
