@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, browser, id_number, spawn_app, vacancy_body, worker_body};
+use crate::helpers::{PASSWORD, id_number, spawn_app, vacancy_body, worker_body};
 
 #[tokio::test]
 async fn a_confirmed_deletion_erases_every_copy_of_the_person() {
@@ -85,26 +85,11 @@ async fn a_confirmed_deletion_erases_every_copy_of_the_person() {
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     // the station imports a ledger naming them (a warning row keeps the whole row in the report)
-    let officer = browser();
-    app.browser_login(&officer, "st@mt.test", PASSWORD).await;
-    let csrf = app.csrf(&officer, "/station/import").await;
     let csv = format!(
         "姓名,身份证号码,联系电话,乡镇,村,是否脱贫户,是否监测对象,是否易地搬迁,是否零就业家庭,劳动技能,就业意愿,期望月薪\n\
          龙婉清,{number},{phone},湄江街道,,否,否,是,否,粤菜,厨师,5500\n"
     );
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("台账.csv"),
-    );
-    let html = officer
-        .post(app.url(&format!("/station/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.upload_ledger("st@mt.test", &csv).await;
     let imports = app.data_dir.path().join("imports");
     let reports: Vec<String> = std::fs::read_dir(&imports)
         .map(|d| {

@@ -25,25 +25,6 @@ async fn create_station(app: &TestApp, admin: &str, body: Value) -> (i64, String
     (id, token)
 }
 
-/// Uploads a CSV ledger through the station's page; returns the result page.
-async fn upload(app: &TestApp, login: &str, csv: &str) -> String {
-    let officer = browser();
-    app.browser_login(&officer, login, PASSWORD).await;
-    let csrf = app.csrf(&officer, "/station/import").await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("台账.csv"),
-    );
-    let r = officer
-        .post(app.url(&format!("/station/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.text().await.unwrap()
-}
-
 const HEADER: &str = "姓名,身份证号码,联系电话,乡镇,村,是否脱贫户,是否监测对象,是否易地搬迁,是否零就业家庭,劳动技能,就业意愿,期望月薪";
 
 async fn worker_row(app: &TestApp, id: i64) -> (String, String, Option<i64>) {
@@ -82,7 +63,7 @@ async fn a_station_import_cannot_overwrite_another_stations_worker() {
     let csv = format!(
         "{HEADER}\n篡改者,{theirs},13999998888,湄江街道,,否,否,否,否,焊工,焊工,9000\n新来的,{fresh},13922223333,湄江街道,,否,否,否,否,普工,普工,5000\n"
     );
-    let html = upload(&app, "b@st.test", &csv).await;
+    let html = app.upload_ledger("b@st.test", &csv).await;
     assert!(html.contains("新增 1 行"), "{html}");
     assert!(html.contains("更新 0 行"), "{html}");
     assert!(html.contains("拒绝 1 行"), "{html}");
@@ -96,7 +77,7 @@ async fn a_station_import_cannot_overwrite_another_stations_worker() {
     assert_eq!((name.as_str(), phone.as_str()), ("冉小梅", "13800001111"));
     assert!(station.is_some());
     // the owner's own import of the same row does update
-    let html = upload(&app, "a@st.test", &csv).await;
+    let html = app.upload_ledger("a@st.test", &csv).await;
     assert!(html.contains("更新 1 行"), "{html}");
     assert_eq!(worker_row(&app, w).await.0, "篡改者");
 }

@@ -275,6 +275,25 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {login}");
     }
 
+    /// Uploads a CSV ledger through the station's page as `login`; returns the result page.
+    pub async fn upload_ledger(&self, login: &str, csv: &str) -> String {
+        let officer = browser();
+        self.browser_login(&officer, login, PASSWORD).await;
+        let csrf = self.csrf(&officer, "/station/import").await;
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("台账.csv"),
+        );
+        let r = officer
+            .post(self.url(&format!("/station/import?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.text().await.unwrap()
+    }
+
     /// Reads the CSRF token from a page's form.
     pub async fn csrf(&self, client: &Client, path: &str) -> String {
         let html = client
