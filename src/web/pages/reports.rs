@@ -1,7 +1,7 @@
 //! Reports, dashboards, exports, the ledger upload and the data-quality list.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
@@ -227,16 +227,17 @@ pub async fn import_upload(
             Some("请选择要上传的台账文件".into()),
         )));
     };
-    let rows = match crate::import::table::read(&name, &bytes) {
+    let rows = match crate::import::table::read_blocking(name, bytes).await {
         Ok(r) => r,
         Err(e) => {
-            return Ok(render(&page(
+            let html = render(&page(
                 None,
                 Vec::new(),
                 None,
                 Vec::new(),
                 Some(format!("{e:#}")),
-            )));
+            ));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
     let opts = crate::import::ImportOptions {
