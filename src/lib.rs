@@ -18,10 +18,12 @@
 //!   security headers and limits.
 //! - [`demo`] — the demo data set of `laowu serve --demo`.
 //! - [`error`] — the one [`error::AppError`] and how it maps to HTTP.
+//! - [`csv_safe`] — the one CSV writer, which quotes cells a spreadsheet would run as formulas.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod csv_safe;
 pub mod db;
 pub mod demo;
 pub mod domain;
