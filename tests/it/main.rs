@@ -6,6 +6,7 @@ mod accounts;
 mod checks;
 mod employers;
 mod helpers;
+mod hostile;
 mod ledger;
 mod matching;
 mod pages;
