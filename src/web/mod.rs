@@ -2,20 +2,19 @@
 //! request passes (sessions, CSRF, security headers, limits, timeouts, tracing).
 
 pub mod api;
+pub mod catch_panic;
 pub mod csrf;
 pub mod extract;
 pub mod pages;
 
-use std::any::Any;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -60,26 +59,6 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
     )
 }
 
-/// The answer to a request whose handler panicked.
-type PanicResponse = fn(Box<dyn Any + Send + 'static>) -> Response;
-
-/// Turns a panic anywhere below it into one logged 500 with the app's usual error body, instead
-/// of a connection dropped without an answer.
-pub fn catch_panic_layer() -> CatchPanicLayer<PanicResponse> {
-    CatchPanicLayer::custom(panic_response as PanicResponse)
-}
-
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
-    // logged once, by AppError's response
-    crate::error::AppError::Internal(anyhow::anyhow!("a request handler panicked: {message}"))
-        .into_response()
-}
-
 /// The whole application.
 pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
     let sessions = SessionManagerLayer::new(store)
@@ -98,7 +77,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .layer(middleware::from_fn(csrf::check))
         .layer(sessions)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(catch_panic_layer())
+        .layer(catch_panic::layer())
         .layer(header_layer(
             "content-security-policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -108,32 +87,4 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .layer(header_layer("referrer-policy", "same-origin"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::body::Body;
-    use axum::http::Request;
-    use tower::ServiceExt;
-
-    use super::*;
-
-    #[tokio::test]
-    async fn a_panicking_handler_gets_the_usual_500_body_and_the_server_goes_on() {
-        async fn boom() -> &'static str {
-            panic!("boom")
-        }
-        let app = Router::new()
-            .route("/boom", get(boom))
-            .route("/ok", get(|| async { "ok" }))
-            .layer(catch_panic_layer());
-        let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
-        let r = app.clone().oneshot(get("/boom")).await.unwrap();
-        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let body = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(json["error"], "服务器内部错误");
-        let r = app.oneshot(get("/ok")).await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
 }
