@@ -176,6 +176,18 @@ async fn a_sheet_claiming_every_row_and_column_is_refused_and_the_server_lives_o
 }
 
 #[tokio::test]
+async fn a_reversed_dimension_is_refused_not_a_crash() {
+    let app = app_with_station().await;
+    // calamine subtracts the corners: with overflow checks (debug builds) it panics inside the
+    // reader, which runs on a blocking thread, so the panic is one more refusal
+    let bytes = workbook(&format!(
+        r#"<dimension ref="XFD1048576:A1"/><sheetData>{}</sheetData>"#,
+        header_row()
+    ));
+    assert_refused(&app, bytes, &["表格"]).await;
+}
+
+#[tokio::test]
 async fn a_sheet_with_300_columns_is_refused() {
     let app = app_with_station().await;
     let cells: String = (0..300)
