@@ -267,7 +267,7 @@ async fn import_workers(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let rows = crate::import::table::read(&name, &bytes)?;
+    let rows = crate::import::table::read_blocking(name, bytes).await?;
     std::fs::create_dir_all(&data.data_dir).ok();
     let db = crate::db::connect(&data.database_url()).await?;
     if let Some(s) = station

@@ -30,10 +30,12 @@
 //!   it but [`error::FieldErrors`].
 //! - [`error`] — the one [`error::AppError`] and its HTTP status; [`state`] — what handlers
 //!   share; [`telemetry`] — tracing.
+//! - [`csv_safe`] — the one CSV writer, which quotes cells a spreadsheet would run as formulas.
 
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod csv_safe;
 pub mod db;
 pub mod demo;
 pub mod domain;

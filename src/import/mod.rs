@@ -59,7 +59,7 @@ impl ImportReport {
     pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
-            let mut w = csv::Writer::from_writer(&mut out);
+            let mut w = crate::csv_safe::Writer::new(&mut out);
             let mut head = vec![
                 "行号".to_owned(),
                 "列".into(),

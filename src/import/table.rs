@@ -1,25 +1,56 @@
-//! Reading a ledger file into rows of text: .xlsx/.xls/.ods through calamine, .csv in UTF-8
-//! (with or without BOM) or GBK.
+//! Reading a ledger file into rows of text: .xlsx cell by cell (see [`sheet`]), .csv in UTF-8
+//! (with or without BOM) or GBK. Both are held to the same limits: at most [`MAX_ROWS`] rows,
+//! [`MAX_COLS`] columns and [`MAX_CELLS`] cells, refused with a Chinese message naming the
+//! problem. The old .xls and .ods formats are refused: calamine reads them only into a dense
+//! range sized by the file's own claims, which a few hostile bytes can make terabytes large.
 
-use std::io::Cursor;
+mod sheet;
 
-use anyhow::Context;
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use anyhow::{Context, bail};
 
-/// The rows of the first sheet (or the CSV), each a list of trimmed cell texts.
+pub use sheet::{MAX_CELLS, MAX_COLS, MAX_ROWS, MAX_UNPACKED};
+
+/// The rows of the first sheet (or the CSV), each a list of trimmed cell texts. Slow for a big
+/// file: on the server call [`read_blocking`].
 pub fn read(name: &str, bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
     let lower = name.to_lowercase();
-    if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        read_csv(bytes)
-    } else if lower.ends_with(".xlsx")
-        || lower.ends_with(".xls")
-        || lower.ends_with(".xlsm")
-        || lower.ends_with(".ods")
-    {
-        read_sheet(bytes)
-    } else {
-        anyhow::bail!("只支持 .xlsx、.xls 和 .csv 文件")
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "csv" | "txt" => read_csv(bytes),
+        "xlsx" | "xlsm" => sheet::read_xlsx(bytes),
+        "xls" | "ods" | "xlsb" | "et" => {
+            bail!("不支持 .{ext} 文件：请在 Excel 或 WPS 中“另存为” .xlsx（Excel 工作簿）后再上传")
+        }
+        _ => bail!("只支持 .xlsx 和 .csv 文件"),
     }
+}
+
+/// [`read`] on a blocking thread, so that a big or hostile file never holds up the async
+/// workers; a panic while reading becomes an error too.
+pub async fn read_blocking(name: String, bytes: Vec<u8>) -> anyhow::Result<Vec<Vec<String>>> {
+    let size = bytes.len();
+    let started = std::time::Instant::now();
+    let file = name.clone();
+    let result = match tokio::task::spawn_blocking(move || read(&name, &bytes)).await {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::error!(file.name = %file, error = %e, "reading a ledger file panicked");
+            Err(anyhow::anyhow!("无法读取表格文件：文件已损坏或格式有误"))
+        }
+    };
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match &result {
+        Ok(rows) => tracing::info!(
+            file.name = %file, file.bytes = size, rows = rows.len(), elapsed_ms,
+            "ledger file read"
+        ),
+        // the user's file, not the server's problem
+        Err(e) => tracing::info!(
+            file.name = %file, file.bytes = size, elapsed_ms, error = %format!("{e:#}"),
+            "ledger file refused"
+        ),
+    }
+    result
 }
 
 /// Decodes CSV bytes: UTF-8 (BOM stripped) when valid, else GBK (GB18030).
@@ -33,59 +64,27 @@ pub fn decode(bytes: &[u8]) -> String {
 
 fn read_csv(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
     let text = decode(bytes);
+    // every cell costs a field index before it can be looked at: count first
+    if text.bytes().filter(|b| *b == b',').count() > MAX_CELLS {
+        bail!("表格中的单元格超过了 {MAX_CELLS} 个，请分成几个文件导入");
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for (i, record) in reader.records().enumerate() {
         let record = record.context("CSV 格式错误")?;
-        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        // trailing empty fields (a spreadsheet pads every line to the widest) are no columns
+        let last_used = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+        sheet::check_position(
+            u32::try_from(i).unwrap_or(u32::MAX),
+            u32::try_from(last_used).unwrap_or(u32::MAX),
+        )?;
+        rows.push(cells);
     }
     Ok(rows)
-}
-
-fn read_sheet(bytes: &[u8]) -> anyhow::Result<Vec<Vec<String>>> {
-    let mut workbook =
-        open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).context("无法打开表格文件")?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .context("表格中没有工作表")?
-        .context("无法读取第一个工作表")?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect())
-}
-
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Int(i) => i.to_string(),
-        // whole numbers without ".0" (a phone typed as a number); an 18-digit number has
-        // already lost its last digits in the spreadsheet and will fail its check digit
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => {
-            if *b {
-                "是".into()
-            } else {
-                "否".into()
-            }
-        }
-        Data::DateTime(d) => excel_date(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-        Data::Error(_) => String::new(),
-    }
-}
-
-/// An Excel serial date as `YYYY-MM-DD`.
-fn excel_date(serial: f64) -> String {
-    let base = time::macros::date!(1899 - 12 - 30);
-    base.checked_add(time::Duration::days(serial.floor() as i64))
-        .map(crate::domain::values::fmt_date)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -103,7 +102,21 @@ mod tests {
     }
 
     #[test]
-    fn excel_serial_dates() {
-        assert_eq!(excel_date(45658.0), "2025-01-01");
+    fn old_formats_are_refused_with_a_way_out() {
+        let e = read("台账.XLS", b"\xD0\xCF\x11\xE0")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(".xls") && e.contains("另存为"), "{e}");
+    }
+
+    #[test]
+    fn a_csv_wider_than_the_limit_is_refused_but_trailing_commas_are_not_columns() {
+        let wide = format!("姓名{}x\n", ",".repeat(MAX_COLS as usize));
+        let e = read("a.csv", wide.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("200 列") && e.contains("GS1"), "{e}");
+        let padded = format!("姓名,乡镇{}\n", ",".repeat(300));
+        assert_eq!(read("a.csv", padded.as_bytes()).unwrap()[0].len(), 302);
+        let commas = ",".repeat(MAX_CELLS + 1);
+        assert!(read("a.csv", commas.as_bytes()).is_err());
     }
 }

@@ -11,7 +11,7 @@ impl ExportTable {
     pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
-            let mut w = csv::Writer::from_writer(&mut out);
+            let mut w = crate::csv_safe::Writer::new(&mut out);
             w.write_record(&self.header)?;
             for r in &self.rows {
                 w.write_record(r)?;

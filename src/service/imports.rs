@@ -27,10 +27,8 @@ pub async fn upload(
     if actor.is(Role::Station) && actor.station_id.is_none() {
         return Err(AppError::Forbidden);
     }
-    let name = file_name.to_owned();
-    let rows = tokio::task::spawn_blocking(move || import::table::read(&name, &bytes))
+    let rows = import::table::read_blocking(file_name.to_owned(), bytes)
         .await
-        .map_err(anyhow::Error::from)?
         .map_err(|e| AppError::invalid("file", format!("{e:#}")))?;
     let opts = ImportOptions {
         station_id: actor.station_id,

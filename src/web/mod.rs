@@ -2,6 +2,7 @@
 //! request passes (sessions, CSRF, security headers, limits, timeouts, tracing).
 
 pub mod api;
+pub mod catch_panic;
 pub mod csrf;
 pub mod error;
 pub mod extract;
@@ -93,6 +94,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .layer(middleware::from_fn(csrf::check))
         .layer(sessions)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(catch_panic::layer())
         .layer(header_layer(
             "content-security-policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",

@@ -8,6 +8,7 @@ mod employers;
 mod forget;
 mod gate;
 mod helpers;
+mod hostile;
 mod layers;
 mod ledger;
 mod matching;

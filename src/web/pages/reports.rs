@@ -1,7 +1,7 @@
 //! Reports, dashboards, exports, the ledger upload and the data-quality list.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
@@ -166,13 +166,8 @@ pub async fn import_upload(
     let done = match imports::upload(&state, &user, &name, bytes).await {
         Ok(done) => done,
         Err(AppError::Validation(e)) => {
-            return Ok(render(&page(
-                None,
-                Vec::new(),
-                None,
-                Vec::new(),
-                Some(e.summary()),
-            )));
+            let html = render(&page(None, Vec::new(), None, Vec::new(), Some(e.summary())));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
         Err(e) => return Err(e.into()),
     };
