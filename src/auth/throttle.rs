@@ -4,11 +4,17 @@
 //! something about a 身份证 number, so it must not be asked without limit). Past a limit:
 //! 429 with Retry-After.
 //!
+//! An address whose self-registrations are refused [`REFUSALS_PER_DAY`] times in a day for
+//! numbers already on the register (someone trying 身份证 numbers to learn who is registered)
+//! may not self-register again until the day is over.
+//!
 //! The account is keyed on the *normalised* login ([`login_key`]): `138 0013 8000`,
 //! `+86 13800138000` and `１３８００１３８０００` are one account and share one bucket.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -23,7 +29,13 @@ pub struct LoginThrottle {
     by_login: DefaultKeyedRateLimiter<String>,
     by_ip: DefaultKeyedRateLimiter<String>,
     registrations_by_ip: DefaultKeyedRateLimiter<String>,
+    /// refused self-registrations per address: how many, since when
+    refusals: Mutex<HashMap<String, (u32, Instant)>>,
 }
+
+/// Refused self-registrations an address may have in a day.
+pub const REFUSALS_PER_DAY: u32 = 3;
+const DAY: Duration = Duration::from_secs(86_400);
 
 fn quota(every: Duration, burst: u32) -> Quota {
     Quota::with_period(every)
@@ -37,6 +49,7 @@ impl Default for LoginThrottle {
             by_login: RateLimiter::keyed(quota(Duration::from_secs(30), 10)),
             by_ip: RateLimiter::keyed(quota(Duration::from_secs(2), 30)),
             registrations_by_ip: RateLimiter::keyed(quota(Duration::from_secs(30), 20)),
+            refusals: Mutex::default(),
         }
     }
 }
@@ -81,6 +94,12 @@ impl LoginThrottle {
 
     /// Counts one anonymous self-registration from `ip`.
     pub fn check_registration(&self, ip: &str) -> Result<(), AppError> {
+        if let Some(wait) = self.refused_wait(ip) {
+            tracing::warn!(ip, wait, "self-registration stopped after refusals");
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait,
+            });
+        }
         too_many(self.registrations_by_ip.check_key(&ip.to_owned())).map_err(|wait| {
             tracing::warn!(ip, wait, "self-registration throttled");
             AppError::TooManyRequests {
@@ -89,8 +108,31 @@ impl LoginThrottle {
         })
     }
 
+    /// Notes a self-registration from `ip` refused for what is already on the register.
+    pub fn note_refused_registration(&self, ip: &str) {
+        let mut map = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let entry = map.entry(ip.to_owned()).or_insert((0, now));
+        if now.duration_since(entry.1) >= DAY {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    /// Seconds until `ip` may self-register again, when its refusals are used up.
+    fn refused_wait(&self, ip: &str) -> Option<u64> {
+        let map = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+        let (n, since) = map.get(ip)?;
+        let left = DAY.checked_sub(since.elapsed())?;
+        (*n >= REFUSALS_PER_DAY).then(|| left.as_secs().max(1))
+    }
+
     /// Forgets old keys (called now and then so the maps do not grow without bound).
     pub fn prune(&self) {
+        self.refusals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, (_, since)| since.elapsed() < DAY);
         self.by_login.retain_recent();
         self.by_ip.retain_recent();
         self.registrations_by_ip.retain_recent();

@@ -560,14 +560,28 @@ pub async fn weekly_matches(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     get_bool(&row, "weekly_matches")
 }
 
-/// Every registered phone with its worker's township (the shared-phone rule of an import).
-pub async fn phones_and_townships(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query("select phone, township_code from workers")
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+/// The registered phones with their worker's township (the shared-phone rule of an import):
+/// of one station's workers, or of everyone.
+pub async fn phones_and_townships(
+    db: &Db,
+    station: Option<i64>,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    match station {
+        Some(s) => {
+            sqlx::query("select phone, township_code from workers where station_id = $1")
+                .bind(s)
+                .fetch_all(db)
+                .await?
+        }
+        None => {
+            sqlx::query("select phone, township_code from workers")
+                .fetch_all(db)
+                .await?
+        }
+    }
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
 }
 
 /// The ledger's columns the platform keeps as they were written.

@@ -125,7 +125,9 @@ pub async fn import(
     }
     // phones already registered, by county, for the shared-phone rule
     let mut phone_county: HashMap<String, String> = HashMap::new();
-    for (phone, town) in workers::phones_and_townships(db).await? {
+    // (a station compares with its own caseload only: the rule must not tell it which
+    // phones other stations' workers use)
+    for (phone, town) in workers::phones_and_townships(db, opts.station_id).await? {
         phone_county
             .entry(phone)
             .or_insert_with(|| town.chars().take(6).collect());

@@ -303,6 +303,23 @@ pub async fn transition(
             ),
         ));
     }
+    // Nothing moves forward with an enterprise that is rejected or suspended: no invitation
+    // accepted (which would mail it the worker's name and phone), no interview, no hire.
+    if !matches!(
+        to_status,
+        ApplicationStatus::Rejected | ApplicationStatus::Withdrawn
+    ) {
+        let standing = employers::get(&state.db, app.employer_id)
+            .await?
+            .map(|e| e.standing())
+            .ok_or(AppError::NotFound)?;
+        if !policy::employer_may(standing, policy::EmployerAct::Recruit) {
+            return Err(AppError::invalid(
+                "to",
+                "该企业已停用或未通过审核，申请不能再继续",
+            ));
+        }
+    }
     let note = input
         .note
         .as_deref()

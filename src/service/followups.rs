@@ -12,7 +12,7 @@ use crate::domain::employer::text_field;
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::service::policy::{self, PlacementAccess};
+use crate::service::policy::{self, PlacementAccess, WorkerTie};
 use crate::state::AppState;
 
 /// Contact methods: code and label.
@@ -43,10 +43,23 @@ fn code_of(list: &[(&'static str, &'static str)], input: &str) -> Option<&'stati
 }
 
 /// Whether a user may see and act on a placement's follow-ups.
-/// (The station that owns the follow-up, or the admin: [`policy::may_follow`].)
-pub fn may_follow(actor: &CurrentUser, station_id: Option<i64>) -> bool {
+/// ([`policy::may_follow`]: the station that owns the follow-up, the worker's own station, a
+/// receiving station in whose district the worker works, the admin.)
+pub async fn may_follow(
+    state: &AppState,
+    actor: &CurrentUser,
+    station_id: Option<i64>,
+    worker_id: i64,
+) -> AppResult<bool> {
     let owns = actor.station_id.is_some() && station_id == actor.station_id;
-    policy::may_follow(actor.role, crate::service::policy::WorkerTie::None, owns)
+    if owns || !actor.is(Role::Station) {
+        return Ok(policy::may_follow(actor.role, WorkerTie::None, owns));
+    }
+    let Some(w) = workers::get(&state.db, worker_id).await? else {
+        return Ok(false);
+    };
+    let tie = crate::service::workers::tie(state, actor, &w).await?;
+    Ok(policy::may_follow(actor.role, tie, owns))
 }
 
 /// A placement with its follow-ups and cases, for those who may see it.
@@ -78,7 +91,11 @@ pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
                 .map(FollowUpRow::dates_only)
                 .collect(),
             cases: Vec::new(),
-            placement: p,
+            // (a reason for leaving may be what an officer wrote at a follow-up)
+            placement: PlacementRow {
+                left_reason: None,
+                ..p
+            },
         }),
         PlacementAccess::Full => Ok(PlacementView {
             follow_ups: placements::follow_ups_of(&state.db, id).await?,
@@ -93,7 +110,7 @@ pub async fn follow_up(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
     let f = placements::follow_up(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_follow(actor, f.station_id) {
+    if !may_follow(state, actor, f.station_id, f.worker_id).await? {
         return Err(AppError::Forbidden);
     }
     Ok(f)
@@ -149,7 +166,7 @@ pub async fn complete(
     let f = placements::follow_up(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_follow(actor, f.station_id) {
+    if !may_follow(state, actor, f.station_id, f.worker_id).await? {
         return Err(AppError::Forbidden);
     }
     if f.status != "pending" {
@@ -245,7 +262,7 @@ pub async fn leave(
     let p = placements::get(&state.db, placement_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_follow(actor, p.station_id) {
+    if !may_follow(state, actor, p.station_id, p.worker_id).await? {
         return Err(AppError::Forbidden);
     }
     if p.status != "active" {
@@ -295,7 +312,7 @@ pub async fn resolve_case(
     let c = placements::case(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_follow(actor, c.station_id) {
+    if !may_follow(state, actor, c.station_id, c.worker_id).await? {
         return Err(AppError::Forbidden);
     }
     let resolution = text_field(resolution, 2, 1000, "处理结果")

@@ -124,10 +124,7 @@ pub fn may_view_application(role: Role, f: &ApplicationFacts) -> bool {
         Role::Admin => true,
         Role::Worker => f.tie == WorkerTie::Itself,
         Role::Employer => f.own_vacancy,
-        Role::Station => {
-            f.recommended_by_actor
-                || matches!(f.tie, WorkerTie::OwnStation | WorkerTie::PlacedInDistrict)
-        }
+        Role::Station => f.recommended_by_actor || f.tie == WorkerTie::OwnStation,
         Role::Trainer => false,
     }
 }

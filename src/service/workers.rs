@@ -144,6 +144,20 @@ pub async fn register(
 
 pub use crate::service::policy::{Access, WorkerTie};
 
+/// Anonymous self-registration from `ip`: throttled per address; an address whose attempts
+/// keep being refused for numbers already on the register is stopped for a day, so that the
+/// register cannot be probed number by number.
+pub async fn register_self(state: &AppState, ip: &str, input: &WorkerInput) -> AppResult<i64> {
+    state.throttle.check_registration(ip)?;
+    let result = register(state, None, input).await;
+    if let Err(e) = &result
+        && e.field_errors() == refused_self_registration().field_errors()
+    {
+        state.throttle.note_refused_registration(ip);
+    }
+    result
+}
+
 /// The one answer to a self-registration refused for what is already on the register — a
 /// 身份证 number registered under another name or phone, or a phone or e-mail that already
 /// has a login — so that the answer cannot tell which (and so whether a person is on the
@@ -347,7 +361,14 @@ pub async fn caseload(
     if actor.is(Role::Station) {
         let station = actor.station_id.ok_or(AppError::Forbidden)?;
         filter.station_id = Some(station);
-        filter.district = stations::district_of(&state.db, station).await?;
+        // the district's placed workers are followed, not managed: no filtering them by
+        // household situation and no looking them up by 身份证 number
+        let by_number = filter.q.as_deref().is_some_and(|q| {
+            crate::domain::IdCardNumber::parse(q.trim(), crate::domain::today()).is_ok()
+        });
+        if filter.household.is_empty() && !by_number {
+            filter.district = stations::district_of(&state.db, station).await?;
+        }
     }
     let (rows, total) = crate::service::search::caseload(state, &filter).await?;
     audit::record(

@@ -464,6 +464,20 @@ async fn an_employer_never_reads_follow_up_notes_or_cases() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // a worker who left: what the officer wrote stays with the stations
+    let next = app
+        .count(&format!(
+            "select min(id) from follow_ups where placement_id = {placement} and status = 'pending'"
+        ))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/followups/{next}/complete"),
+            Some(&station),
+            &json!({"method": "visit", "still_employed": false, "note": "被工头打伤后离开，已报警"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     // the station reads it all
     let full = app
         .get(&format!("/api/v1/placements/{placement}"), Some(&station))
@@ -480,7 +494,7 @@ async fn an_employer_never_reads_follow_up_notes_or_cases() {
     let body: Value = r.json().await.unwrap();
     let text = body.to_string();
     assert!(
-        !text.contains("老板拖欠") && !text.contains("wage_arrears"),
+        !text.contains("老板拖欠") && !text.contains("wage_arrears") && !text.contains("工头"),
         "{text}"
     );
     assert_eq!(body["cases"], json!([]));
@@ -535,6 +549,62 @@ async fn a_receiving_station_follows_the_workers_placed_in_its_district_and_noth
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // the record page: no 身份证 digits and no birth date (together they give the number back)
+    let dm = browser();
+    app.browser_login(&dm, "dm@st.test", PASSWORD).await;
+    let page = dm
+        .get(app.url(&format!("/station/workers/{}", k.worker_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let number = id_number("19900505", 5);
+    assert!(page.contains("13712345678"), "{page}");
+    assert!(
+        !page.contains(&number[..6])
+            && !page.contains(&number[14..])
+            && !page.contains("1990-05-05"),
+        "{page}"
+    );
+    // no filtering the followed workers by household, no look-up by number
+    for q in [
+        "/api/v1/workers?poverty_alleviated=true".to_owned(),
+        format!("/api/v1/workers?q={number}"),
+    ] {
+        let list: Value = app.get(&q, Some(&doumen)).await.json().await.unwrap();
+        assert_eq!(list["total"], 0, "{q}: {list}");
+    }
+    // no application history
+    let application = app
+        .count(&format!(
+            "select max(id) from applications where worker_id = {}",
+            k.worker_id
+        ))
+        .await;
+    let r = app
+        .get(
+            &format!("/api/v1/applications/{application}"),
+            Some(&doumen),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // but it records the follow-ups of the worker it follows
+    let follow = app
+        .count(&format!(
+            "select min(f.id) from follow_ups f join placements p on p.id = f.placement_id where p.worker_id = {}",
+            k.worker_id
+        ))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/followups/{follow}/complete"),
+            Some(&doumen),
+            &json!({"method": "visit", "still_employed": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
 }
 
 #[tokio::test]
@@ -556,6 +626,16 @@ async fn a_rejected_or_suspended_enterprise_disappears_from_board_search_logins_
         .await
         .unwrap();
     assert!(listed(&board));
+    // an invitation made while the enterprise was in good standing
+    let invitation = id_of(
+        app.post(
+            "/api/v1/applications",
+            Some(&k.hr),
+            &json!({"worker_id": k.worker_id, "vacancy_id": k.vacancy_id}),
+        )
+        .await,
+    )
+    .await;
     for action in ["suspend", "reject"] {
         if action == "reject" {
             let r = app
@@ -627,7 +707,62 @@ async fn a_rejected_or_suspended_enterprise_disappears_from_board_search_logins_
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+        // accepting the old invitation now would mail it the worker's name and phone
+        let r = app
+            .post(
+                &format!("/api/v1/applications/{invitation}/transition"),
+                Some(&k.worker),
+                &json!({"to": "applied"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{action}");
         assert_eq!(app.count("select count(*) from outbox").await, before);
     }
     let _ = station;
+}
+
+#[tokio::test]
+async fn probing_the_register_by_self_registration_stops_an_address_for_a_day() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭县劳务站", "st@mt.test").await;
+    let known = id_number("19880808", 31);
+    app.station_worker(&station, &known, "13800008888", false)
+        .await;
+    // someone tries the registered number with phones of their own: the same refusal each
+    // time, and after three the address may not self-register for a day
+    let mut answers = Vec::new();
+    for i in 0..4 {
+        let mut body = worker_body(&known, &format!("1366666{:04}", i));
+        body["name"] = json!("某某");
+        let r = app.post("/api/v1/workers", None, &body).await;
+        answers.push(r.status());
+    }
+    assert_eq!(
+        answers,
+        [
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    let r = app
+        .post(
+            "/api/v1/workers",
+            None,
+            &worker_body(&id_number("19990909", 32), "13666669999"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    // stations are not affected
+    let r = app
+        .post(
+            "/api/v1/workers",
+            Some(&station),
+            &worker_body(&id_number("19990909", 33), "13666668888"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
 }

@@ -98,6 +98,22 @@ async fn a_duplicate_self_registration_reads_like_any_other_refusal() {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
 
+    // The person themselves (name and phone as recorded, typed any way) is told to log in.
+    let r = app
+        .post(
+            "/api/v1/workers",
+            None,
+            &worker_body(&registered.to_lowercase(), "+86 138 0013 8031"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.json::<Value>().await.unwrap()["errors"]["id_number"][0]
+            .as_str()
+            .unwrap()
+            .contains("登录")
+    );
+
     async fn refusal(app: &TestApp, body: &Value) -> (StatusCode, Value) {
         let r = app.post("/api/v1/workers", None, body).await;
         (r.status(), r.json().await.unwrap())
@@ -124,22 +140,6 @@ async fn a_duplicate_self_registration_reads_like_any_other_refusal() {
             .contains("联系所在的劳务工作站"),
         "{}",
         by_number.1
-    );
-
-    // The person themselves (name and phone as recorded, typed any way) is told to log in.
-    let r = app
-        .post(
-            "/api/v1/workers",
-            None,
-            &worker_body(&registered.to_lowercase(), "+86 138 0013 8031"),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(
-        r.json::<Value>().await.unwrap()["errors"]["id_number"][0]
-            .as_str()
-            .unwrap()
-            .contains("登录")
     );
 
     // A station still hears plainly that the number is registered.

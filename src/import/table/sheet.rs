@@ -191,8 +191,9 @@ impl Grid {
             let cells = area(range);
             if cells > SPARSE_AREA && cells / SPARSE_FACTOR > present {
                 bail!(
-                    "表格{what} {} 有 {cells} 个单元格，但有内容的只有 {present} 个：请删除多余的行和列后另存再上传",
-                    range_ref(range)
+                    "表格{what} {} 有 {} 个单元格，但有内容的只有 {present} 个：请删除多余的行和列后另存再上传",
+                    range_ref(range),
+                    grouped(cells)
                 );
             }
         }
@@ -216,6 +217,20 @@ impl Grid {
         }
         rows
     }
+}
+
+/// A count as people read it: `17,179,869,184` (and never a string of digits that looks like
+/// a phone number in a log).
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

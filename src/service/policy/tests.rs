@@ -121,13 +121,7 @@ fn application_table() {
                             Role::Admin => true,
                             Role::Worker => tie == WorkerTie::Itself,
                             Role::Employer => own_vacancy,
-                            Role::Station => {
-                                recommended_by_actor
-                                    || matches!(
-                                        tie,
-                                        WorkerTie::OwnStation | WorkerTie::PlacedInDistrict
-                                    )
-                            }
+                            Role::Station => recommended_by_actor || tie == WorkerTie::OwnStation,
                             Role::Trainer => false,
                         };
                         assert_eq!(may_view_application(role, &f), view, "{role:?} {f:?}");

@@ -28,10 +28,10 @@ pub async fn create(
     MaybeUser(user): MaybeUser,
     ApiJson(input): ApiJson<WorkerInput>,
 ) -> AppResult<(StatusCode, Json<WorkerView>)> {
-    if user.is_none() {
-        state.throttle.check_registration(&addr.ip().to_string())?;
-    }
-    let id = svc::register(&state, user.as_ref(), &input).await?;
+    let id = match &user {
+        None => svc::register_self(&state, &addr.ip().to_string(), &input).await?,
+        Some(u) => svc::register(&state, Some(u), &input).await?,
+    };
     let w = svc::get(&state, id).await?;
     Ok((StatusCode::CREATED, Json(w.full_view(today()))))
 }

@@ -208,14 +208,13 @@ pub async fn register(
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    state.throttle.check_registration(&addr.ip().to_string())?;
     let mut errors = FieldErrors::new();
     let input = worker_input(&form, &mut errors);
     if form.get("password") != form.get("password2") {
         errors.add("password2", "两次输入的密码不一致");
     }
     let result = if errors.is_empty() {
-        service::workers::register(&state, None, &input).await
+        service::workers::register_self(&state, &addr.ip().to_string(), &input).await
     } else {
         Err(AppError::Validation(errors.clone()))
     };

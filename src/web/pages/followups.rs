@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
-use crate::auth::Role;
 use crate::error::{AppError, FieldErrors};
 use crate::service::followups::{
     self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
@@ -215,7 +214,8 @@ pub async fn placement(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let p = follow::placement(&state, &user, id).await?;
-    let can_follow = follow::may_follow(&user, p.placement.station_id) || user.is(Role::Admin);
+    let can_follow =
+        follow::may_follow(&state, &user, p.placement.station_id, p.placement.worker_id).await?;
     Ok(render(&PlacementPage {
         layout: Layout::new("就业记录", &session, Some(&user)).await,
         p,

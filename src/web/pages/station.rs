@@ -198,7 +198,10 @@ impl WorkerPage {
         let full = r.access == Access::Full;
         let mut w = r.row.full_view(today);
         if !full {
-            w.id_number = crate::domain::mask_id_number(&w.id_number);
+            // a station that only follows a placement: no 身份证 digits, no birth date (the
+            // masked number plus the date would give the number back), no household
+            w.id_number = "（仅输出地工作站可见）".to_owned();
+            w.birth_date = String::new();
             w.household = Default::default();
         }
         Self {
