@@ -394,7 +394,9 @@ async fn verify_index(repair: bool, data: DataArgs) -> anyhow::Result<()> {
             println!("{n} 条记录与数据库不一致，已重新索引。");
             Ok(())
         }
-        (n, false) => anyhow::bail!("{n} 条记录与数据库不一致（laowu index verify --repair 可修复）"),
+        (n, false) => {
+            anyhow::bail!("{n} 条记录与数据库不一致（laowu index verify --repair 可修复）")
+        }
     }
 }
 

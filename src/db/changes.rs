@@ -60,12 +60,11 @@ pub struct Change {
 pub async fn horizon(db: &Db) -> Result<FeedPos, sqlx::Error> {
     match super::backend(db) {
         Backend::Postgres => {
-            let xmin: i64 = sqlx::query(
-                "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-            )
-            .fetch_one(db)
-            .await?
-            .try_get(0)?;
+            let xmin: i64 =
+                sqlx::query("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                    .fetch_one(db)
+                    .await?
+                    .try_get(0)?;
             Ok(FeedPos { xid: xmin, id: 0 })
         }
         Backend::Sqlite => {

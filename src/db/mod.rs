@@ -92,7 +92,12 @@ impl Backend {
 
 /// Which database an open pool talks to.
 pub fn backend(db: &Db) -> Backend {
-    if db.connect_options().database_url.scheme().starts_with("postgres") {
+    if db
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
+    {
         Backend::Postgres
     } else {
         Backend::Sqlite

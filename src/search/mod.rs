@@ -29,8 +29,8 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-use analyzer::Lexicon;
 use crate::db::changes::FeedPos;
+use analyzer::Lexicon;
 use schema::{TOKENIZER, VacancyDoc, VacancyFields, WorkerDoc, WorkerFields};
 
 /// One index (vacancies or workers) with its reader, writer and fields.
@@ -201,7 +201,11 @@ impl SearchIndex {
         Self::open_sides(Some(dir), lexicon, None)
     }
 
-    fn open_sides(dir: Option<&Path>, lexicon: Lexicon, heap: Option<usize>) -> anyhow::Result<Self> {
+    fn open_sides(
+        dir: Option<&Path>,
+        lexicon: Lexicon,
+        heap: Option<usize>,
+    ) -> anyhow::Result<Self> {
         let (vs, vf) = VacancyFields::schema();
         let (ws, wf) = WorkerFields::schema();
         let (vacancies, v_fresh) = Side::open(

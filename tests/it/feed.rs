@@ -29,11 +29,7 @@ fn skip_on_sqlite(test: &str) -> bool {
 
 /// Inserts a worker with `skill` through the db layer (which writes its change row) inside
 /// the caller's transaction.
-async fn insert_worker(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    seq: u32,
-    skill: &str,
-) -> i64 {
+async fn insert_worker(tx: &mut sqlx::Transaction<'_, sqlx::Any>, seq: u32, skill: &str) -> i64 {
     let body: laowu::domain::worker::WorkerInput = serde_json::from_value(json!({
         "name": "田兴旺", "id_number": id_number("19880303", seq),
         "phone": format!("136{:08}", seq), "hometown_code": "520328101",
@@ -103,7 +99,9 @@ async fn a_transaction_held_open_10_s_is_indexed_on_every_node_when_it_commits()
     let one = spawn_app().await;
     let two = spawn_app_with(Some(one.database_url.clone()), |_| {}).await;
     let admin = one.admin().await;
-    let (_, station) = one.station(&admin, "湄潭县劳务工作站", "st@test.local").await;
+    let (_, station) = one
+        .station(&admin, "湄潭县劳务工作站", "st@test.local")
+        .await;
 
     // A transaction takes the next change id, then stays open for 10 s.
     let started = Instant::now();
@@ -143,15 +141,16 @@ async fn a_writer_whose_clock_is_10_s_behind_loses_nothing() {
 
     let mut skewed = two.db.begin().await.unwrap();
     let b = insert_worker(&mut skewed, 12, "焊工").await;
-    let behind = laowu::domain::fmt_instant(
-        time::OffsetDateTime::now_utc() - time::Duration::seconds(10),
-    );
-    sqlx::query("update search_changes set created_at = $1 where entity = 'worker' and entity_id = $2")
-        .bind(behind)
-        .bind(b)
-        .execute(&mut *skewed)
-        .await
-        .unwrap();
+    let behind =
+        laowu::domain::fmt_instant(time::OffsetDateTime::now_utc() - time::Duration::seconds(10));
+    sqlx::query(
+        "update search_changes set created_at = $1 where entity = 'worker' and entity_id = $2",
+    )
+    .bind(behind)
+    .bind(b)
+    .execute(&mut *skewed)
+    .await
+    .unwrap();
     skewed.commit().await.unwrap();
     // the skewed node's change (a later id) is visible; the first transaction is still open
     eventually_found(&[&one, &two], "焊工", &[b], 5).await;
@@ -221,7 +220,14 @@ fn free_port() -> u16 {
 
 /// `laowu index verify` on a data dir; (exit success, output).
 fn verify_cli(data_dir: &str, url: &str, repair: bool) -> (bool, String) {
-    let mut args = vec!["index", "verify", "--data-dir", data_dir, "--database-url", url];
+    let mut args = vec![
+        "index",
+        "verify",
+        "--data-dir",
+        data_dir,
+        "--database-url",
+        url,
+    ];
     if repair {
         args.push("--repair");
     }
@@ -273,7 +279,10 @@ async fn a_node_killed_mid_way_catches_up_when_restarted() {
             assert!(out.contains("索引与数据库一致"), "{out}");
             break;
         }
-        assert!(Instant::now() < deadline, "index verify still differs:\n{out}");
+        assert!(
+            Instant::now() < deadline,
+            "index verify still differs:\n{out}"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
@@ -301,7 +310,9 @@ async fn three_nodes_writing_at_once_converge() {
     let two = spawn_app_with(Some(one.database_url.clone()), |_| {}).await;
     let three = spawn_app_with(Some(one.database_url.clone()), |_| {}).await;
     let admin = one.admin().await;
-    let (_, station) = one.station(&admin, "湄潭县劳务工作站", "st@test.local").await;
+    let (_, station) = one
+        .station(&admin, "湄潭县劳务工作站", "st@test.local")
+        .await;
     let (_, hr) = one.verified_employer(&admin, 700).await;
 
     let (a, b, c) = tokio::join!(
@@ -326,7 +337,10 @@ async fn three_nodes_writing_at_once_converge() {
 async fn break_index(app: &TestApp, gone: i64, stale: i64) {
     let index = &app.search.index;
     index.delete_worker(gone as u64).unwrap();
-    let row = laowu::db::workers::get(&app.db, stale).await.unwrap().unwrap();
+    let row = laowu::db::workers::get(&app.db, stale)
+        .await
+        .unwrap()
+        .unwrap();
     let mut doc = laowu::search::sync::worker_doc(&row, &[]);
     doc.name = "改过的名字".into();
     index.put_worker(&doc).unwrap();
@@ -339,7 +353,9 @@ async fn break_index(app: &TestApp, gone: i64, stale: i64) {
 async fn index_verify_reports_and_repairs_what_differs() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县劳务工作站", "st@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "st@test.local")
+        .await;
     let ids = [
         api_worker(&app, &station, 0).await,
         api_worker(&app, &station, 1).await,
@@ -377,7 +393,9 @@ async fn index_verify_reports_and_repairs_what_differs() {
 async fn the_server_repairs_its_index_in_the_background() {
     let app = spawn_app_with(None, |c| c.index_check_every = Duration::from_secs(1)).await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县劳务工作站", "st@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "st@test.local")
+        .await;
     let a = api_worker(&app, &station, 0).await;
     let b = api_worker(&app, &station, 1).await;
     app.wait_indexed().await;

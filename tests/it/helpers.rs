@@ -115,7 +115,12 @@ impl TestApp {
     /// now.
     pub async fn wait_indexed(&self) {
         for _ in 0..100 {
-            if self.search.up_to_date().await.expect("reading the change feed") {
+            if self
+                .search
+                .up_to_date()
+                .await
+                .expect("reading the change feed")
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
