@@ -31,6 +31,11 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// The search index.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Import data files.
     Import {
         #[command(subcommand)]
@@ -56,6 +61,20 @@ enum ImportCommand {
         /// The station whose caseload the new workers join.
         #[arg(long)]
         station: Option<i64>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Compare the index with the database (ids and each document's fields); exits non-zero
+    /// when they differ. Runs next to a running server (reading only).
+    Verify {
+        /// Apply the change feed and re-index what still differs (stop the server first; a
+        /// running server repairs by itself, a slice every few minutes).
+        #[arg(long)]
+        repair: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -121,6 +140,10 @@ struct ServeArgs {
     /// Seconds before a digest or weekly list that had nothing to send is looked at again.
     #[arg(long, env = "LAOWU_QUIET_RECHECK_SECS", default_value_t = 600)]
     quiet_recheck_secs: u64,
+    /// Seconds between two background comparisons of a slice of the search index with the
+    /// database.
+    #[arg(long, env = "LAOWU_INDEX_CHECK_SECS", default_value_t = 600)]
+    index_check_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +178,9 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Reindex { data } => reindex(data).await,
+        Command::Index {
+            command: IndexCommand::Verify { repair, data },
+        } => verify_index(repair, data).await,
         Command::Import {
             command:
                 ImportCommand::Workers {
@@ -338,6 +364,42 @@ async fn reindex(data: DataArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn verify_index(repair: bool, data: DataArgs) -> anyhow::Result<()> {
+    let config = data.for_tool();
+    let db = crate::db::connect(&config.database_url).await?;
+    let lexicon = crate::search::analyzer::Lexicon::load(config.dict_dir.as_deref());
+    let dir = config.index_dir();
+    let diffs = if repair {
+        let index = crate::search::SearchIndex::open(Some(&dir), lexicon)?;
+        let indexer = crate::search::sync::Indexer::new(std::sync::Arc::new(index), db);
+        indexer.catch_up().await?;
+        indexer.verify(true).await?
+    } else {
+        let index = crate::search::SearchIndex::open_read_only(&dir, lexicon)?;
+        crate::search::verify::verify_read_only(&db, &std::sync::Arc::new(index)).await?
+    };
+    let mut differ = 0;
+    for d in &diffs {
+        for (id, problem) in d.each() {
+            println!("{} {id} {problem}", d.entity.as_str());
+            differ += 1;
+        }
+    }
+    match (differ, repair) {
+        (0, _) => {
+            println!("索引与数据库一致。");
+            Ok(())
+        }
+        (n, true) => {
+            println!("{n} 条记录与数据库不一致，已重新索引。");
+            Ok(())
+        }
+        (n, false) => {
+            anyhow::bail!("{n} 条记录与数据库不一致（laowu index verify --repair 可修复）")
+        }
+    }
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let base_url = args
         .base_url
@@ -354,6 +416,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dict_dir: args.data.dict_dir(),
         digest_hour: args.digest_hour.min(23),
         quiet_recheck: std::time::Duration::from_secs(args.quiet_recheck_secs),
+        index_check_every: std::time::Duration::from_secs(args.index_check_secs.max(1)),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

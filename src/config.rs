@@ -70,6 +70,9 @@ pub struct Config {
     /// How long a digest or weekly list found with nothing to send is left alone before the
     /// scheduler looks again.
     pub quiet_recheck: std::time::Duration,
+    /// How often the server compares a slice of the search index with the database (and
+    /// repairs what differs).
+    pub index_check_every: std::time::Duration,
 }
 
 impl Config {
@@ -98,6 +101,7 @@ impl Config {
             dict_dir: None,
             digest_hour: 7,
             quiet_recheck: std::time::Duration::from_secs(600),
+            index_check_every: std::time::Duration::from_secs(600),
         }
     }
 }

@@ -16,8 +16,8 @@
 //! - [`service`] — the workflows, one function per action for pages, API and CLI alike. Each
 //!   asks [`service::policy`] — the one gate — whether this actor may do this to this object,
 //!   opens the transaction and writes the audit entry.
-//! - Libraries that `service` calls: [`search`] (tantivy with jieba, the change-row indexer,
-//!   matching both ways), [`mail`] (the outbox sender and templates), [`import`] (the
+//! - Libraries that `service` calls: [`search`] (tantivy with jieba, the change-feed indexer
+//!   and `index verify`, matching both ways), [`mail`] (the outbox sender and templates), [`import`] (the
 //!   real-name ledger), [`reports`] (the monthly figures, workbooks, charts), [`quality`] (the
 //!   data-quality rules), [`demo`] (the demo data set).
 //! - [`db`] — all SQL: one `sqlx::AnyPool` over SQLite or PostgreSQL, migrations, one module

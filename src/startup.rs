@@ -141,6 +141,7 @@ impl Application {
         store.spawn_expired_deletion(SESSION_CLEANUP_EVERY);
         let search = open_search(&config, db.clone()).await?;
         search.spawn();
+        search.spawn_checks(config.index_check_every);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;

@@ -90,6 +90,20 @@ impl Backend {
     }
 }
 
+/// Which database an open pool talks to.
+pub fn backend(db: &Db) -> Backend {
+    if db
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
+    {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
 /// Opens the pool (creating a SQLite file if needed) and applies the migrations.
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();

@@ -330,7 +330,7 @@ pub fn run(
         ix.add_workers(&docs)?;
         made += n;
     }
-    ix.commit(Some(0))?;
+    ix.commit(Some(crate::db::changes::FeedPos::default()))?;
     let build = started.elapsed().as_secs_f64();
 
     let probe_workers = gen_workers(queries, 99, today);

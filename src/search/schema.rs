@@ -9,6 +9,35 @@ use tantivy::{TantivyDocument, doc};
 
 use crate::domain::Programme;
 
+/// The fast field holding [`VacancyDoc::hash`] / [`WorkerDoc::hash`] of each document, so
+/// `laowu index verify` can compare the index with the database without re-reading text.
+pub const DOC_HASH: &str = "doc_hash";
+
+/// A stable 64-bit hash of a document's indexed fields: SHA-256 of its `Debug` form, which
+/// names every field. A build that cuts documents differently reports them stale once, and
+/// repairs them.
+fn hash_of(doc: &impl std::fmt::Debug) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{doc:?}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
+}
+
+impl VacancyDoc {
+    /// The hash kept in the index with this document.
+    pub fn hash(&self) -> u64 {
+        hash_of(self)
+    }
+}
+
+impl WorkerDoc {
+    /// The hash kept in the index with this document.
+    pub fn hash(&self) -> u64 {
+        hash_of(self)
+    }
+}
+
 /// Name under which the Chinese tokenizer is registered.
 pub const TOKENIZER: &str = "zh";
 
@@ -97,6 +126,7 @@ pub struct VacancyFields {
     pub county: Field,
     /// title, occupation and description, stored for the reasons
     pub body: Field,
+    pub doc_hash: Field,
 }
 
 impl VacancyFields {
@@ -122,6 +152,7 @@ impl VacancyFields {
             meals: b.add_u64_field("meals", FAST),
             county: b.add_u64_field("county", FAST),
             body: b.add_text_field("body", STORED),
+            doc_hash: b.add_u64_field(DOC_HASH, FAST),
         };
         (b.build(), f)
     }
@@ -146,6 +177,7 @@ impl VacancyFields {
             self.meals => u64::from(v.meals),
             self.county => v.town_code.get(..6).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0),
             self.body => format!("{} {} {}", v.title, v.occupation, v.description),
+            self.doc_hash => v.hash(),
         )
     }
 }
@@ -173,6 +205,7 @@ pub struct WorkerFields {
     pub county: Field,
     /// skills | jobs | certificate labels, stored for the reasons
     pub profile: Field,
+    pub doc_hash: Field,
 }
 
 /// Names of the household flags in index order.
@@ -205,6 +238,7 @@ impl WorkerFields {
             prog: b.add_i64_field("prog", INDEXED),
             county: b.add_u64_field("county", FAST),
             profile: b.add_text_field("profile", STORED),
+            doc_hash: b.add_u64_field(DOC_HASH, FAST),
         };
         (b.build(), f)
     }
@@ -235,6 +269,7 @@ impl WorkerFields {
             self.programmes => mask,
             self.county => w.township_code.get(..6).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0),
             self.profile => format!("{}|{}|{}", w.skills.join("、"), w.desired_jobs.join("、"), labels.join("、")),
+            self.doc_hash => w.hash(),
         );
         for (p, _) in &w.certificates {
             let i = programme_index(*p);

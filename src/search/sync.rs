@@ -1,18 +1,23 @@
 //! Keeping the index in step with the database, which is the only source of truth.
 //!
 //! Every write to a worker or vacancy writes a `search_changes` row in the same transaction.
-//! The [`Indexer`] applies new change rows in batches (re-reading each record), commits both
-//! indexes with the last change id as the commit payload, and so after a crash (kill -9 between
-//! the database commit and the index commit) it simply continues from that id at the next start.
-//! Change rows written by other processes (a command-line import, another node) are picked up
-//! the same way. [`Indexer::rebuild`] starts from scratch (`laowu reindex`).
+//! The [`Indexer`] reads the feed in `(xid, id)` order (see [`crate::db::changes`]), applies
+//! each row it has not applied yet (re-reading the record: applying twice does no harm), and
+//! keeps a cursor: every row below it has been applied. The cursor never passes the feed's
+//! horizon, below which no row can still appear, so a transaction that commits late, in any
+//! order, on a node with any clock, is still applied; rows above the cursor that are already
+//! visible are applied at once too and remembered until the cursor passes them. Both indexes
+//! are committed with the cursor as payload, so after a crash (kill -9 between the database
+//! commit and the index commit) the next start continues from there. [`Indexer::rebuild`]
+//! takes the horizon *before* reading the tables and applies the feed from it afterwards
+//! (`laowu reindex`).
 
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::ProgressBar;
-use time::OffsetDateTime;
 use tokio::sync::Notify;
 
 use super::SearchIndex;
@@ -20,7 +25,7 @@ use super::matching::days;
 use super::schema::{VacancyDoc, WorkerDoc};
 use crate::db::Db;
 use crate::db::certificates::{self, CertificateRow};
-use crate::db::changes;
+use crate::db::changes::{self, Change, FeedPos};
 use crate::db::vacancies::{self, VacancyRow};
 use crate::db::workers::{self, WorkerRow};
 use crate::domain::values::{fmt_date, parse_date};
@@ -91,42 +96,58 @@ pub fn worker_doc(w: &WorkerRow, certs: &[CertificateRow]) -> WorkerDoc {
     }
 }
 
+/// Where the indexer stands in the change feed.
+#[derive(Debug, Default)]
+pub(crate) struct Feed {
+    /// Every change row below this has been applied (`None`: the index was never built).
+    cursor: Option<FeedPos>,
+    /// Rows at or above the cursor that were visible early and are applied already.
+    above: BTreeSet<FeedPos>,
+}
+
+impl Feed {
+    pub(crate) fn cursor(&self) -> Option<FeedPos> {
+        self.cursor
+    }
+}
+
 /// Applies change rows to the index.
 pub struct Indexer {
     pub index: Arc<SearchIndex>,
-    db: Db,
-    last: Mutex<Option<i64>>,
+    pub(crate) db: Db,
+    /// Held while the feed is read and applied (and while a repair writes), so one task at a
+    /// time moves the cursor.
+    pub(crate) feed: tokio::sync::Mutex<Feed>,
     wake: Notify,
 }
 
 impl Indexer {
     pub fn new(index: Arc<SearchIndex>, db: Db) -> Arc<Self> {
-        let last = index.last_change();
+        let cursor = index.last_change();
         Arc::new(Self {
             index,
             db,
-            last: Mutex::new(last),
+            feed: tokio::sync::Mutex::new(Feed {
+                cursor,
+                above: BTreeSet::new(),
+            }),
             wake: Notify::new(),
         })
     }
 
-    /// The last change row applied.
-    pub fn applied(&self) -> Option<i64> {
-        self.last()
+    /// The feed cursor: every change row below it has been applied.
+    pub async fn cursor(&self) -> Option<FeedPos> {
+        self.feed.lock().await.cursor
     }
 
-    fn last(&self) -> Option<i64> {
-        *self
-            .last
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn set_last(&self, v: Option<i64>) {
-        *self
-            .last
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = v;
+    /// Whether every change row visible now has been applied.
+    pub async fn up_to_date(&self) -> anyhow::Result<bool> {
+        let feed = self.feed.lock().await;
+        let Some(cursor) = feed.cursor else {
+            return Ok(false);
+        };
+        let rows = changes::from(&self.db, cursor, BATCH).await?;
+        Ok(rows.len() < BATCH as usize && rows.iter().all(|c| feed.above.contains(&c.pos)))
     }
 
     /// Asks the background task to run now (after a write).
@@ -136,105 +157,99 @@ impl Indexer {
 
     /// Brings the index up to date at start: a rebuild when it is new, else the pending changes.
     pub async fn catch_up(&self) -> anyhow::Result<()> {
-        if self.index.needs_rebuild || self.last().is_none() {
+        let cursor = self.cursor().await;
+        if self.index.needs_rebuild || cursor.is_none() {
             let (v, w) = self.rebuild(None).await?;
             tracing::info!(vacancies = v, workers = w, "search index built");
         } else {
             let n = self.apply_pending().await?;
-            tracing::info!(changes = n, last = ?self.last(), "search index caught up");
+            tracing::info!(changes = n, cursor = ?self.cursor().await, "search index caught up");
         }
         Ok(())
     }
 
-    /// Applies every pending change row; returns how many were applied.
+    /// Applies every change row visible now that was not applied yet; returns how many.
     pub async fn apply_pending(&self) -> anyhow::Result<usize> {
+        let mut feed = self.feed.lock().await;
+        // The horizon first: rows below it are final *and* visible to the reads below.
+        let horizon = changes::horizon(&self.db)
+            .await
+            .context("reading the change feed's horizon")?;
+        let mut from = feed.cursor.unwrap_or_default();
         let mut total = 0;
         loop {
-            let n = self.apply_batch().await?;
-            total += n;
-            if n < BATCH as usize {
+            let rows = changes::from(&self.db, from, BATCH)
+                .await
+                .context("reading search changes")?;
+            let full = rows.len() == BATCH as usize;
+            // Every visible row from the cursor up to `end` has now been read.
+            let end = match rows.last() {
+                Some(l) if full => l.pos.next(),
+                _ => FeedPos {
+                    xid: i64::MAX,
+                    id: i64::MAX,
+                },
+            };
+            let cursor = feed.cursor.unwrap_or_default().max(horizon.min(end));
+            let fresh: Vec<&Change> = rows
+                .iter()
+                .filter(|c| !feed.above.contains(&c.pos))
+                .collect();
+            if !fresh.is_empty() {
+                let (vacancy_ids, worker_ids) = ids_of(&fresh);
+                self.refresh(&vacancy_ids, &worker_ids, Some(cursor))
+                    .await?;
+                total += fresh.len();
+                tracing::debug!(changes = fresh.len(), ?cursor, "index updated");
+            }
+            feed.above.extend(fresh.iter().map(|c| c.pos));
+            feed.above = feed.above.split_off(&cursor);
+            feed.cursor = Some(cursor);
+            if !full {
                 return Ok(total);
             }
+            from = end;
         }
     }
 
-    async fn apply_batch(&self) -> anyhow::Result<usize> {
-        let after = self.last().unwrap_or(0);
-        let mut changes = changes::after(&self.db, after, BATCH)
-            .await
-            .context("reading search changes")?;
-        // A gap in the ids may be a transaction still committing (PostgreSQL): wait for it a
-        // few seconds before treating it as rolled back.
-        let recent = recent_cutoff();
-        let mut expected = after + 1;
-        let mut usable = 0;
-        for c in &changes {
-            if c.id != expected && c.created_at > recent {
-                break;
-            }
-            expected = c.id + 1;
-            usable += 1;
-        }
-        changes.truncate(usable);
-        let Some(last) = changes.last().map(|c| c.id) else {
-            return Ok(0);
-        };
-        let mut vacancy_ids: Vec<i64> = changes
-            .iter()
-            .filter(|c| c.entity == "vacancy")
-            .map(|c| c.entity_id)
-            .collect();
-        let mut worker_ids: Vec<i64> = changes
-            .iter()
-            .filter(|c| c.entity == "worker")
-            .map(|c| c.entity_id)
-            .collect();
-        vacancy_ids.sort_unstable();
-        vacancy_ids.dedup();
-        worker_ids.sort_unstable();
-        worker_ids.dedup();
-        let today_s = fmt_date(today());
-        let vacancy_rows = vacancies::by_ids(&self.db, &vacancy_ids, &today_s).await?;
-        let worker_rows = workers::by_ids(&self.db, &worker_ids).await?;
-        let mut worker_docs = Vec::with_capacity(worker_rows.len());
-        // one query for the whole batch's certificates, not one per worker
-        let certs = certificates::of_worker_ids(&self.db, &worker_ids).await?;
-        for w in &worker_rows {
-            let mine: Vec<CertificateRow> = certs
-                .iter()
-                .filter(|c| c.worker_id == w.id)
-                .cloned()
-                .collect();
-            worker_docs.push(worker_doc(w, &mine));
-        }
-        let vacancy_docs: Vec<VacancyDoc> = vacancy_rows.iter().map(vacancy_doc).collect();
+    /// Re-reads these records from the database and puts (or deletes) their documents, then
+    /// commits both indexes with `cursor` as payload. The caller holds the feed lock and
+    /// passes the cursor that will hold once these are applied (the current one for a repair).
+    pub(crate) async fn refresh(
+        &self,
+        vacancy_ids: &[i64],
+        worker_ids: &[i64],
+        cursor: Option<FeedPos>,
+    ) -> anyhow::Result<()> {
+        let (vacancy_docs, worker_docs) = docs_of(&self.db, vacancy_ids, worker_ids).await?;
+        let (vacancy_ids, worker_ids) = (vacancy_ids.to_vec(), worker_ids.to_vec());
         let index = self.index.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             for id in vacancy_ids {
                 match vacancy_docs.iter().find(|d| d.id == id as u64) {
                     Some(d) => index.put_vacancy(d)?,
-                    None => index.delete_vacancy(id as u64),
+                    None => index.delete_vacancy(id as u64)?,
                 }
             }
             for id in worker_ids {
                 match worker_docs.iter().find(|d| d.id == id as u64) {
                     Some(d) => index.put_worker(d)?,
-                    None => index.delete_worker(id as u64),
+                    None => index.delete_worker(id as u64)?,
                 }
             }
-            index.commit(Some(last))
+            index.commit(cursor)
         })
         .await
-        .context("joining the index task")??;
-        self.set_last(Some(last));
-        tracing::debug!(changes = usable, last, "index updated");
-        Ok(usable)
+        .context("joining the index task")?
     }
 
     /// Rebuilds both indexes from the database; returns (vacancies, workers) indexed.
     pub async fn rebuild(&self, progress: Option<&ProgressBar>) -> anyhow::Result<(usize, usize)> {
-        // Changes after this id are applied again afterwards: re-indexing is idempotent.
-        let last = changes::last_id(&self.db).await?;
+        let mut feed = self.feed.lock().await;
+        // Every change below the horizon is final and visible to the reads below, so the tables
+        // read afterwards contain it; rows from the horizon on are applied from the feed
+        // afterwards (applying a change again does no harm).
+        let horizon = changes::horizon(&self.db).await?;
         if let Some(p) = progress {
             let total = changes::indexed_records(&self.db).await?;
             p.set_length(total as u64);
@@ -283,8 +298,10 @@ impl Indexer {
             }
         }
         let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.commit(Some(last))).await??;
-        self.set_last(Some(last));
+        tokio::task::spawn_blocking(move || index.commit(Some(horizon))).await??;
+        feed.cursor = Some(horizon);
+        feed.above.clear();
+        drop(feed);
         self.apply_pending().await?;
         Ok((nv, nw))
     }
@@ -307,7 +324,42 @@ impl Indexer {
     }
 }
 
-/// Instants later than this are "recent" (3 seconds ago), in the stored format.
-fn recent_cutoff() -> String {
-    crate::domain::fmt_instant(OffsetDateTime::now_utc() - time::Duration::seconds(3))
+/// The distinct vacancy and worker ids named by these change rows.
+fn ids_of(changes: &[&Change]) -> (Vec<i64>, Vec<i64>) {
+    let of = |entity: &str| {
+        let mut ids: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.entity == entity)
+            .map(|c| c.entity_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    (of("vacancy"), of("worker"))
+}
+
+/// The documents of these records as the database has them now (absent ones: deleted).
+pub(crate) async fn docs_of(
+    db: &Db,
+    vacancy_ids: &[i64],
+    worker_ids: &[i64],
+) -> anyhow::Result<(Vec<VacancyDoc>, Vec<WorkerDoc>)> {
+    let today_s = fmt_date(today());
+    let vacancy_rows = vacancies::by_ids(db, vacancy_ids, &today_s).await?;
+    let worker_rows = workers::by_ids(db, worker_ids).await?;
+    // one query for the whole batch's certificates, not one per worker
+    let certs = certificates::of_worker_ids(db, worker_ids).await?;
+    let worker_docs = worker_rows
+        .iter()
+        .map(|w| {
+            let mine: Vec<CertificateRow> = certs
+                .iter()
+                .filter(|c| c.worker_id == w.id)
+                .cloned()
+                .collect();
+            worker_doc(w, &mine)
+        })
+        .collect();
+    Ok((vacancy_rows.iter().map(vacancy_doc).collect(), worker_docs))
 }

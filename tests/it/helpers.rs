@@ -111,18 +111,21 @@ pub fn browser() -> Client {
 }
 
 impl TestApp {
-    /// Waits (at most 5 s) until the background indexer has applied every change row so far.
+    /// Waits (at most 5 s) until the background indexer has applied every change row visible
+    /// now.
     pub async fn wait_indexed(&self) {
-        let target = self
-            .count("select coalesce(max(id), 0) from search_changes")
-            .await;
         for _ in 0..100 {
-            if self.search.applied().unwrap_or(0) >= target {
+            if self
+                .search
+                .up_to_date()
+                .await
+                .expect("reading the change feed")
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the index did not catch up with change {target}");
+        panic!("the index did not catch up with the change feed");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod checks;
 mod employers;
+mod feed;
 mod forget;
 mod gate;
 mod helpers;
