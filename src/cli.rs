@@ -144,6 +144,10 @@ struct ServeArgs {
     /// database.
     #[arg(long, env = "LAOWU_INDEX_CHECK_SECS", default_value_t = 600)]
     index_check_secs: u64,
+    /// Addresses of reverse proxies (nginx) whose `X-Forwarded-For` names the client, comma
+    /// separated, e.g. `127.0.0.1`; throttles and the audit log then see the real client.
+    #[arg(long, env = "LAOWU_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -417,6 +421,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         digest_hour: args.digest_hour.min(23),
         quiet_recheck: std::time::Duration::from_secs(args.quiet_recheck_secs),
         index_check_every: std::time::Duration::from_secs(args.index_check_secs.max(1)),
+        trusted_proxies: args.trusted_proxies,
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

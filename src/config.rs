@@ -1,6 +1,6 @@
 //! Settings from command-line flags and environment variables (`LAOWU_*`, `DATABASE_URL`).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -73,10 +73,24 @@ pub struct Config {
     /// How often the server compares a slice of the search index with the database (and
     /// repairs what differs).
     pub index_check_every: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`LAOWU_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
     /// Where the search index lives.
+    /// The client's address of a request that came from `peer`: the last `X-Forwarded-For`
+    /// entry when `peer` is a trusted proxy, else `peer` itself.
+    pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        forwarded_for
+            .and_then(|h| h.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok())
+            .unwrap_or(peer)
+    }
+
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
     }
@@ -102,6 +116,29 @@ impl Config {
             digest_hour: 7,
             quiet_recheck: std::time::Duration::from_secs(600),
             index_check_every: std::time::Duration::from_secs(600),
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
+        let mut c = Config::for_data_dir(Path::new("/tmp"), None);
+        let nginx: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let client: IpAddr = IpAddr::from([10, 1, 2, 3]);
+        // not trusted: the header is whatever the caller wrote
+        assert_eq!(c.client_ip(nginx, Some("10.1.2.3")), nginx);
+        c.trusted_proxies = vec![nginx];
+        assert_eq!(c.client_ip(nginx, Some("10.1.2.3")), client);
+        // the proxy appends the peer it saw: the last entry is the one to believe
+        assert_eq!(c.client_ip(nginx, Some("6.6.6.6, 10.1.2.3")), client);
+        assert_eq!(c.client_ip(nginx, Some("nonsense")), nginx);
+        assert_eq!(c.client_ip(nginx, None), nginx);
+        // a direct caller cannot claim an address
+        assert_eq!(c.client_ip(client, Some("1.1.1.1")), client);
     }
 }

@@ -33,13 +33,13 @@ pub struct TokenResponse {
     responses((status = 200, body = TokenResponse), (status = 401, description = "bad credentials")))]
 pub async fn token(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
     if req.login.trim().is_empty() || req.password.is_empty() {
         return Err(AppError::Unauthorized);
     }
-    let user = check_login(&state, &req.login, &req.password, &addr.ip().to_string()).await?;
+    let user = check_login(&state, &req.login, &req.password, &addr.to_string()).await?;
     let name = req.name.unwrap_or_else(|| "api".into());
     let token = accounts::create_token(&state, user.id, name.trim()).await?;
     Ok((

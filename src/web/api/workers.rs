@@ -24,12 +24,12 @@ use crate::web::extract::{ApiJson, ApiQuery};
               (status = 422, description = "field errors"), (status = 429, description = "too many self-registrations from this address")))]
 pub async fn create(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     MaybeUser(user): MaybeUser,
     ApiJson(input): ApiJson<WorkerInput>,
 ) -> AppResult<(StatusCode, Json<WorkerView>)> {
     let id = match &user {
-        None => svc::register_self(&state, &addr.ip().to_string(), &input).await?,
+        None => svc::register_self(&state, &addr.to_string(), &input).await?,
         Some(u) => svc::register(&state, Some(u), &input).await?,
     };
     let w = svc::get(&state, id).await?;

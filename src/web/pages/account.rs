@@ -37,12 +37,12 @@ pub async fn login_page(session: Session, MaybeUser(user): MaybeUser) -> PageRes
 
 pub async fn login(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let login = form.get("login").trim().to_owned();
-    match check_login(&state, &login, form.get("password"), &addr.ip().to_string()).await {
+    match check_login(&state, &login, form.get("password"), &addr.to_string()).await {
         Ok(user) => {
             // A new session id and CSRF token on login (no fixation): the anonymous ones are void.
             session.cycle_id().await.ok();
@@ -204,7 +204,7 @@ pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> Page
 
 pub async fn register(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
@@ -214,7 +214,7 @@ pub async fn register(
         errors.add("password2", "两次输入的密码不一致");
     }
     let result = if errors.is_empty() {
-        service::workers::register_self(&state, &addr.ip().to_string(), &input).await
+        service::workers::register_self(&state, &addr.to_string(), &input).await
     } else {
         Err(AppError::Validation(errors.clone()))
     };
