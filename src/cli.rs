@@ -144,6 +144,10 @@ struct ServeArgs {
     /// database.
     #[arg(long, env = "LAOWU_INDEX_CHECK_SECS", default_value_t = 600)]
     index_check_secs: u64,
+    /// Seconds an import job's claim lasts without renewal; a job whose node died is resumed
+    /// by another node (or this one, restarted) after this long.
+    #[arg(long, env = "LAOWU_IMPORT_LEASE_SECS", default_value_t = 60)]
+    import_lease_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -417,6 +421,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         digest_hour: args.digest_hour.min(23),
         quiet_recheck: std::time::Duration::from_secs(args.quiet_recheck_secs),
         index_check_every: std::time::Duration::from_secs(args.index_check_secs.max(1)),
+        import_lease: std::time::Duration::from_secs(args.import_lease_secs.max(3)),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

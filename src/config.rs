@@ -73,6 +73,9 @@ pub struct Config {
     /// How often the server compares a slice of the search index with the database (and
     /// repairs what differs).
     pub index_check_every: std::time::Duration,
+    /// How long an import job's claim lasts without renewal (renewed every third of it): after
+    /// a node dies, another node (or the restarted one) resumes the job once it runs out.
+    pub import_lease: std::time::Duration,
 }
 
 impl Config {
@@ -102,6 +105,7 @@ impl Config {
             digest_hour: 7,
             quiet_recheck: std::time::Duration::from_secs(600),
             index_check_every: std::time::Duration::from_secs(600),
+            import_lease: std::time::Duration::from_secs(60),
         }
     }
 }
