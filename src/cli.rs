@@ -148,6 +148,10 @@ struct ServeArgs {
     /// separated, e.g. `127.0.0.1`; throttles and the audit log then see the real client.
     #[arg(long, env = "LAOWU_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds an import job's claim lasts without renewal; a job whose node died is resumed
+    /// by another node (or this one, restarted) after this long.
+    #[arg(long, env = "LAOWU_IMPORT_LEASE_SECS", default_value_t = 60)]
+    import_lease_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -422,6 +426,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         quiet_recheck: std::time::Duration::from_secs(args.quiet_recheck_secs),
         index_check_every: std::time::Duration::from_secs(args.index_check_secs.max(1)),
         trusted_proxies: args.trusted_proxies,
+        import_lease: std::time::Duration::from_secs(args.import_lease_secs.max(3)),
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

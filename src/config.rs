@@ -75,6 +75,9 @@ pub struct Config {
     pub index_check_every: std::time::Duration,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`LAOWU_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// How long an import job's claim lasts without renewal (renewed every third of it): after
+    /// a node dies, another node (or the restarted one) resumes the job once it runs out.
+    pub import_lease: std::time::Duration,
 }
 
 impl Config {
@@ -117,6 +120,7 @@ impl Config {
             quiet_recheck: std::time::Duration::from_secs(600),
             index_check_every: std::time::Duration::from_secs(600),
             trusted_proxies: Vec::new(),
+            import_lease: std::time::Duration::from_secs(60),
         }
     }
 }

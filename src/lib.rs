@@ -6,7 +6,8 @@
 //! ## Map, top-down (each layer calls only the ones below it)
 //! - [`cli`] — the `laowu` command line (`serve`, `user add`, `import`, `reindex`, `report`);
 //!   `main.rs` only calls it. [`config`] reads flags and `LAOWU_*` / `DATABASE_URL`.
-//! - [`startup`] — builds the server: database, session store, indexer, mail sender, router.
+//! - [`startup`] — builds the server: database, session store, indexer, mail sender, the
+//!   import-job worker ([`service::import_jobs`]), router.
 //! - [`web`] — axum: the JSON API under `/api/v1` (OpenAPI by utoipa), askama pages, CSRF,
 //!   security headers, limits, and how an [`error::AppError`] becomes a response. Handlers
 //!   parse, call one [`service`] function, render — nothing below `service` (a test reads

@@ -164,6 +164,7 @@ impl Application {
             async move { crate::service::notify::schedule(&s, &quiet).await }
         });
         crate::service::retention::spawn(state.clone());
+        crate::service::import_jobs::spawn(state.clone());
         let router = crate::web::router(state.clone(), store);
         Ok(Self {
             listener,

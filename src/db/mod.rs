@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod changes;
 pub mod employers;
 pub mod figures;
+pub mod import_jobs;
 pub mod lists;
 pub mod outbox;
 pub mod placements;

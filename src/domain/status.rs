@@ -205,3 +205,14 @@ mod tests {
         assert!(!EmployerStatus::Pending.is_barred());
     }
 }
+
+states! {
+    /// A ledger import job: waiting for a worker, being imported (possibly resumed after a
+    /// restart), finished, or stopped by an error.
+    ImportJobStatus {
+        Queued = "queued" / "排队中",
+        Running = "running" / "正在导入",
+        Done = "done" / "已完成",
+        Failed = "failed" / "导入失败",
+    }
+}

@@ -102,6 +102,49 @@ struct Good {
     values: Vec<String>,
 }
 
+/// Where an import stands once a batch is written, for a caller that keeps it (the import
+/// jobs of [`crate::service::import_jobs`]).
+pub struct Progress<'a> {
+    /// Data rows of the file (blank ones included) behind this batch and all before it.
+    pub rows_done: usize,
+    /// What this batch did: its counts and its report lines (rows it covers only).
+    pub batch: &'a ImportReport,
+    /// Unknown columns of the header, ignored.
+    pub ignored_columns: &'a [String],
+}
+
+/// A caller's hook into the writing of an import: how many data rows an earlier run of the
+/// same file already committed (they are validated again, for duplicates and households, but
+/// not written or counted again), and a write inside each batch's transaction, before commit —
+/// so the caller's record of the progress commits (or not) with the batch.
+pub trait Batches {
+    fn resume_after(&self) -> usize {
+        0
+    }
+    fn committing(
+        &mut self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        progress: Progress<'_>,
+    ) -> impl std::future::Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// No hook: the whole file, nothing kept besides the workers.
+impl Batches for () {
+    async fn committing(
+        &mut self,
+        _: &mut sqlx::Transaction<'static, sqlx::Any>,
+        _: Progress<'_>,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Index of the header: the first row with anything in it.
+pub fn header_index(rows: &[Vec<String>]) -> Option<usize> {
+    rows.iter()
+        .position(|r| r.iter().any(|c| !c.trim().is_empty()))
+}
+
 /// Imports the rows of a ledger (header first).
 pub async fn import(
     db: &Db,
@@ -109,12 +152,22 @@ pub async fn import(
     opts: &ImportOptions,
     progress: Option<&ProgressBar>,
 ) -> anyhow::Result<ImportReport> {
+    import_with(db, rows, opts, progress, &mut ()).await
+}
+
+/// [`import`] with a [`Batches`] hook: resumes after the rows `hook` says are done and lets it
+/// write its progress in each batch's transaction. Batches are 500 good rows; the rows refused
+/// before writing count in the batch that covers their line.
+pub async fn import_with<H: Batches + Send>(
+    db: &Db,
+    rows: Vec<Vec<String>>,
+    opts: &ImportOptions,
+    progress: Option<&ProgressBar>,
+    hook: &mut H,
+) -> anyhow::Result<ImportReport> {
     let today = today();
     let mut report = ImportReport::default();
-    let Some(header_at) = rows
-        .iter()
-        .position(|r| r.iter().any(|c| !c.trim().is_empty()))
-    else {
+    let Some(header_at) = header_index(&rows) else {
         anyhow::bail!("文件是空的");
     };
     let layout = Layout::of(&rows[header_at]).map_err(|m| anyhow::anyhow!(m))?;
@@ -134,6 +187,8 @@ pub async fn import(
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut good: Vec<Good> = Vec::new();
+    // the lines of the rows refused before writing (their report lines are in `report.lines`)
+    let mut refused: Vec<usize> = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
         let line = i + 1;
         if let Some(p) = progress {
@@ -164,7 +219,7 @@ pub async fn import(
         let worker = match parsed {
             Ok(w) if errors.is_empty() => w,
             _ => {
-                report.rejected += 1;
+                refused.push(line);
                 for (column, msgs) in &errors.0 {
                     report.lines.push(ReportLine {
                         row: line,
@@ -180,7 +235,7 @@ pub async fn import(
         };
         let id = worker.id_number.as_str().to_owned();
         if let Some(first) = seen.get(&id) {
-            report.rejected += 1;
+            refused.push(line);
             report.lines.push(ReportLine {
                 row: line,
                 column: "身份证号码".into(),
@@ -239,8 +294,53 @@ pub async fn import(
         .filter_map(|s| Some((s.county_code?, s.id)))
         .rev() // the first station of a county wins, as at registration
         .collect();
-    for chunk in good.chunks(BATCH) {
-        write_batch(db, chunk, opts, &sending, &mut report).await?;
+    // what an earlier run committed is skipped; each batch covers the lines after the last one
+    let mut from = header_at + 1 + hook.resume_after();
+    let start = good.partition_point(|g| g.row <= from);
+    let mut refused_lines = std::mem::take(&mut report.lines);
+    refused_lines.retain(|l| l.row > from);
+    refused.retain(|r| *r > from);
+    let mut chunks = good[start..].chunks(BATCH).peekable();
+    loop {
+        let chunk = chunks.next().unwrap_or(&[]);
+        let upto = match (chunks.peek(), chunk.last()) {
+            (Some(_), Some(g)) => g.row,
+            _ => rows.len(),
+        };
+        let mut batch = ImportReport {
+            rejected: refused
+                .iter()
+                .filter(|r| (from + 1..=upto).contains(*r))
+                .count(),
+            ..ImportReport::default()
+        };
+        batch.lines = refused_lines
+            .iter()
+            .filter(|l| (from + 1..=upto).contains(&l.row))
+            .cloned()
+            .collect();
+        let rows_done = upto.saturating_sub(header_at + 1);
+        write_batch(
+            db,
+            chunk,
+            opts,
+            &sending,
+            &mut batch,
+            hook,
+            rows_done,
+            &report.ignored_columns,
+        )
+        .await?;
+        report.imported += batch.imported;
+        report.updated += batch.updated;
+        report.unchanged += batch.unchanged;
+        report.rejected += batch.rejected;
+        report.warnings += batch.warnings;
+        report.lines.append(&mut batch.lines);
+        from = upto;
+        if chunks.peek().is_none() {
+            break;
+        }
     }
     report.lines.sort_by_key(|l| l.row);
     Ok(report)
@@ -254,23 +354,31 @@ fn household_key(g: &Good) -> String {
 }
 
 /// Writes one batch in one transaction: new workers inserted, changed ones updated, each with
-/// its change row and its findings.
-async fn write_batch(
+/// its change row and its findings; the hook's write last, before the commit.
+#[expect(clippy::too_many_arguments)]
+async fn write_batch<H: Batches + Send>(
     db: &Db,
     batch: &[Good],
     opts: &ImportOptions,
     sending: &HashMap<String, i64>,
     report: &mut ImportReport,
+    hook: &mut H,
+    rows_done: usize,
+    ignored_columns: &[String],
 ) -> anyhow::Result<()> {
     let ids: Vec<String> = batch
         .iter()
         .map(|g| format!("'{}'", g.worker.id_number.as_str()))
         .collect();
-    let existing: HashMap<String, workers::WorkerRow> = workers::by_id_numbers(db, &ids)
-        .await?
-        .into_iter()
-        .map(|w| (w.id_number.clone(), w))
-        .collect();
+    let existing: HashMap<String, workers::WorkerRow> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        workers::by_id_numbers(db, &ids)
+            .await?
+            .into_iter()
+            .map(|w| (w.id_number.clone(), w))
+            .collect()
+    };
     let consent_by = format!("台账导入（纸质同意书）：{}", opts.by);
     let mut tx = db.begin().await?;
     for g in batch {
@@ -349,6 +457,16 @@ async fn write_batch(
             });
         }
     }
+    report.lines.sort_by_key(|l| l.row);
+    hook.committing(
+        &mut tx,
+        Progress {
+            rows_done,
+            batch: report,
+            ignored_columns,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

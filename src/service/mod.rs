@@ -7,6 +7,7 @@ pub mod applications;
 pub mod courses;
 pub mod employers;
 pub mod followups;
+pub mod import_jobs;
 pub mod imports;
 pub mod notify;
 pub mod policy;

@@ -286,6 +286,16 @@ pub fn import_row(
     }
 }
 
+/// Whether an actor may see a ledger import job (its progress, counts and report): the
+/// station it imports for, and the admin. `job_station`: `None` for the admin's own imports.
+pub fn may_view_import_job(actor: &CurrentUser, job_station: Option<i64>) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::Station => actor.station_id.is_some() && actor.station_id == job_station,
+        _ => false,
+    }
+}
+
 /// Which exports an actor may take. Exports of people are the admin's (everyone) and a
 /// station's (its own caseload, with full 身份证 numbers, audited).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

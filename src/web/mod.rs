@@ -82,12 +82,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(css))
-        .nest(
-            "/api/v1",
-            api::router()
-                .layer(middleware::from_fn(api::require_json))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY)),
-        )
+        .nest("/api/v1", api::router())
         .merge(pages::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
         .merge(pages::upload_router())
         .fallback(not_found)

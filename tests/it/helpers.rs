@@ -257,6 +257,45 @@ impl TestApp {
         (id, token)
     }
 
+    /// Uploads a ledger through the station's page as the logged-in `client`: 303 to the
+    /// job's page, or the import page with an error.
+    pub async fn post_ledger(&self, client: &Client, name: &str, bytes: Vec<u8>) -> Response {
+        let csrf = self.csrf(client, "/station/import").await;
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        client
+            .post(self.url(&format!("/station/import?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a ledger through the page and waits for its job to end; returns the job page.
+    pub async fn import_via_page(&self, client: &Client, name: &str, bytes: Vec<u8>) -> String {
+        let r = self.post_ledger(client, name, bytes).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "upload of {name}");
+        let job = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(job.starts_with("/station/imports/jobs/"), "{job}");
+        self.wait_job_page(client, &job).await
+    }
+
+    /// Reads a job's page until it stops refreshing itself (the job ended); at most 120 s.
+    pub async fn wait_job_page(&self, client: &Client, path: &str) -> String {
+        for _ in 0..1200 {
+            let r = client.get(self.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let html = r.text().await.unwrap();
+            if !html.contains(r#"http-equiv="refresh""#) {
+                return html;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the import job {path} did not end");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query(sql)
             .fetch_one(&self.db)
@@ -278,23 +317,13 @@ impl TestApp {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {login}");
     }
 
-    /// Uploads a CSV ledger through the station's page as `login`; returns the result page.
+    /// Uploads a CSV ledger through the station's page as `login`; returns the job's page once
+    /// the import ended.
     pub async fn upload_ledger(&self, login: &str, csv: &str) -> String {
         let officer = browser();
         self.browser_login(&officer, login, PASSWORD).await;
-        let csrf = self.csrf(&officer, "/station/import").await;
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("台账.csv"),
-        );
-        let r = officer
-            .post(self.url(&format!("/station/import?_csrf={csrf}")))
-            .multipart(form)
-            .send()
+        self.import_via_page(&officer, "台账.csv", csv.as_bytes().to_vec())
             .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        r.text().await.unwrap()
     }
 
     /// Reads the CSRF token from a page's form.

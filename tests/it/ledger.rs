@@ -295,19 +295,7 @@ async fn a_station_uploads_an_xlsx_ledger_and_sees_the_quality_rules() {
     let bytes = wb.save_to_buffer().unwrap();
     let officer = browser();
     app.browser_login(&officer, "st@test.local", PASSWORD).await;
-    let csrf = app.csrf(&officer, "/station/import").await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name("台账.xlsx"),
-    );
-    let r = officer
-        .post(app.url(&format!("/station/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let html = r.text().await.unwrap();
+    let html = app.import_via_page(&officer, "台账.xlsx", bytes).await;
     assert!(html.contains("新增 3 行"), "{html}");
     assert!(html.contains("拒绝 1 行"), "{html}");
     assert!(html.contains("DQ102"), "{html}");

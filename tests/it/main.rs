@@ -10,6 +10,7 @@ mod forget;
 mod gate;
 mod helpers;
 mod hostile;
+mod jobs;
 mod layers;
 mod ledger;
 mod matching;

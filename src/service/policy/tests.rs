@@ -297,3 +297,27 @@ fn export_table() {
         assert_eq!(export_scope(&actor(role)), expected, "{role:?}");
     }
 }
+
+#[test]
+fn import_job_table() {
+    // (role, job of its own station, job of another station, the admin's own job)
+    for role in ROLES {
+        let a = actor(role);
+        let expected = match role {
+            Role::Admin => (true, true, true),
+            Role::Station => (true, false, false),
+            _ => (false, false, false),
+        };
+        let got = (
+            may_view_import_job(&a, Some(10)),
+            may_view_import_job(&a, Some(11)),
+            may_view_import_job(&a, None),
+        );
+        assert_eq!(got, expected, "{role:?}");
+    }
+    // a station login without a station sees no job, not even one without a station
+    let mut orphan = actor(Role::Station);
+    orphan.station_id = None;
+    assert!(!may_view_import_job(&orphan, None));
+    assert!(!may_view_import_job(&orphan, Some(10)));
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod check;
 pub mod employers;
+pub mod imports;
 pub mod placements;
 pub mod reports;
 pub mod training;
@@ -14,6 +15,7 @@ pub mod workers;
 use axum::Json;
 use axum::Router;
 use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +24,7 @@ use utoipa_axum::routes;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -63,8 +65,18 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The API routes (relative to `/api/v1`) and the OpenAPI document describing them.
+/// The API routes (relative to `/api/v1`) and the OpenAPI document describing them. Every
+/// route takes JSON of at most 2 MiB, except the ledger upload (multipart, 50 MiB, bearer
+/// token only).
 pub fn router() -> Router<AppState> {
+    let uploads = OpenApiRouter::<AppState>::new()
+        .routes(routes!(imports::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::web::pages::reports::MAX_UPLOAD,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            crate::web::pages::reports::MAX_UPLOAD,
+        ));
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::token))
         .routes(routes!(check::id_card))
@@ -118,6 +130,10 @@ pub fn router() -> Router<AppState> {
         ))
         .routes(routes!(training::figures))
         .routes(routes!(reports::monthly))
+        .routes(routes!(imports::get))
+        .layer(middleware::from_fn(require_json))
+        .layer(RequestBodyLimitLayer::new(crate::web::MAX_BODY))
+        .merge(uploads)
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
     // The number belongs in a body, not in a URL that proxies and logs keep.
@@ -143,7 +159,8 @@ pub fn router() -> Router<AppState> {
 /// application/json`) or no body at all; anything else is 415. An HTML form can only send
 /// `application/x-www-form-urlencoded`, `multipart/form-data` or `text/plain`, so no page of
 /// any site can make a logged-in browser write through the API with its session cookie.
-/// (No API route takes an upload; the ledger upload is the page `/station/import`.)
+/// (The one API route that takes an upload, `POST /imports`, is outside this layer and takes
+/// a bearer token only.)
 pub async fn require_json(request: Request, next: Next) -> Response {
     if !matches!(
         *request.method(),

@@ -284,6 +284,7 @@ pub fn router() -> Router<AppState> {
         .route("/exports/{file}", get(reports::export))
         .route("/station/import", get(reports::import_page))
         .route("/station/imports/{file}", get(reports::import_report))
+        .route("/station/imports/jobs/{id}", get(reports::import_job))
         .route("/trainer", get(training::trainer_home))
         .route("/trainer/courses", post(training::create_course))
         .route("/trainer/courses/{id}", get(training::roster))

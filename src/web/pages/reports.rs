@@ -2,13 +2,14 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::{Layout, PageResult, PageUser, render};
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::service::imports::{self, ReportLine};
+use crate::service::import_jobs::{self, ImportJob, LineView};
+use crate::service::imports;
 use crate::service::reports::{self as svc, MonthlyReport, StoredFinding, XLSX};
 use crate::state::AppState;
 use crate::web::api::reports::MonthQuery;
@@ -101,28 +102,30 @@ pub async fn export(
 #[template(path = "import.html")]
 struct ImportPage {
     layout: Layout,
-    summary: Option<String>,
-    ignored: Vec<String>,
-    report_link: Option<String>,
-    lines: Vec<ReportLine>,
     error: Option<String>,
+    /// The station's job still queued or running.
+    active_job: Option<i64>,
 }
 
-pub async fn import_page(session: Session, PageUser(user): PageUser) -> PageResult<Response> {
+pub async fn import_page(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
+    let active_job = import_jobs::active(&state, &user).await?;
     Ok(render(&ImportPage {
         layout: Layout::new("导入台账", &session, Some(&user)).await,
-        summary: None,
-        ignored: Vec::new(),
-        report_link: None,
-        lines: Vec::new(),
         error: None,
+        active_job,
     }))
 }
 
 /// Largest ledger upload accepted.
 pub const MAX_UPLOAD: usize = 50 * 1024 * 1024;
 
+/// Stores the upload as an import job and sends the browser to the job's page at once; a
+/// second upload while the station's job runs is 409 with the page saying so.
 pub async fn import_upload(
     State(state): State<AppState>,
     session: Session,
@@ -145,42 +148,45 @@ pub async fn import_upload(
             file = Some((name, bytes.to_vec()));
         }
     }
-    let layout = Layout::new("导入台账", &session, Some(&user)).await;
-    let page = |summary, ignored, report_link, lines, error| ImportPage {
-        layout,
-        summary,
-        ignored,
-        report_link,
-        lines,
-        error,
-    };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Ok(render(&page(
-            None,
-            Vec::new(),
-            None,
-            Vec::new(),
-            Some("请选择要上传的台账文件".into()),
-        )));
-    };
-    let done = match imports::upload(&state, &user, &name, bytes).await {
-        Ok(done) => done,
-        Err(AppError::Validation(e)) => {
-            let html = render(&page(None, Vec::new(), None, Vec::new(), Some(e.summary())));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-        }
+    let (name, bytes) = file.unwrap_or_default();
+    let (status, error) = match import_jobs::upload(&state, &user, &name, bytes).await {
+        Ok(id) => return Ok(Redirect::to(&format!("/station/imports/jobs/{id}")).into_response()),
+        Err(e @ AppError::Conflict { .. }) => (StatusCode::CONFLICT, e.to_string()),
+        Err(AppError::Validation(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e.summary()),
         Err(e) => return Err(e.into()),
     };
-    let report = done.report;
-    let mut lines = report.lines.clone();
-    lines.truncate(200);
-    Ok(render(&page(
-        Some(report.summary()),
-        report.ignored_columns.clone(),
-        done.report_link,
+    let active_job = import_jobs::active(&state, &user).await?;
+    let page = ImportPage {
+        layout: Layout::new("导入台账", &session, Some(&user)).await,
+        error: Some(error),
+        active_job,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "import_job.html")]
+struct ImportJobPage {
+    layout: Layout,
+    job: ImportJob,
+    lines: Vec<LineView>,
+}
+
+/// An import job: its progress while it runs (the page refreshes itself every 2 s, no script
+/// needed), then the summary, the ignored columns and the first lines of the report.
+pub async fn import_job(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let job = import_jobs::get(&state, &user, id).await?;
+    let lines = import_jobs::first_lines(&state, &job).await;
+    Ok(render(&ImportJobPage {
+        layout: Layout::new("台账导入任务", &session, Some(&user)).await,
+        job,
         lines,
-        None,
-    )))
+    }))
 }
 
 /// Downloads an import's report of rejected rows and warnings.
