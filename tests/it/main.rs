@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod checks;
+mod cluster;
 mod employers;
 mod feed;
 mod forget;
