@@ -80,6 +80,7 @@ start_node() { # k
     --addr "127.0.0.1:$port" \
     --data-dir "$d" \
     --base-url "http://127.0.0.1:$PORT" \
+    --trusted-proxies 127.0.0.1 \
     "${demo[@]}" >>"$d/laowu.log" 2>&1 &
   echo $! >"$d/pid"
   echo "$port" >"$d/port"
