@@ -54,25 +54,34 @@ where
         .try_get("id")?)
 }
 
+fn station(r: &sqlx::any::AnyRow) -> Result<StationRow, sqlx::Error> {
+    Ok(StationRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        side: r.try_get("side")?,
+        email: r.try_get("email")?,
+        county_code: r.try_get("county_code")?,
+    })
+}
+
 pub async fn list(db: &Db) -> Result<Vec<StationRow>, sqlx::Error> {
-    let rows = sqlx::query("select id, name, side, email, county_code from stations order by id")
+    sqlx::query("select id, name, side, email, county_code from stations order by id")
         .fetch_all(db)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StationRow {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                side: r.try_get("side")?,
-                email: r.try_get("email")?,
-                county_code: r.try_get("county_code")?,
-            })
-        })
+        .await?
+        .iter()
+        .map(station)
         .collect()
 }
 
+/// One station (asked on every request that decides a station's tie to a worker).
 pub async fn get(db: &Db, id: i64) -> Result<Option<StationRow>, sqlx::Error> {
-    Ok(list(db).await?.into_iter().find(|s| s.id == id))
+    sqlx::query("select id, name, side, email, county_code from stations where id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(station)
+        .transpose()
 }
 
 /// The district a receiving station follows workers in (a county code; 斗门区 440403 when the
