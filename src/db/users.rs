@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::{Db, DbError, get_bool, is_unique_violation};
 use crate::domain::status::EmployerStatus;
 use crate::domain::{Role, now_timestamp};
+use time::OffsetDateTime;
 
 /// A stored login.
 #[derive(Debug, Clone)]
@@ -181,23 +182,38 @@ pub async fn create_token(db: &Db, user_id: i64, name: &str) -> Result<String, s
 }
 
 /// The active user behind a bearer token, if the token is live.
+///
+/// The token's last use is written at most once a minute and never fails the request: on
+/// SQLite a long import holds the one write lock batch after batch, and a reader of its own
+/// job's progress must not wait for it (nor fail with "database is locked").
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let hash = hash_token(token);
     let row = sqlx::query(&format!(
-        "select {COLUMNS} from users u join api_tokens t on t.user_id = u.id \
+        "select {COLUMNS}, t.last_used_at as token_last_used_at from users u \
+         join api_tokens t on t.user_id = u.id \
          where t.token_hash = $1 and t.revoked_at is null"
     ))
-    .bind(hash_token(token))
+    .bind(&hash)
     .fetch_optional(db)
     .await?;
-    let user = row.as_ref().map(UserRow::from_row).transpose()?;
-    if user.is_some() {
-        sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
-            .bind(now_timestamp())
-            .bind(hash_token(token))
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let user = UserRow::from_row(&row)?;
+    let last: Option<String> = row.try_get("token_last_used_at")?;
+    let now = OffsetDateTime::now_utc();
+    let stale_before = crate::domain::fmt_instant(now - time::Duration::minutes(1));
+    if last.is_none_or(|l| l < stale_before) {
+        let touched = sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
+            .bind(crate::domain::fmt_instant(now))
+            .bind(&hash)
             .execute(db)
-            .await?;
+            .await;
+        if let Err(e) = touched {
+            tracing::warn!(user_id = user.id, error = %e, "token last use not recorded");
+        }
     }
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// A user's tokens, newest first (never the secrets).

@@ -20,6 +20,8 @@ use ledger::{Extra, Layout, column_of_field, parse_row};
 
 /// How many rows one transaction writes.
 const BATCH: usize = 500;
+/// The pause between batches on SQLite (see the batch loop).
+const SQLITE_PAUSE: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// Who imports, for the consent record and the caseload.
 #[derive(Debug, Clone, Default)]
@@ -300,6 +302,7 @@ pub async fn import_with<H: Batches + Send>(
     let mut refused_lines = std::mem::take(&mut report.lines);
     refused_lines.retain(|l| l.row > from);
     refused.retain(|r| *r > from);
+    let sqlite = crate::db::backend(db) == crate::db::Backend::Sqlite;
     let mut chunks = good[start..].chunks(BATCH).peekable();
     loop {
         let chunk = chunks.next().unwrap_or(&[]);
@@ -340,6 +343,12 @@ pub async fn import_with<H: Batches + Send>(
         from = upto;
         if chunks.peek().is_none() {
             break;
+        }
+        if sqlite {
+            // SQLite has one write lock, and its busy handler polls: a writer that takes the
+            // lock again at once starves every other writer (a login, a registration) for
+            // the whole import. A short pause between batches lets them in.
+            tokio::time::sleep(SQLITE_PAUSE).await;
         }
     }
     report.lines.sort_by_key(|l| l.row);
