@@ -106,6 +106,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         queries: usize,
     },
+    /// Matching quality on the judged set: precision@5, nDCG@10, recall@10 both ways, and the
+    /// same for a shared-bigram baseline.
+    Relevance {
+        /// The judged set (vacancies.tsv, workers.tsv).
+        #[arg(long, default_value = "benches/relevance")]
+        set: std::path::PathBuf,
+        /// The word lists (occupations.txt, dict.txt, synonyms.txt); compiled-in when absent.
+        #[arg(long, default_value = "index")]
+        index: std::path::PathBuf,
+        /// Also list the queries that did worst (precision@5 below 0.6), on stderr.
+        #[arg(long)]
+        misses: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -223,6 +236,23 @@ pub async fn run() -> anyhow::Result<()> {
             })
             .await??;
             println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Relevance { set, index, misses },
+        } => {
+            let index = index.is_dir().then_some(index);
+            let mut report = tokio::task::spawn_blocking(move || {
+                crate::search::relevance::run(&set, index.as_deref())
+            })
+            .await??;
+            if misses {
+                for m in &report.misses {
+                    eprintln!("{m}");
+                }
+            }
+            report.misses.clear();
+            println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
         Command::User { command } => match command {

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::{Db, FilterArg, Filters, get_bool, record_change};
 use crate::domain::employer::NewVacancy;
 use crate::domain::now_timestamp;
+use crate::domain::occupation::OccupationTag;
 use crate::domain::programme::Programme;
 use crate::domain::region::township_name;
 use crate::domain::status::EmployerStatus;
@@ -22,6 +23,10 @@ pub struct VacancyRow {
     pub title: String,
     pub description: String,
     pub occupation: String,
+    /// The occupation chosen on the form (a taxonomy code), if any
+    pub occupation_code: Option<String>,
+    /// 工种分类: the chosen one, then those inferred from the title, 工种 and description
+    pub occupations: Vec<OccupationTag>,
     pub headcount: i64,
     pub filled: i64,
     pub places_left: i64,
@@ -48,7 +53,7 @@ pub struct VacancyRow {
 }
 
 const COLUMNS: &str = "v.id, v.employer_id, e.name as employer_name, v.title, v.description, \
-    v.occupation, v.headcount, v.filled, v.wage_min, v.wage_max, v.town_code, v.lodging, v.meals, \
+    v.occupation, v.occupation_code, v.headcount, v.filled, v.wage_min, v.wage_max, v.town_code, v.lodging, v.meals, \
     v.shift, v.min_age, v.max_age, v.required_programme, v.expires_on, v.assistance_workshop, \
     v.internship, v.status, v.created_at, \
     case when e.suspended_at is not null then 'suspended' else e.status end as employer_status";
@@ -60,6 +65,16 @@ impl VacancyRow {
         let filled: i64 = r.try_get("filled")?;
         let required_programme: Option<String> = r.try_get("required_programme")?;
         let expires_on: String = r.try_get("expires_on")?;
+        let title: String = r.try_get("title")?;
+        let description: String = r.try_get("description")?;
+        let occupation: String = r.try_get("occupation")?;
+        let occupation_code: Option<String> = r.try_get("occupation_code")?;
+        let occupations = crate::domain::occupation::for_vacancy(
+            occupation_code.as_deref(),
+            &title,
+            &occupation,
+            &description,
+        );
         let mut status: String = r.try_get("status")?;
         if status == "open" && expires_on.as_str() < today {
             status = "expired".into();
@@ -68,9 +83,11 @@ impl VacancyRow {
             id: r.try_get("id")?,
             employer_id: r.try_get("employer_id")?,
             employer_name: r.try_get("employer_name")?,
-            title: r.try_get("title")?,
-            description: r.try_get("description")?,
-            occupation: r.try_get("occupation")?,
+            title,
+            description,
+            occupation,
+            occupation_code,
+            occupations,
             headcount,
             filled,
             places_left: (headcount - filled).max(0),
@@ -130,6 +147,7 @@ fn bind_vacancy<'q>(
         .bind(fmt_date(v.expires_on))
         .bind(v.assistance_workshop)
         .bind(v.internship)
+        .bind(v.occupation_code.as_ref().map(|c| c.as_str().to_owned()))
 }
 
 /// Posts a vacancy (with its change row, in one transaction).
@@ -139,8 +157,10 @@ pub async fn insert(db: &Db, employer_id: i64, v: &NewVacancy) -> Result<i64, sq
     let q = sqlx::query(
         "insert into vacancies (title, description, occupation, headcount, wage_min, wage_max, \
          town_code, lodging, meals, shift, min_age, max_age, required_programme, expires_on, \
-         assistance_workshop, internship, employer_id, status, created_at, updated_at) \
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,'open',$18,$18) returning id",
+         assistance_workshop, internship, occupation_code, employer_id, status, created_at, \
+         updated_at) \
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,'open',$19,$19) \
+         returning id",
     );
     let row = bind_vacancy(q, v)
         .bind(employer_id)
@@ -160,7 +180,7 @@ pub async fn update(db: &Db, id: i64, v: &NewVacancy) -> Result<(), sqlx::Error>
         "update vacancies set title=$1, description=$2, occupation=$3, headcount=$4, wage_min=$5, \
          wage_max=$6, town_code=$7, lodging=$8, meals=$9, shift=$10, min_age=$11, max_age=$12, \
          required_programme=$13, expires_on=$14, assistance_workshop=$15, internship=$16, \
-         updated_at=$17 where id=$18",
+         occupation_code=$17, updated_at=$18 where id=$19",
     );
     bind_vacancy(q, v)
         .bind(now_timestamp())

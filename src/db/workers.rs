@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::DbError;
 use super::{Db, FilterArg, Filters, get_bool, record_change};
+use crate::domain::occupation::OccupationTag;
 use crate::domain::region::{region_label, township_name};
 use crate::domain::values::parse_date;
 use crate::domain::worker::{Household, NewWorker};
@@ -46,12 +47,14 @@ pub struct WorkerRow {
     pub work_place: Option<String>,
     pub employment_note: Option<String>,
     pub monthly_income: Option<i64>,
+    /// The occupation chosen on a form (a taxonomy code), if any
+    pub occupation_code: Option<String>,
 }
 
 const COLUMNS: &str = "id, name, id_number, birth_date, sex, phone, email, hometown_code, township_code, \
     poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, education, skills, \
     desired_jobs, expected_wage, needs_lodging, available_from, status, station_id, consent_at, \
-    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income";
+    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income, occupation_code";
 
 impl WorkerRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -88,7 +91,19 @@ impl WorkerRow {
             work_place: r.try_get("work_place")?,
             employment_note: r.try_get("employment_note")?,
             monthly_income: r.try_get("monthly_income")?,
+            occupation_code: r.try_get("occupation_code")?,
         })
+    }
+
+    /// The worker's occupations: the chosen one, then those inferred from what they wrote
+    /// (what they want weighs more than what they did) and the certificates given.
+    pub fn occupations(&self, cert_labels: &[String]) -> Vec<OccupationTag> {
+        crate::domain::occupation::for_worker(
+            self.occupation_code.as_deref(),
+            &self.desired_jobs,
+            &self.skills,
+            &cert_labels.join(" "),
+        )
     }
 
     pub fn birth(&self) -> Option<Date> {
@@ -135,6 +150,7 @@ impl WorkerRow {
             needs_lodging: self.needs_lodging,
             available_from: self.available_from.clone(),
             status: self.status.clone(),
+            occupations: self.occupations(&[]),
             station_id: self.station_id,
             consent_at: self.consent_at.clone(),
             consent_by: self.consent_by.clone(),
@@ -158,6 +174,7 @@ impl WorkerRow {
             expected_wage: self.expected_wage,
             needs_lodging: self.needs_lodging,
             status: self.status.clone(),
+            occupations: self.occupations(&[]),
             masked: true,
         }
     }
@@ -204,6 +221,8 @@ pub struct WorkerView {
     pub needs_lodging: bool,
     pub available_from: Option<String>,
     pub status: String,
+    /// 工种: chosen, or inferred from skills and wanted jobs
+    pub occupations: Vec<OccupationTag>,
     pub station_id: Option<i64>,
     pub consent_at: String,
     pub consent_by: String,
@@ -226,6 +245,8 @@ pub struct MaskedWorker {
     pub expected_wage: Option<i64>,
     pub needs_lodging: bool,
     pub status: String,
+    /// 工种: chosen, or inferred from skills and wanted jobs
+    pub occupations: Vec<OccupationTag>,
     pub masked: bool,
 }
 
@@ -249,8 +270,8 @@ pub async fn insert(
         "insert into workers (name, id_number, birth_date, sex, phone, email, hometown_code, \
          township_code, poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, \
          education, skills, desired_jobs, expected_wage, needs_lodging, available_from, station_id, \
-         consent_at, consent_version, consent_by, created_by, created_at, updated_at) \
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$25) \
+         consent_at, consent_version, consent_by, created_by, created_at, updated_at, occupation_code) \
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$25,$26) \
          returning id",
     )
     .bind(w.name.as_str())
@@ -278,6 +299,7 @@ pub async fn insert(
     .bind(reg.consent_by)
     .bind(reg.created_by)
     .bind(&now)
+    .bind(w.occupation_code.as_ref().map(|c| c.as_str().to_owned()))
     .fetch_one(&mut **tx)
     .await;
     let id: i64 = result
@@ -528,6 +550,19 @@ pub async fn update_from_ledger(
     .execute(&mut **tx)
     .await?;
     record_change(tx, "worker", id).await
+}
+
+/// Sets (or, with `None`, clears) the occupation chosen for a worker, with the change row.
+pub async fn set_occupation(db: &Db, id: i64, code: Option<&str>) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("update workers set occupation_code = $1, updated_at = $2 where id = $3")
+        .bind(code)
+        .bind(now_timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record_change(&mut tx, "worker", id).await?;
+    tx.commit().await
 }
 
 /// Sets a worker's mail address and the weekly list of matches (with the change row).

@@ -5,6 +5,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::contact::{Email, MobilePhone, PersonName};
+use super::occupation::OccupationCode;
 use super::programme::Programme;
 use super::region::RegionCode;
 use super::text::clean_text;
@@ -85,6 +86,9 @@ pub struct VacancyInput {
     pub description: String,
     /// 工种, e.g. 中式烹调师, 普工
     pub occupation: String,
+    /// The occupation's code in the taxonomy (`GET /api/v1/occupations`); empty: inferred
+    /// from the title, 工种 and description
+    pub occupation_code: Option<String>,
     pub headcount: Option<i64>,
     pub wage_min: Option<i64>,
     pub wage_max: Option<i64>,
@@ -115,6 +119,7 @@ pub struct NewVacancy {
     pub title: String,
     pub description: String,
     pub occupation: String,
+    pub occupation_code: Option<OccupationCode>,
     pub headcount: i64,
     pub wage_min: i64,
     pub wage_max: i64,
@@ -140,6 +145,10 @@ impl VacancyInput {
             text_field(&self.description, 0, 5000, "岗位描述"),
         );
         let occupation = e.take("occupation", text_field(&self.occupation, 0, 30, "工种"));
+        let occupation_code = match self.occupation_code.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => e.take("occupation_code", OccupationCode::parse(c)),
+            _ => None,
+        };
         let headcount = match self.headcount {
             None => {
                 e.add("headcount", "请填写招聘人数");
@@ -216,6 +225,7 @@ impl VacancyInput {
                 title,
                 description,
                 occupation,
+                occupation_code,
                 headcount,
                 wage_min: lo,
                 wage_max: hi,

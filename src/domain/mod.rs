@@ -5,6 +5,7 @@ pub mod contact;
 pub mod employer;
 pub mod gb2260;
 pub mod id_card;
+pub mod occupation;
 pub mod programme;
 pub mod region;
 pub mod role;

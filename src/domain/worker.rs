@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::contact::{Email, MobilePhone, PersonName};
 use super::id_card::IdCardNumber;
+use super::occupation::OccupationCode;
 use super::region::RegionCode;
 use super::text::{clean_text, split_list};
 use super::values::{check_wage, parse_date};
@@ -101,6 +102,9 @@ pub struct WorkerInput {
     pub hometown_code: String,
     pub skills: StringList,
     pub desired_jobs: StringList,
+    /// 工种 code from the taxonomy (`GET /api/v1/occupations`); empty: inferred from skills
+    /// and wanted jobs
+    pub occupation_code: Option<String>,
     /// 期望月薪, whole yuan
     pub expected_wage: Option<i64>,
     pub needs_lodging: bool,
@@ -128,6 +132,7 @@ pub struct NewWorker {
     pub household: Household,
     pub skills: Vec<String>,
     pub desired_jobs: Vec<String>,
+    pub occupation_code: Option<OccupationCode>,
     pub expected_wage: Option<i64>,
     pub needs_lodging: bool,
     pub email: Option<Email>,
@@ -156,6 +161,10 @@ impl WorkerInput {
                 e.add(field, "最多30项，每项不超过30个字");
             }
         }
+        let occupation_code = match self.occupation_code.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => e.take("occupation_code", OccupationCode::parse(c)),
+            _ => None,
+        };
         let expected_wage = match self.expected_wage {
             Some(w) => e.take("expected_wage", check_wage(w)),
             None => None,
@@ -186,6 +195,7 @@ impl WorkerInput {
                     household: self.household,
                     skills,
                     desired_jobs,
+                    occupation_code,
                     expected_wage,
                     needs_lodging: self.needs_lodging,
                     email,

@@ -211,6 +211,8 @@ pub fn parse_row(layout: &Layout, row: &[String]) -> (WorkerInput, Extra, FieldE
         hometown_code,
         skills: StringList::One(g(Col::Skills).to_owned()),
         desired_jobs: StringList::One(g(Col::DesiredJobs).to_owned()),
+        // inferred from the skills and wanted jobs when indexed
+        occupation_code: None,
         expected_wage,
         needs_lodging,
         household,

@@ -29,6 +29,35 @@ const STOP_WORDS: [&str; 12] = [
     "优先",
 ];
 
+/// Single characters and short words that say nothing about a job or a person's trade: dropped
+/// from documents and queries alike, so that a worker's "会" or "过" never meets an ad's.
+const FUNCTION_WORDS: &[&str] = &[
+    "会", "过", "在", "做", "的", "了", "和", "与", "及", "等", "有", "是", "能", "可", "我", "你",
+    "他", "她", "也", "都", "很", "要", "想", "找", "去", "到", "从", "给", "把", "被", "对", "为",
+    "以", "之", "或", "个", "年", "月", "天", "人", "些", "这", "那", "就", "还", "又", "再", "上",
+    "下", "里", "头", "后", "前", "多", "好", "不", "没", "干", "搞", "整", "帮", "当",
+];
+
+/// Endings that make a job word out of a trade word (焊工, 保洁员, 面点师, 点心师傅): a token
+/// with one of them also yields the trade word, so "电焊" meets "电焊工" both ways.
+const JOB_SUFFIXES: [&str; 6] = ["师傅", "工人", "工", "员", "师", "匠"];
+
+/// The token and, for a job word, its trade word (`保洁员` → `保洁`).
+fn with_stem(word: &str) -> Option<&str> {
+    if word.chars().count() < 3 {
+        return None;
+    }
+    JOB_SUFFIXES
+        .iter()
+        .find_map(|s| word.strip_suffix(s))
+        .filter(|stem| stem.chars().count() >= 2)
+}
+
+/// Whether a token carries meaning for matching.
+fn meaningful(word: &str) -> bool {
+    !FUNCTION_WORDS.contains(&word)
+}
+
 /// Jieba plus the domain vocabulary, shared by indexing and querying.
 #[derive(Clone)]
 pub struct Lexicon {
@@ -39,7 +68,11 @@ pub struct Lexicon {
 impl Lexicon {
     /// Loads the dictionary and synonyms from `dir` (e.g. the project's `index/` folder) when
     /// the files exist there, else the compiled-in copies.
+    /// The occupation taxonomy (`occupations.txt`) is loaded from the same folder.
     pub fn load(dir: Option<&Path>) -> Self {
+        if let Some(d) = dir {
+            crate::domain::occupation::load_from(d);
+        }
         let read = |name: &str, fallback: &str| {
             dir.and_then(|d| std::fs::read_to_string(d.join(name)).ok())
                 .unwrap_or_else(|| fallback.to_owned())
@@ -101,24 +134,39 @@ impl Lexicon {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for t in self.jieba.cut_for_search(text, true) {
-            if let Some(w) = normalize(t.word)
-                && seen.insert(w.clone())
+            let Some(w) = normalize(t.word).filter(|w| meaningful(w)) else {
+                continue;
+            };
+            if let Some(stem) = with_stem(&w)
+                && seen.insert(stem.to_owned())
             {
+                out.push(stem.to_owned());
+            }
+            if seen.insert(w.clone()) {
                 out.push(w);
             }
         }
         out
     }
 
-    /// Query terms: the tokens without stop words (unless nothing else is left).
+    /// Query terms: the tokens without stop words and single characters (unless nothing else
+    /// is left: a board search for "焊" still searches).
     pub fn query_tokens(&self, text: &str) -> Vec<String> {
         let tokens = self.tokens(text);
         let kept: Vec<String> = tokens
             .iter()
+            .filter(|t| !STOP_WORDS.contains(&t.as_str()) && t.chars().count() >= 2)
+            .cloned()
+            .collect();
+        if !kept.is_empty() {
+            return kept;
+        }
+        let words: Vec<String> = tokens
+            .iter()
             .filter(|t| !STOP_WORDS.contains(&t.as_str()))
             .cloned()
             .collect();
-        if kept.is_empty() { tokens } else { kept }
+        if words.is_empty() { tokens } else { words }
     }
 
     /// The other words of a token's synonym group.
@@ -186,7 +234,16 @@ impl Tokenizer for ChineseTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream {
         let mut tokens = Vec::new();
         for t in self.jieba.cut_for_search(text, true) {
-            if let Some(w) = normalize(t.word) {
+            if let Some(w) = normalize(t.word).filter(|w| meaningful(w)) {
+                if let Some(stem) = with_stem(&w) {
+                    tokens.push(Token {
+                        offset_from: t.byte_start,
+                        offset_to: t.byte_end,
+                        position: t.start,
+                        text: stem.to_owned(),
+                        position_length: t.end - t.start,
+                    });
+                }
                 tokens.push(Token {
                     offset_from: t.byte_start,
                     offset_to: t.byte_end,
@@ -241,6 +298,20 @@ mod tests {
         let t = lex().query_tokens("  招聘厨师!!! ()\"[] ");
         assert_eq!(t, vec!["厨师"]);
         assert!(lex().query_tokens("\"()[]{}:+-").is_empty());
+    }
+
+    #[test]
+    fn function_words_never_match_and_job_words_meet_their_trade() {
+        let l = lex();
+        let q = l.query_tokens("我会做饭，在厂里干过");
+        for w in ["会", "在", "过", "干", "我"] {
+            assert!(!q.contains(&w.to_owned()), "{w} in {q:?}");
+        }
+        let ad = l.tokens("招聘电焊工、保洁员");
+        assert!(ad.contains(&"电焊".to_owned()), "{ad:?}");
+        assert!(ad.contains(&"保洁".to_owned()), "{ad:?}");
+        // one character alone is still a search
+        assert_eq!(l.query_tokens("焊"), vec!["焊"]);
     }
 
     #[test]

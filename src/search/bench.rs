@@ -224,6 +224,7 @@ pub fn gen_workers(n: usize, seed: u64, today: Date) -> Vec<WorkerDoc> {
                 expected_wage: Some(rng.random_range(30..80) * 100),
                 needs_lodging: rng.random_bool(0.7),
                 available_days: None,
+                occupations: codes(None, &[(&jobs.join(" "), 1.2), (&skills.join(" "), 1.0)]),
             }
         })
         .collect()
@@ -264,10 +265,13 @@ pub fn gen_vacancies(n: usize, seed: u64, today: Date) -> Vec<VacancyDoc> {
                 lodging,
                 meals: lodging,
                 assistance_workshop: false,
+                occupations: codes(None, &[(title, 1.0), (occupation, 1.0)]),
             }
         })
         .collect()
 }
+
+use crate::domain::occupation::codes;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {

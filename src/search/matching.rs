@@ -6,15 +6,17 @@ use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 use time::Date;
 
 use super::SearchIndex;
 use super::query::{range_i64, term_i64, term_str, text_query};
+use super::schema::occupation_masks;
 use super::schema::{VacancyDoc, WorkerDoc, programme_index};
 use crate::domain::Programme;
+use crate::domain::occupation::{Occupation, taxonomy};
 use crate::domain::region::regions;
 
 /// One match, best first.
@@ -74,6 +76,56 @@ impl Columns {
     }
 }
 
+/// Retrieval scores of the occupation clauses: far above any BM25 score, so that every record
+/// of the same occupation, then of the same family, is a candidate before any that merely
+/// shares words.
+const SAME_OCCUPATION: f32 = 1000.0;
+const SAME_FAMILY: f32 = 500.0;
+
+/// How a candidate's occupations meet the searcher's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Occupation,
+    Family,
+    None,
+    /// the searcher's text names no occupation: words alone decide
+    Unknown,
+}
+
+impl Tier {
+    fn of(mine: (u64, u64), theirs: (u64, u64)) -> Self {
+        if mine.0 == 0 {
+            Tier::Unknown
+        } else if mine.0 & theirs.0 != 0 {
+            Tier::Occupation
+        } else if mine.1 & theirs.1 != 0 {
+            Tier::Family
+        } else {
+            Tier::None
+        }
+    }
+
+    /// The part of the retrieval score the occupation clauses gave.
+    fn retrieval(self) -> f32 {
+        match self {
+            Tier::Occupation => SAME_OCCUPATION + SAME_FAMILY,
+            Tier::Family => SAME_FAMILY,
+            Tier::None | Tier::Unknown => 0.0,
+        }
+    }
+
+    /// Relevance in 0..=1 from the tier and the words (`text` normalised to 0..=1): the
+    /// occupation decides, the words order within it.
+    fn relevance(self, text: f32) -> f32 {
+        match self {
+            Tier::Occupation => 0.7 + 0.3 * text,
+            Tier::Family => 0.42 + 0.3 * text,
+            Tier::None => 0.3 * text,
+            Tier::Unknown => text,
+        }
+    }
+}
+
 /// The structured facts compared in re-ranking.
 struct Facts {
     programme: i64,
@@ -88,33 +140,40 @@ struct Facts {
 }
 
 impl Facts {
-    fn score(&self, text: f32) -> f32 {
-        let mut s = 50.0 * text;
+    /// How well the facts fit, 0..=1 (0.5: nothing known either way).
+    fn fit(&self) -> f32 {
+        let mut f: f32 = 0.5;
         if self.programme >= 0 {
-            if self.held_mask & (1 << self.programme) != 0 {
-                // the certificate counts most when the person also fits the job
-                s += 10.0 + 20.0 * text;
+            f += if self.held_mask & (1 << self.programme) != 0 {
+                0.3
             } else {
-                s -= 10.0;
-            }
+                -0.2
+            };
         }
         match self.expected {
-            None => s += 5.0,
+            None => f += 0.05,
             Some(e) if self.wage_max >= e => {
-                s += 10.0;
+                f += 0.1;
                 if self.wage_min >= e {
-                    s += 5.0;
+                    f += 0.05;
                 }
             }
-            Some(_) => s -= 15.0,
+            Some(_) => f -= 0.25,
         }
         if self.needs_lodging {
-            s += if self.lodging { 8.0 } else { -8.0 };
+            f += if self.lodging { 0.1 } else { -0.15 };
         }
         if self.same_county {
-            s += 3.0;
+            f += 0.05;
         }
-        s.clamp(0.0, 100.0)
+        f.clamp(0.0, 1.0)
+    }
+
+    /// The match score, 0..=100: relevance first; the facts move a candidate within its
+    /// relevance (at most 30 %), so wage and lodging never lift an unrelated job above a
+    /// job of the person's trade.
+    fn score(&self, relevance: f32) -> f32 {
+        (100.0 * relevance * (0.7 + 0.3 * self.fit())).clamp(0.0, 100.0)
     }
 
     fn reasons(&self, cert_label: Option<&str>, out: &mut Vec<String>) {
@@ -166,6 +225,88 @@ fn programme_clause(
             (Occur::Should, q)
         })
         .collect()
+}
+
+/// Retrieval by occupation: one constant-score clause for the same occupation, one for the
+/// same family (see [`SAME_OCCUPATION`]).
+fn occupation_clauses(
+    occ: tantivy::schema::Field,
+    fam: tantivy::schema::Field,
+    codes: &[String],
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let t = taxonomy();
+    let mut by_code: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut by_family: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut families: Vec<&str> = Vec::new();
+    for c in codes {
+        by_code.push((Occur::Should, term_str(occ, c)));
+        if let Some(f) = t.family_of(c)
+            && !families.contains(&f)
+        {
+            families.push(f);
+            by_family.push((Occur::Should, term_str(fam, f)));
+        }
+    }
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !by_code.is_empty() {
+        out.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(by_code)),
+                SAME_OCCUPATION,
+            )),
+        ));
+    }
+    if !by_family.is_empty() {
+        out.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(by_family)),
+                SAME_FAMILY,
+            )),
+        ));
+    }
+    out
+}
+
+/// The reason naming the occupation a candidate shares (`工种：中式烹调师（厨师）`) or the
+/// family (`相近工种：…`).
+fn occupation_reason(tier: Tier, mine: (u64, u64), theirs_codes: &str) -> Option<String> {
+    let t = taxonomy();
+    let theirs: Vec<&Occupation> = theirs_codes
+        .split(' ')
+        .filter_map(|c| t.by_code(c))
+        .collect();
+    match tier {
+        Tier::Occupation => {
+            let shared = theirs.iter().find(|o| {
+                t.index_of(&o.code)
+                    .is_some_and(|i| mine.0 & (1u64 << (i % 64)) != 0)
+            })?;
+            Some(format!("工种：{}", shared.label()))
+        }
+        Tier::Family => {
+            let near = theirs.iter().find(|o| {
+                t.family_index_of(&o.code)
+                    .is_some_and(|i| mine.1 & (1u64 << (i % 64)) != 0)
+            })?;
+            Some(format!("相近工种：{}（{}）", near.label(), near.family))
+        }
+        Tier::None | Tier::Unknown => None,
+    }
+}
+
+/// The stored occupation codes of a document, space-separated.
+fn stored_codes(s: &Searcher, a: DocAddress, field: tantivy::schema::Field) -> String {
+    s.doc::<TantivyDocument>(a)
+        .ok()
+        .map(|d| {
+            d.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
 }
 
 fn combine(
@@ -243,23 +384,38 @@ pub fn vacancies_for_worker(
         range_i64(f.min_age, i64::MIN, age),
         range_i64(f.max_age, age, i64::MAX),
     ];
-    let query = combine(
-        text,
-        programme_clause(f.programme, held.iter().copied()),
-        filters,
-    );
+    let mut extra = occupation_clauses(f.occ, f.fam, &w.occupations);
+    extra.extend(programme_clause(f.programme, held.iter().copied()));
+    let query = combine(text, extra, filters);
     let searcher = ix.vacancies.reader.searcher();
-    let (top, max) = top_hits(&searcher, query.as_ref(), (limit * 5).max(60))?;
+    let (top, _) = top_hits(&searcher, query.as_ref(), (limit * 5).max(60))?;
     let mut cols = Columns::new();
     let mask = held.iter().fold(0u64, |m, i| m | (1 << i));
+    let mine = occupation_masks(&w.occupations);
     let worker_county: u64 = w
         .township_code
         .get(..6)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let mut scored: Vec<(f32, DocAddress, Facts, u64)> = top
+    let candidates: Vec<(Tier, f32, DocAddress)> = top
         .into_iter()
         .map(|(s, a)| {
+            let theirs = (
+                cols.u64(&searcher, a, "occ_mask").unwrap_or(0),
+                cols.u64(&searcher, a, "fam_mask").unwrap_or(0),
+            );
+            let tier = Tier::of(mine, theirs);
+            (tier, (s - tier.retrieval()).max(0.0), a)
+        })
+        .collect();
+    let max = candidates
+        .iter()
+        .map(|c| c.1)
+        .fold(0.0f32, f32::max)
+        .max(f32::EPSILON);
+    let mut scored: Vec<(f32, DocAddress, Facts, u64, Tier)> = candidates
+        .into_iter()
+        .map(|(tier, text, a)| {
             let facts = Facts {
                 programme: cols.i64(&searcher, a, "programme").unwrap_or(-1),
                 held_mask: mask,
@@ -273,15 +429,18 @@ pub fn vacancies_for_worker(
                     && worker_county != 0,
             };
             let id = cols.u64(&searcher, a, "id").unwrap_or(0);
-            (facts.score(s / max), a, facts, id)
+            (facts.score(tier.relevance(text / max)), a, facts, id, tier)
         })
         .collect();
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.3.cmp(&x.3)));
     scored.truncate(limit);
     let mut out = Vec::with_capacity(scored.len());
-    for (score, a, facts, id) in scored {
+    for (score, a, facts, id, tier) in scored {
         let body = stored_text(&searcher, a, f.body);
         let mut reasons = Vec::new();
+        if let Some(r) = occupation_reason(tier, mine, &stored_codes(&searcher, a, f.occ)) {
+            reasons.push(r);
+        }
         let hits: Vec<&str> = w
             .skills
             .iter()
@@ -344,11 +503,10 @@ pub fn workers_for_vacancy(
         &[(f.skills, 2.0), (f.jobs, 2.5), (f.certs, 1.5)],
     );
     let p = programme_index(v.programme);
-    let extra = if p >= 0 {
-        programme_clause(f.prog, std::iter::once(p))
-    } else {
-        Vec::new()
-    };
+    let mut extra = occupation_clauses(f.occ, f.fam, &v.occupations);
+    if p >= 0 {
+        extra.extend(programme_clause(f.prog, std::iter::once(p)));
+    }
     let today_days = days(today);
     let latest_birth = days(years_before(today, v.min_age));
     let earliest_birth = days(years_before(today, v.max_age + 1)) + 1;
@@ -359,16 +517,33 @@ pub fn workers_for_vacancy(
     ];
     let query = combine(text, extra, filters);
     let searcher = ix.workers.reader.searcher();
-    let (top, max) = top_hits(&searcher, query.as_ref(), (limit * 5).max(100))?;
+    let (top, _) = top_hits(&searcher, query.as_ref(), (limit * 5).max(100))?;
     let mut cols = Columns::new();
+    let mine = occupation_masks(&v.occupations);
     let vacancy_county: u64 = v
         .town_code
         .get(..6)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let mut scored: Vec<(f32, DocAddress, Facts, u64)> = top
+    let candidates: Vec<(Tier, f32, DocAddress)> = top
         .into_iter()
         .map(|(s, a)| {
+            let theirs = (
+                cols.u64(&searcher, a, "occ_mask").unwrap_or(0),
+                cols.u64(&searcher, a, "fam_mask").unwrap_or(0),
+            );
+            let tier = Tier::of(mine, theirs);
+            (tier, (s - tier.retrieval()).max(0.0), a)
+        })
+        .collect();
+    let max = candidates
+        .iter()
+        .map(|c| c.1)
+        .fold(0.0f32, f32::max)
+        .max(f32::EPSILON);
+    let mut scored: Vec<(f32, DocAddress, Facts, u64, Tier)> = candidates
+        .into_iter()
+        .map(|(tier, text, a)| {
             let expected = cols.i64(&searcher, a, "expected_wage").filter(|e| *e >= 0);
             let facts = Facts {
                 programme: p,
@@ -383,20 +558,23 @@ pub fn workers_for_vacancy(
                     && vacancy_county != 0,
             };
             let id = cols.u64(&searcher, a, "id").unwrap_or(0);
-            (facts.score(s / max), a, facts, id)
+            (facts.score(tier.relevance(text / max)), a, facts, id, tier)
         })
         .collect();
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.3.cmp(&x.3)));
     scored.truncate(limit);
     let body = format!("{} {} {}", v.title, v.occupation, v.description);
     let mut out = Vec::with_capacity(scored.len());
-    for (score, a, facts, id) in scored {
+    for (score, a, facts, id, tier) in scored {
         let profile = stored_text(&searcher, a, f.profile);
         let mut parts = profile.split('|');
         let skills = parts.next().unwrap_or("");
         let jobs = parts.next().unwrap_or("");
         let certs = parts.next().unwrap_or("");
         let mut reasons = Vec::new();
+        if let Some(r) = occupation_reason(tier, mine, &stored_codes(&searcher, a, f.occ)) {
+            reasons.push(r);
+        }
         let hits: Vec<&str> = skills
             .split('、')
             .filter(|s| !s.is_empty() && lex.mentions(&body, s))

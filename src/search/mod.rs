@@ -3,7 +3,9 @@
 //! - [`analyzer`]: jieba with the domain dictionary and synonyms (`index/`).
 //! - [`schema`]: the vacancy and worker documents and their fields.
 //! - [`query`]: user text → tantivy queries that never fail on odd input.
-//! - [`matching`]: worker → vacancies and vacancy → workers, with reasons in Chinese.
+//! - [`matching`]: worker → vacancies and vacancy → workers, occupations first, with reasons
+//!   in Chinese.
+//! - [`relevance`]: the judged set and its figures (`laowu bench relevance`).
 //! - [`sync`]: the index as derived data: change rows applied in batches, the feed cursor
 //!   kept in the tantivy commit payload, full rebuild for `laowu reindex`.
 //! - [`verify`]: index against database, document by document (`laowu index verify`, and a
@@ -17,6 +19,7 @@ pub mod analyzer;
 pub mod bench;
 pub mod matching;
 pub mod query;
+pub mod relevance;
 pub mod schema;
 pub mod sync;
 pub mod verify;

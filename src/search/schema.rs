@@ -8,6 +8,7 @@ use tantivy::schema::{
 use tantivy::{TantivyDocument, doc};
 
 use crate::domain::Programme;
+use crate::domain::occupation::taxonomy;
 
 /// The fast field holding [`VacancyDoc::hash`] / [`WorkerDoc::hash`] of each document, so
 /// `laowu index verify` can compare the index with the database without re-reading text.
@@ -82,6 +83,8 @@ pub struct VacancyDoc {
     pub lodging: bool,
     pub meals: bool,
     pub assistance_workshop: bool,
+    /// Occupation codes: the one chosen on the form first, then those inferred from the text.
+    pub occupations: Vec<String>,
 }
 
 /// A worker as indexed.
@@ -102,6 +105,44 @@ pub struct WorkerDoc {
     pub expected_wage: Option<i64>,
     pub needs_lodging: bool,
     pub available_days: Option<i64>,
+    /// Occupation codes: the one chosen on the form first, then those inferred from the text.
+    pub occupations: Vec<String>,
+}
+
+/// The bits of a set of occupation codes and of their families (index < 64 each; the
+/// taxonomy refuses more).
+pub fn occupation_masks(codes: &[String]) -> (u64, u64) {
+    let t = taxonomy();
+    let mut occ = 0u64;
+    let mut fam = 0u64;
+    for c in codes {
+        if let Some(i) = t.index_of(c) {
+            occ |= 1u64 << (i % 64);
+            if let Some(f) = t.family_index_of(c) {
+                fam |= 1u64 << (f % 64);
+            }
+        }
+    }
+    (occ, fam)
+}
+
+/// Adds the occupation fields: `[occ, fam, occ_mask, fam_mask]`.
+fn add_occupations(d: &mut TantivyDocument, codes: &[String], fields: [Field; 4]) {
+    let [occ, fam, occ_mask, fam_mask] = fields;
+    let t = taxonomy();
+    let mut families: Vec<&str> = Vec::new();
+    for c in codes {
+        d.add_text(occ, c);
+        if let Some(f) = t.family_of(c)
+            && !families.contains(&f)
+        {
+            families.push(f);
+            d.add_text(fam, f);
+        }
+    }
+    let (o, f) = occupation_masks(codes);
+    d.add_u64(occ_mask, o);
+    d.add_u64(fam_mask, f);
 }
 
 /// Fields of the vacancy index.
@@ -127,6 +168,11 @@ pub struct VacancyFields {
     /// title, occupation and description, stored for the reasons
     pub body: Field,
     pub doc_hash: Field,
+    /// occupation codes and their families (retrieval) and the same as bit masks (re-ranking)
+    pub occ: Field,
+    pub fam: Field,
+    pub occ_mask: Field,
+    pub fam_mask: Field,
 }
 
 impl VacancyFields {
@@ -153,12 +199,16 @@ impl VacancyFields {
             county: b.add_u64_field("county", FAST),
             body: b.add_text_field("body", STORED),
             doc_hash: b.add_u64_field(DOC_HASH, FAST),
+            occ: b.add_text_field("occ", STRING | STORED),
+            fam: b.add_text_field("fam", STRING),
+            occ_mask: b.add_u64_field("occ_mask", FAST),
+            fam_mask: b.add_u64_field("fam_mask", FAST),
         };
         (b.build(), f)
     }
 
     pub fn document(&self, v: &VacancyDoc) -> TantivyDocument {
-        doc!(
+        let mut d = doc!(
             self.id => v.id,
             self.title => v.title.as_str(),
             self.occupation => v.occupation.as_str(),
@@ -178,7 +228,13 @@ impl VacancyFields {
             self.county => v.town_code.get(..6).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0),
             self.body => format!("{} {} {}", v.title, v.occupation, v.description),
             self.doc_hash => v.hash(),
-        )
+        );
+        add_occupations(
+            &mut d,
+            &v.occupations,
+            [self.occ, self.fam, self.occ_mask, self.fam_mask],
+        );
+        d
     }
 }
 
@@ -206,6 +262,11 @@ pub struct WorkerFields {
     /// skills | jobs | certificate labels, stored for the reasons
     pub profile: Field,
     pub doc_hash: Field,
+    /// occupation codes and their families (retrieval) and the same as bit masks (re-ranking)
+    pub occ: Field,
+    pub fam: Field,
+    pub occ_mask: Field,
+    pub fam_mask: Field,
 }
 
 /// Names of the household flags in index order.
@@ -239,6 +300,10 @@ impl WorkerFields {
             county: b.add_u64_field("county", FAST),
             profile: b.add_text_field("profile", STORED),
             doc_hash: b.add_u64_field(DOC_HASH, FAST),
+            occ: b.add_text_field("occ", STRING | STORED),
+            fam: b.add_text_field("fam", STRING),
+            occ_mask: b.add_u64_field("occ_mask", FAST),
+            fam_mask: b.add_u64_field("fam_mask", FAST),
         };
         (b.build(), f)
     }
@@ -282,6 +347,11 @@ impl WorkerFields {
                 d.add_text(self.household, flag);
             }
         }
+        add_occupations(
+            &mut d,
+            &w.occupations,
+            [self.occ, self.fam, self.occ_mask, self.fam_mask],
+        );
         d
     }
 }

@@ -64,12 +64,14 @@ pub fn vacancy_doc(v: &VacancyRow) -> VacancyDoc {
         lodging: v.lodging,
         meals: v.meals,
         assistance_workshop: v.assistance_workshop,
+        occupations: v.occupations.iter().map(|t| t.code.clone()).collect(),
     }
 }
 
 /// The index document of a worker row and their certificates.
 pub fn worker_doc(w: &WorkerRow, certs: &[CertificateRow]) -> WorkerDoc {
     let h = w.household;
+    let labels: Vec<String> = certs.iter().map(|c| c.label()).collect();
     WorkerDoc {
         id: w.id as u64,
         name: w.name.clone(),
@@ -93,6 +95,7 @@ pub fn worker_doc(w: &WorkerRow, certs: &[CertificateRow]) -> WorkerDoc {
             .as_deref()
             .and_then(|d| parse_date(d).ok())
             .map(days),
+        occupations: w.occupations(&labels).into_iter().map(|t| t.code).collect(),
     }
 }
 

@@ -461,3 +461,37 @@ pub async fn set_mail_preferences(
     workers::set_mail_preferences(&state.db, id, email.as_deref(), weekly).await?;
     Ok(())
 }
+
+/// Sets (or, with an empty code, clears) the occupation chosen for a worker — the correction
+/// of what matching inferred from their words. The worker, their own station and the admin
+/// may; the change is audited and reaches the index through the change feed.
+pub async fn set_occupation(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+    code: &str,
+) -> AppResult<()> {
+    let w = get(state, id).await?;
+    let t = tie(state, actor, &w).await?;
+    if !policy::may_manage_worker(actor.role, t) {
+        return Err(AppError::Forbidden);
+    }
+    let code = match code.trim() {
+        "" => None,
+        c => Some(
+            crate::domain::occupation::OccupationCode::parse(c)
+                .map_err(|m| AppError::invalid("occupation_code", m))?,
+        ),
+    };
+    workers::set_occupation(&state.db, id, code.as_ref().map(|c| c.as_str())).await?;
+    audit::record(
+        &state.db,
+        actor.by(),
+        "set_occupation",
+        "worker",
+        Some(id),
+        code.as_ref().map_or("", |c| c.as_str()),
+    )
+    .await?;
+    Ok(())
+}

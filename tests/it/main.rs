@@ -15,6 +15,7 @@ mod jobs;
 mod layers;
 mod ledger;
 mod matching;
+mod occupations;
 mod pages;
 mod placements;
 mod probes;

@@ -91,6 +91,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(account::deletion_requests))
         .routes(routes!(account::anonymise))
         .routes(routes!(workers::matches))
+        .routes(routes!(workers::set_occupation))
+        .routes(routes!(workers::occupations))
         .routes(routes!(vacancies::matches))
         .routes(routes!(employers::create))
         .routes(routes!(employers::get))

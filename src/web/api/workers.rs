@@ -121,3 +121,53 @@ fn view_of(w: &WorkerRow, access: Access, today: time::Date) -> AppResult<serde_
     }
     .map_err(anyhow::Error::from)?)
 }
+
+/// The occupation chosen for a worker; an empty code clears it (matching then infers it again
+/// from their words).
+#[derive(Deserialize, ToSchema)]
+pub struct OccupationChoice {
+    /// A code of `GET /api/v1/occupations`, or empty
+    pub occupation_code: String,
+}
+
+/// Corrects a worker's occupation (the worker, their own station, the admin).
+#[utoipa::path(put, path = "/workers/{id}/occupation", tag = "matching",
+    request_body = OccupationChoice, params(("id" = i64, Path)),
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn set_occupation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<OccupationChoice>,
+) -> AppResult<StatusCode> {
+    svc::set_occupation(&state, &user, id, &input.occupation_code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One occupation of the taxonomy, with the words people use for it.
+#[derive(Serialize, ToSchema)]
+pub struct OccupationEntry {
+    pub code: String,
+    pub name: String,
+    pub family: String,
+    pub words: Vec<String>,
+}
+
+/// The occupation taxonomy (工种表) matching is built on: codes from the 职业分类大典 2022
+/// (local `L-` codes where it has none), families, and everyday words.
+#[utoipa::path(get, path = "/occupations", tag = "matching",
+    responses((status = 200, body = [OccupationEntry])))]
+pub async fn occupations() -> Json<Vec<OccupationEntry>> {
+    Json(
+        crate::domain::occupation::taxonomy()
+            .all()
+            .iter()
+            .map(|o| OccupationEntry {
+                code: o.code.clone(),
+                name: o.name.clone(),
+                family: o.family.clone(),
+                words: o.words.clone(),
+            })
+            .collect(),
+    )
+}

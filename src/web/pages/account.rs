@@ -112,6 +112,7 @@ pub struct WorkerForm {
     pub household: Household,
     pub skills: String,
     pub desired_jobs: String,
+    pub occupations: Vec<(String, Vec<Choice>)>,
     pub expected_wage: String,
     pub needs_lodging: bool,
     pub education: Vec<Choice>,
@@ -138,6 +139,7 @@ impl WorkerForm {
             },
             skills: f.get("skills").to_owned(),
             desired_jobs: f.get("desired_jobs").to_owned(),
+            occupations: super::station::occupation_groups(f.get("occupation_code")),
             expected_wage: f.get("expected_wage").to_owned(),
             needs_lodging: f.flag("needs_lodging"),
             education: EDUCATION_LEVELS
@@ -166,6 +168,7 @@ pub fn worker_input(f: &FormData, errors: &mut FieldErrors) -> WorkerInput {
         hometown_code: f.get("hometown_code").to_owned(),
         skills: StringList::One(f.get("skills").to_owned()),
         desired_jobs: StringList::One(f.get("desired_jobs").to_owned()),
+        occupation_code: f.opt("occupation_code"),
         expected_wage,
         needs_lodging: f.flag("needs_lodging"),
         household: Household {

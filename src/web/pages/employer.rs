@@ -72,6 +72,7 @@ struct VacancyFormPage {
     action: String,
     f: FormData,
     towns: Vec<(String, Vec<Choice>)>,
+    occupations: Vec<(String, Vec<Choice>)>,
     programmes: Vec<Choice>,
     shifts: Vec<Choice>,
     errors: FieldErrors,
@@ -94,6 +95,7 @@ impl VacancyFormPage {
             layout: Layout::new(title, session, Some(user)).await,
             action,
             towns: workplace_groups(f.get("town_code")),
+            occupations: super::station::occupation_groups(f.get("occupation_code")),
             programmes: programme_choices(f.get("required_programme")),
             shifts: SHIFTS
                 .iter()
@@ -114,6 +116,7 @@ fn vacancy_input(f: &FormData, errors: &mut FieldErrors) -> VacancyInput {
         title: f.get("title").to_owned(),
         description: f.get("description").to_owned(),
         occupation: f.get("occupation").to_owned(),
+        occupation_code: f.opt("occupation_code"),
         headcount: f.int("headcount", errors),
         wage_min: f.int("wage_min", errors),
         wage_max: f.int("wage_max", errors),
@@ -139,6 +142,10 @@ fn form_of(v: &VacancyRow) -> FormData {
         ("title", v.title.clone()),
         ("description", v.description.clone()),
         ("occupation", v.occupation.clone()),
+        (
+            "occupation_code",
+            v.occupation_code.clone().unwrap_or_default(),
+        ),
         ("headcount", v.headcount.to_string()),
         ("wage_min", v.wage_min.to_string()),
         ("wage_max", v.wage_max.to_string()),

@@ -278,6 +278,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/correct", post(me::correct))
         .route("/me/delete-request", post(me::delete_request))
         .route("/station/workers/{id}/anonymise", post(station::anonymise))
+        .route("/workers/{id}/occupation", post(station::set_occupation))
         .route("/reports/monthly", get(reports::monthly))
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/dashboard", get(reports::dashboard))

@@ -188,6 +188,8 @@ pub struct WorkerPage {
     pub enrollments: Vec<(crate::service::courses::EnrollmentRow, String)>,
     pub programmes: Vec<super::public::Choice>,
     pub levels: Vec<&'static str>,
+    /// the occupation picker of the correction form
+    pub occupation_choices: Vec<(String, Vec<Choice>)>,
 }
 
 impl WorkerPage {
@@ -197,6 +199,8 @@ impl WorkerPage {
         let today = today();
         let full = r.access == Access::Full;
         let mut w = r.row.full_view(today);
+        let labels: Vec<String> = r.certificates.iter().map(|c| c.label()).collect();
+        w.occupations = r.row.occupations(&labels);
         if !full {
             // a station that only follows a placement: no 身份证 digits, no birth date (the
             // masked number plus the date would give the number back), no household
@@ -222,6 +226,7 @@ impl WorkerPage {
             enrollments: r.enrollments,
             programmes: super::public::programme_choices(""),
             levels: crate::service::courses::LEVELS.to_vec(),
+            occupation_choices: occupation_groups(r.row.occupation_code.as_deref().unwrap_or("")),
         }
     }
 }
@@ -268,4 +273,50 @@ pub async fn search(
     Form(query): Form<WorkerListQuery>,
 ) -> PageResult<Response> {
     caseload(state, session, user, ApiQuery(query)).await
+}
+
+/// Corrects the occupation matching inferred for a worker (the worker on `/me`, their
+/// station on the worker's page); an empty choice goes back to inferring.
+pub async fn set_occupation(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    match svc::set_occupation(&state, &user, id, form.get("occupation_code")).await {
+        Ok(()) => flash(&session, "工种已更正，推荐岗位随之更新。").await,
+        Err(AppError::Validation(e)) => {
+            let message = e.first("occupation_code").unwrap_or("工种无效").to_owned();
+            flash(&session, &message).await
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let back = if user.is(Role::Worker) {
+        "/me".to_owned()
+    } else {
+        format!("/station/workers/{id}")
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Occupation choices grouped by family, for a `<select>` that works without JavaScript.
+pub fn occupation_groups(selected: &str) -> Vec<(String, Vec<Choice>)> {
+    let t = crate::domain::occupation::taxonomy();
+    t.families()
+        .iter()
+        .map(|family| {
+            let options = t
+                .all()
+                .iter()
+                .filter(|o| &o.family == family)
+                .map(|o| Choice {
+                    value: o.code.clone(),
+                    label: o.label(),
+                    selected: o.code == selected,
+                })
+                .collect();
+            (family.clone(), options)
+        })
+        .collect()
 }
