@@ -2,6 +2,7 @@
 //! vacancies, training, follow-ups and problems, for a month and the year to date — as JSON,
 //! a page and an .xlsx workbook ([`xlsx`]); and the dashboard's charts ([`charts`]).
 
+pub mod assessment;
 pub mod charts;
 pub mod lists;
 pub mod xlsx;
