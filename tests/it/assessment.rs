@@ -431,3 +431,97 @@ async fn targets_keep_their_history_and_give_the_rates() {
     let text: Vec<String> = people.rows().flatten().map(|c| c.to_string()).collect();
     assert!(text.iter().any(|c| c == "冉宁波"), "{text:?}");
 }
+
+#[tokio::test]
+async fn the_monthly_report_counts_certificates_by_issue_date_and_the_subsidy_follows_its_rule() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let year = today().year();
+    let (_, station) = app.station(&admin, "湄潭县劳务工作站", "mt3@as.test").await;
+    let r = app
+        .post(
+            "/api/v1/stations",
+            Some(&admin),
+            &json!({"name": "福贡县劳务工作站", "side": "sending", "email": "fg3@as.test", "county_code": "533323"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (employer, hr) = app.verified_employer(&admin, 902).await;
+    let poor = register(&app, &station, 41, "520328101", true).await;
+    let plain = register(&app, &station, 42, "520328101", false).await;
+    let fugong = register(&app, &admin, 43, "533323101", true).await;
+
+    // certificates: entered today, one issued this month, one last year
+    let month = format!("{year:04}-{:02}", today().month() as u8);
+    for (w, no, issued) in [
+        (poor, "M1", fmt_date(today())),
+        (plain, "M2", format!("{}-11-11", year - 1)),
+    ] {
+        let r = app
+            .post(
+                &format!("/api/v1/workers/{w}/certificates"),
+                Some(&station),
+                &json!({"programme": "guangdong-technician", "occupation": "电工", "level": "四级",
+                        "certificate_no": no, "issued_on": issued, "issuer": "珠海市职业技能鉴定指导中心"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let v: Value = app
+        .get(
+            &format!("/api/v1/reports/monthly?month={month}"),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let technician = v["training"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "guangdong-technician")
+        .unwrap();
+    assert_eq!(technician["certified"]["month"], 1, "{technician}");
+
+    // the travel subsidy: Doumen hires of a 脱贫 worker (eligible), a worker without a flag
+    // (not), and a 福贡 worker in a 福贡 帮扶车间 (home province: not)
+    let mut doumen = vacancy_body("电子厂普工");
+    doumen["employer_id"] = json!(employer);
+    let doumen = app.post("/api/v1/vacancies", Some(&admin), &doumen).await;
+    let doumen = doumen.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut workshop = vacancy_body("扶贫车间手工");
+    workshop["employer_id"] = json!(employer);
+    workshop["town_code"] = json!("533323101");
+    workshop["assistance_workshop"] = json!(true);
+    let workshop = app.post("/api/v1/vacancies", Some(&admin), &workshop).await;
+    let workshop = workshop.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    for (w, v) in [(poor, doumen), (plain, doumen), (fugong, workshop)] {
+        let p = hire(&app, &admin, &hr, w, v).await;
+        // three months on, the 90-day follow-up found them at work (time cannot be waited for)
+        sqlx::query(
+            "update follow_ups set status = 'done', done_on = $1, still_employed = $2 \
+             where placement_id = $3 and day_offset = 90",
+        )
+        .bind(fmt_date(today()))
+        .bind(true)
+        .bind(p)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let r = app.get("/api/v1/retention", Some(&admin)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let body: Value = r.json().await.unwrap();
+    let ids: Vec<i64> = body["travel_subsidy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["worker_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![poor], "{body}");
+}
