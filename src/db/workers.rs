@@ -49,12 +49,14 @@ pub struct WorkerRow {
     pub monthly_income: Option<i64>,
     /// The occupation chosen on a form (a taxonomy code), if any
     pub occupation_code: Option<String>,
+    /// 就业渠道 from the ledger: `organised` or `self`
+    pub work_channel: Option<String>,
 }
 
 const COLUMNS: &str = "id, name, id_number, birth_date, sex, phone, email, hometown_code, township_code, \
     poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, education, skills, \
     desired_jobs, expected_wage, needs_lodging, available_from, status, station_id, consent_at, \
-    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income, occupation_code";
+    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income, occupation_code, work_channel";
 
 impl WorkerRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -92,6 +94,7 @@ impl WorkerRow {
             employment_note: r.try_get("employment_note")?,
             monthly_income: r.try_get("monthly_income")?,
             occupation_code: r.try_get("occupation_code")?,
+            work_channel: r.try_get("work_channel")?,
         })
     }
 
@@ -626,6 +629,7 @@ pub struct LedgerFacts {
     pub work_place: Option<String>,
     pub employment_note: Option<String>,
     pub monthly_income: Option<i64>,
+    pub work_channel: Option<String>,
 }
 
 /// Stores the ledger's columns of a worker, in the caller's transaction.
@@ -635,12 +639,14 @@ pub async fn set_ledger_facts(
     f: &LedgerFacts,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5",
+        "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4, \
+         work_channel = $5 where id = $6",
     )
     .bind(f.household_no.clone())
     .bind(f.work_place.clone())
     .bind(f.employment_note.clone())
     .bind(f.monthly_income)
+    .bind(f.work_channel.clone())
     .bind(id)
     .execute(&mut **tx)
     .await?;

@@ -132,6 +132,15 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
     hire(&app, &admin, &hr, plain, doumen).await;
     // a 福贡 worker placed in Doumen counts for 福贡, never for 湄潭
     let fugong = register(&app, &admin, 3, "533323101", true).await;
+    // 福贡 workers go to the 福贡 station
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from workers w join stations s on s.id = w.station_id \
+             where w.id = {fugong} and s.county_code = '533323'"
+        ))
+        .await,
+        1
+    );
     hire(&app, &admin, &hr, fugong, doumen).await;
     // a placement that ended last year does not count this year
     let gone = register(&app, &station, 4, "520328101", true).await;
@@ -524,4 +533,78 @@ async fn the_monthly_report_counts_certificates_by_issue_date_and_the_subsidy_fo
         .map(|s| s["worker_id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, vec![poor], "{body}");
+}
+
+#[tokio::test]
+async fn the_ledger_reads_structured_workplaces_channels_and_capacity_grades() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.station(&admin, "湄潭县劳务工作站", "mt4@as.test").await;
+    let header = "序号,姓名,身份证号码,联系电话,乡镇,劳动技能,务工状态,务工省,务工市,务工县,务工地点,就业渠道";
+    let id = |n: u32| ledger_id(n);
+    let csv = [
+        header.to_owned(),
+        // structured columns: resolved to 斗门区; organised
+        format!(
+            "1,冉结构,{},13800000001,湄江街道,技能劳动力,省外务工,广东省,珠海市,斗门区,,点对点专车",
+            id(51)
+        ),
+        // a city only: kept, with a DQ101 warning naming the city level
+        format!(
+            "2,冉到市,{},13800000002,湄江街道,电工,省内务工,,,,遵义市,自主就业",
+            id(52)
+        ),
+        // the capacity grade in 劳动技能, and working away: DQ102 refuses the row
+        format!(
+            "3,冉无力,{},13800000003,湄江街道,丧失劳动力,省外务工,,,,浙江省宁波市鄞州区,",
+            id(53)
+        ),
+        // an unknown channel is refused naming the column
+        format!(
+            "4,冉渠道,{},13800000004,湄江街道,,省外务工,,,,广东省珠海市斗门区,随便",
+            id(54)
+        ),
+    ]
+    .join("\n");
+    let report = app.upload_ledger("mt4@as.test", &csv).await;
+    assert!(report.contains("就业渠道"), "{report}");
+    assert!(report.contains("DQ102"), "{report}");
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "select name, work_place, work_channel, labour_capacity, skills from workers order by id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let got: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    )> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("name"),
+                r.get("work_place"),
+                r.get("work_channel"),
+                r.get("labour_capacity"),
+                r.get("skills"),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].1.as_deref(), Some("广东省珠海市斗门区"));
+    assert_eq!(got[0].2.as_deref(), Some("organised"));
+    assert_eq!(got[0].3.as_deref(), Some("技能劳动力"));
+    assert_eq!(got[0].4, "");
+    assert_eq!(got[1].2.as_deref(), Some("self"));
+    let warning = app
+        .count("select count(*) from quality_findings where rule = 'DQ101' and message like '%只到市%'")
+        .await;
+    assert_eq!(warning, 1);
+    // and the assessment counts the Doumen worker toward 广东 through the ledger
+    let a = figures(&app, &admin, "520328").await;
+    assert_eq!(actual(&a, "transfer_total"), 2, "{a}");
 }
