@@ -13,4 +13,6 @@ create table targets (
 );
 create index targets_year on targets(year, replaced_at);
 alter table workers add column work_channel text;
+-- when the ledger last said where someone works: its employment counts for that year
+alter table workers add column ledger_at text;
 alter table placements add column channel text not null default 'organised';

@@ -86,13 +86,15 @@ pub struct CountyWorker {
     pub work_place: Option<String>,
     pub employment_note: Option<String>,
     pub work_channel: Option<String>,
+    /// when the ledger last recorded the workplace (a UTC instant)
+    pub ledger_at: Option<String>,
 }
 
 /// Every worker whose hometown is in `county` (anonymised ones too: the figures keep them).
 pub async fn county_workers(db: &Db, county: &str) -> Result<Vec<CountyWorker>, sqlx::Error> {
     let rows = sqlx::query(
         "select id, name, id_number, township_code, poverty_alleviated, monitored, station_id, \
-         work_place, employment_note, work_channel from workers \
+         work_place, employment_note, work_channel, ledger_at from workers \
          where substr(hometown_code, 1, 6) = $1 order by id",
     )
     .bind(county)
@@ -111,6 +113,7 @@ pub async fn county_workers(db: &Db, county: &str) -> Result<Vec<CountyWorker>, 
                 work_place: r.try_get("work_place")?,
                 employment_note: r.try_get("employment_note")?,
                 work_channel: r.try_get("work_channel")?,
+                ledger_at: r.try_get("ledger_at")?,
             })
         })
         .collect()
@@ -124,8 +127,11 @@ pub struct PeriodPlacement {
     pub town_code: String,
     pub start_date: String,
     pub left_on: Option<String>,
-    /// the 180-day follow-up was done and found the worker still employed
+    /// the 180-day follow-up was done — on or after its due day, by the period's end — and
+    /// found the worker still employed
     pub retained_180: bool,
+    /// a 帮扶车间 (assistance workshop) job
+    pub workshop: bool,
 }
 
 /// Placements of the county's workers that began by `to` and had not ended before `from`.
@@ -136,10 +142,12 @@ pub async fn placements_overlapping(
     to: &str,
 ) -> Result<Vec<PeriodPlacement>, sqlx::Error> {
     let rows = sqlx::query(
-        "select p.id, p.worker_id, p.town_code, p.start_date, p.left_on, \
+        "select p.id, p.worker_id, p.town_code, p.start_date, p.left_on, v.assistance_workshop, \
          (select count(*) from follow_ups f where f.placement_id = p.id and f.day_offset = 180 \
-          and f.status = 'done' and f.still_employed = $4 and f.done_on <= $3) as retained \
+          and f.status = 'done' and f.still_employed = $4 and f.done_on <= $3 \
+          and f.done_on >= f.due_on) as retained \
          from placements p join workers w on w.id = p.worker_id \
+         join vacancies v on v.id = p.vacancy_id \
          where substr(w.hometown_code, 1, 6) = $1 and p.start_date <= $3 \
          and (p.left_on is null or p.left_on >= $2) order by p.id",
     )
@@ -158,6 +166,7 @@ pub async fn placements_overlapping(
                 start_date: r.try_get("start_date")?,
                 left_on: r.try_get("left_on")?,
                 retained_180: r.try_get::<i64, _>("retained")? > 0,
+                workshop: get_bool(r, "assistance_workshop")?,
             })
         })
         .collect()

@@ -172,8 +172,17 @@ impl WorkerRow {
             sex: self.sex.clone(),
             age: self.age_on(today),
             hometown_township: township_name(&self.township_code),
-            skills: self.skill_list(),
-            desired_jobs: self.desired_job_list(),
+            // a number typed into free text is masked like the number fields
+            skills: self
+                .skill_list()
+                .iter()
+                .map(|s| crate::domain::text::redact_numbers(s))
+                .collect(),
+            desired_jobs: self
+                .desired_job_list()
+                .iter()
+                .map(|s| crate::domain::text::redact_numbers(s))
+                .collect(),
             expected_wage: self.expected_wage,
             needs_lodging: self.needs_lodging,
             status: self.status.clone(),
@@ -640,13 +649,14 @@ pub async fn set_ledger_facts(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4, \
-         work_channel = $5 where id = $6",
+         work_channel = $5, ledger_at = $6 where id = $7",
     )
     .bind(f.household_no.clone())
     .bind(f.work_place.clone())
     .bind(f.employment_note.clone())
     .bind(f.monthly_income)
     .bind(f.work_channel.clone())
+    .bind(now_timestamp())
     .bind(id)
     .execute(&mut **tx)
     .await?;

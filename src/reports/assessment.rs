@@ -27,6 +27,8 @@ pub struct Assessment {
     pub county_name: &'static str,
     /// `YYYY-MM-DD`: the figures count up to this day
     pub as_of: String,
+    /// the month asked for (figures as of its end), if one was
+    pub month: Option<u8>,
     pub indicators: Vec<IndicatorRow>,
 }
 

@@ -122,8 +122,8 @@ pub struct AssessmentQuery {
     pub year: Option<i32>,
     /// `520328` or `533323`
     pub county: Option<String>,
-    /// 1–12: figures as of that month's end (default: today)
-    pub month: Option<u8>,
+    /// 1–12: figures as of that month's end (default: today; empty = default)
+    pub month: Option<String>,
     pub indicator: Option<String>,
 }
 
@@ -132,12 +132,25 @@ struct Scope {
     year: i32,
     county: String,
     as_of: Date,
+    month: Option<u8>,
 }
 
-fn scope(q: &AssessmentQuery) -> AppResult<Scope> {
+fn scope(q: &AssessmentQuery, default_county: Option<&str>) -> AppResult<Scope> {
     let now = today();
     let year = check_year(q.year.unwrap_or(now.year()))?;
-    let county = q.county.clone().unwrap_or_else(|| COUNTIES[0].0.to_owned());
+    let county = q
+        .county
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| default_county.map(str::to_owned))
+        .unwrap_or_else(|| COUNTIES[0].0.to_owned());
+    let month = match q.month.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(m) => Some(
+            m.parse::<u8>()
+                .map_err(|_| AppError::invalid("month", "月份应为1到12"))?,
+        ),
+    };
     if county_name(&county).is_none() {
         return Err(AppError::invalid(
             "county",
@@ -146,7 +159,7 @@ fn scope(q: &AssessmentQuery) -> AppResult<Scope> {
     }
     let year_end = Date::from_calendar_date(year, time::Month::December, 31)
         .map_err(|_| AppError::invalid("year", "年份无效"))?;
-    let as_of = match q.month {
+    let as_of = match month {
         Some(m) => {
             let m = time::Month::try_from(m)
                 .map_err(|_| AppError::invalid("month", "月份应为1到12"))?;
@@ -165,19 +178,32 @@ fn scope(q: &AssessmentQuery) -> AppResult<Scope> {
         year,
         county,
         as_of,
+        month,
     })
 }
 
-/// The admin sees every county; a station its own.
-async fn check_access(state: &AppState, actor: &CurrentUser, county: &str) -> AppResult<()> {
-    let station_county = match actor.station_id {
+/// The county a station serves (none for other roles).
+async fn station_county(state: &AppState, actor: &CurrentUser) -> AppResult<Option<String>> {
+    Ok(match actor.station_id {
         Some(id) if actor.is(Role::Station) => crate::db::stations::get(&state.db, id)
             .await?
             .and_then(|s| s.county_code),
         _ => None,
-    };
-    if policy::may_view_assessment(actor.role, station_county.as_deref(), county) {
-        Ok(())
+    })
+}
+
+/// The checked scope of a request: the admin sees every county, a station its own (and by
+/// default).
+async fn checked_scope(
+    state: &AppState,
+    actor: &CurrentUser,
+    q: &AssessmentQuery,
+) -> AppResult<Scope> {
+    actor.require(&[Role::Admin, Role::Station])?;
+    let own = station_county(state, actor).await?;
+    let s = scope(q, own.as_deref())?;
+    if policy::may_view_assessment(actor.role, own.as_deref(), &s.county) {
+        Ok(s)
     } else {
         Err(AppError::Forbidden)
     }
@@ -196,6 +222,14 @@ async fn people_by_indicator(
 )> {
     let from = format!("{:04}-01-01", s.year);
     let to = fmt_date(s.as_of);
+    let mut out: HashMap<Indicator, BTreeMap<i64, Option<String>>> = HashMap::new();
+    for i in Indicator::ALL {
+        out.insert(i, BTreeMap::new());
+    }
+    if to < from {
+        // a year that has not begun: nothing yet
+        return Ok((Vec::new(), out));
+    }
     let workers = db::county_workers(&state.db, &s.county).await?;
     let placements = db::placements_overlapping(&state.db, &s.county, &from, &to).await?;
     let completed: BTreeSet<i64> = db::completions(&state.db, &s.county, &from, &to)
@@ -206,10 +240,6 @@ async fn people_by_indicator(
         .await?
         .into_iter()
         .collect();
-    let mut out: HashMap<Indicator, BTreeMap<i64, Option<String>>> = HashMap::new();
-    for i in Indicator::ALL {
-        out.insert(i, BTreeMap::new());
-    }
     let mut by_worker: HashMap<i64, Vec<&db::PeriodPlacement>> = HashMap::new();
     for p in &placements {
         by_worker.entry(p.worker_id).or_default().push(p);
@@ -219,11 +249,12 @@ async fn people_by_indicator(
         let mut mine = by_worker.get(&w.id).cloned().unwrap_or_default();
         mine.sort_by(|a, b| a.start_date.cmp(&b.start_date));
         // where they work: the latest placement away from the home township, else the ledger
+        // away from the home township, or in a 帮扶车间 (就地就近 employment counts too)
         let away: Vec<&&db::PeriodPlacement> = mine
             .iter()
-            .filter(|p| p.town_code.get(..9) != w.township_code.get(..9))
+            .filter(|p| p.workshop || p.town_code.get(..9) != w.township_code.get(..9))
             .collect();
-        let ledger = ledger_workplace(w);
+        let ledger = ledger_workplace(w, &from, &to);
         let workplace: Option<String> = away
             .last()
             .and_then(|p| workplace::county_of_town(&p.town_code))
@@ -233,7 +264,11 @@ async fn people_by_indicator(
             put(&mut out, Indicator::TransferTotal, &counted);
             if poor {
                 put(&mut out, Indicator::TransferPoverty, &counted);
+                // a city-level workplace in the home city (遵义市 for 湄潭) may be in the
+                // county or outside it: counted as transferred, in no bucket
+                let home_city = code.ends_with("00") && s.county.starts_with(&code[..4]);
                 let bucket = match Destination::of(code, &s.county) {
+                    _ if home_city => None,
                     Destination::Guangdong => Some(Indicator::PovertyToGuangdong),
                     Destination::InProvince => Some(Indicator::PovertyInProvince),
                     Destination::InCounty => Some(Indicator::PovertyNearHome),
@@ -273,9 +308,20 @@ fn put(out: &mut HashMap<Indicator, BTreeMap<i64, Option<String>>>, i: Indicator
 }
 
 /// The ledger's workplace of someone working (by the ledger's own employment status), when
-/// it names a place other than their home township.
-fn ledger_workplace(w: &CountyWorker) -> Option<String> {
+/// it names a place other than their home township and the ledger said so within the period
+/// (`from`..=`to`, China dates): a ledger row speaks for the year it was recorded in.
+fn ledger_workplace(w: &CountyWorker, from: &str, to: &str) -> Option<String> {
     if !crate::quality::is_working(w.employment_note.as_deref()) {
+        return None;
+    }
+    let recorded = w
+        .ledger_at
+        .as_deref()
+        .and_then(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(|t| fmt_date(t.to_offset(crate::domain::CST).date()))?;
+    if recorded.as_str() < from || recorded.as_str() > to {
         return None;
     }
     let text = w.work_place.as_deref()?;
@@ -295,8 +341,7 @@ pub async fn assessment(
     actor: &CurrentUser,
     q: &AssessmentQuery,
 ) -> AppResult<Assessment> {
-    let s = scope(q)?;
-    check_access(state, actor, &s.county).await?;
+    let s = checked_scope(state, actor, q).await?;
     let (_, people) = people_by_indicator(state, &s).await?;
     let targets = db::targets(&state.db, s.year, false).await?;
     let indicators = Indicator::ALL
@@ -324,6 +369,7 @@ pub async fn assessment(
         county_name: county_name(&s.county).unwrap_or(""),
         county: s.county,
         as_of: fmt_date(s.as_of),
+        month: s.month,
         indicators,
     })
 }
@@ -342,8 +388,7 @@ pub async fn people(
     actor: &CurrentUser,
     q: &AssessmentQuery,
 ) -> AppResult<People> {
-    let s = scope(q)?;
-    check_access(state, actor, &s.county).await?;
+    let s = checked_scope(state, actor, q).await?;
     let indicator = Indicator::parse(q.indicator.as_deref().unwrap_or(""))
         .map_err(|m| AppError::invalid("indicator", m))?;
     let (workers, people) = people_by_indicator(state, &s).await?;
@@ -390,14 +435,21 @@ fn people_list(
                 || (actor.is(Role::Station)
                     && actor.station_id.is_some()
                     && w.station_id == actor.station_id);
+            if !full {
+                // another station's worker: counted, but only as a masked line
+                return Some(Person {
+                    worker_id: w.id,
+                    name: crate::domain::mask_name(&w.name),
+                    id_number: mask_id_number(&w.id_number),
+                    township: crate::domain::region::township_name(&w.township_code),
+                    household: String::new(),
+                    workplace: String::new(),
+                });
+            }
             Some(Person {
                 worker_id: w.id,
                 name: w.name.clone(),
-                id_number: if full {
-                    w.id_number.clone()
-                } else {
-                    mask_id_number(&w.id_number)
-                },
+                id_number: w.id_number.clone(),
                 township: crate::domain::region::township_name(&w.township_code),
                 household: if w.poverty {
                     "脱贫劳动力".into()
@@ -419,7 +471,7 @@ pub async fn workbook(
     q: &AssessmentQuery,
 ) -> AppResult<Vec<u8>> {
     let a = assessment(state, actor, q).await?;
-    let s = scope(q)?;
+    let s = checked_scope(state, actor, q).await?;
     let (workers, people) = people_by_indicator(state, &s).await?;
     let sheets: Vec<(Indicator, Vec<Person>)> = Indicator::ALL
         .iter()

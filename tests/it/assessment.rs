@@ -161,7 +161,7 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
     let csv = [
         HEADER.to_owned(),
         row("冉宁波", 11, false, false, "省外务工", "浙江省宁波市"),
-        row("冉遵义", 12, false, true, "省内务工", "遵义市"),
+        row("冉贵阳", 12, false, true, "省内务工", "贵阳市"),
         row("冉近家", 13, true, false, "县内务工", "湄潭县永兴镇"),
         row("冉东莞", 14, true, false, "省外务工", "广东东莞"),
         row("冉在家", 15, true, false, "未就业", ""),
@@ -256,6 +256,7 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
              where p.worker_id = {plain} and f.day_offset = 180"
         ))
         .await;
+    // recorded today, 180 days early: it does not make the worker "retained"
     sqlx::query(
         "update follow_ups set status = 'done', done_on = $1, still_employed = $2 where id = $3",
     )
@@ -265,10 +266,21 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
     .execute(&app.db)
     .await
     .unwrap();
+    assert_eq!(
+        actual(&figures(&app, &admin, "520328").await, "retained_6m"),
+        0
+    );
+    // (180 days cannot be waited for: the follow-up is made due today, as it will be then)
+    sqlx::query("update follow_ups set due_on = $1 where id = $2")
+        .bind(fmt_date(today()))
+        .bind(follow)
+        .execute(&app.db)
+        .await
+        .unwrap();
 
     let a = figures(&app, &admin, "520328").await;
     let expected = [
-        // poor, plain (Doumen); 宁波, 遵义, 永兴镇, 东莞 (ledger); not: 福贡, ended, 在家, 本镇
+        // poor, plain (Doumen); 宁波, 贵阳, 永兴镇, 东莞 (ledger); not: 福贡, ended, 在家, 本镇
         ("transfer_total", 6),
         ("transfer_poverty", 4),     // poor, 遵义 (监测), 永兴镇, 东莞
         ("poverty_to_guangdong", 2), // poor, 东莞
@@ -307,11 +319,34 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
         .await
         .unwrap();
     assert_eq!(p["items"][0]["id_number"], ledger_id(12), "{p}");
-    assert_eq!(p["items"][0]["workplace"], "贵州省遵义市", "{p}");
+    assert_eq!(p["items"][0]["workplace"], "贵州省贵阳市", "{p}");
     assert!(
         app.count("select count(*) from audit_log where action = 'view_assessment_people'")
             .await
             >= 10
+    );
+    // the admin's placements export carries the full number (audited); a station's is masked
+    let csv = |token: &str| {
+        let req = app
+            .api
+            .get(app.url("/exports/placements.csv"))
+            .bearer_auth(token.to_owned());
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let poor_id = id_number("19860606", 501);
+    let all = csv(&admin).await;
+    assert!(
+        all.contains(&poor_id) && all.contains("广东省斗门区"),
+        "{all}"
+    );
+    let own = csv(&station).await;
+    assert!(own.contains("冉考评") && !own.contains(&poor_id), "{own}");
+    assert!(
+        app.count(
+            "select count(*) from audit_log where action = 'export' and subject_type = 'placements'"
+        )
+        .await
+            >= 2
     );
     // 福贡 has its own figures
     let f = figures(&app, &admin, "533323").await;
@@ -390,6 +425,53 @@ async fn targets_keep_their_history_and_give_the_rates() {
     assert!(
         placed["rate"].is_null() && placed["target"].is_null(),
         "{a}"
+    );
+
+    // a ledger row speaks for the year it was recorded in, not the year before
+    let before: Value = app
+        .get(
+            &format!("/api/v1/reports/assessment?year={}&county=520328", year - 1),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(actual(&before, "transfer_total"), 0, "{before}");
+    // another station of the county sees the count, but the person only as a masked line
+    let (_, other) = app
+        .station(&admin, "湄潭县第二工作站", "mt2b@as.test")
+        .await;
+    let p: Value = app
+        .get(
+            &format!("/api/v1/reports/assessment/people?year={year}&county=520328&indicator=transfer_total"),
+            Some(&other),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["total"], 1, "{p}");
+    let line = p["items"][0].to_string();
+    assert!(
+        !line.contains("冉宁波") && !line.contains(&ledger_id(31)),
+        "{line}"
+    );
+    // the page's own form sends an empty month
+    let r = app
+        .api
+        .get(app.url(&format!(
+            "/reports/assessment?year={year}&county=520328&month="
+        )))
+        .bearer_auth(&station)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("农村劳动力转移就业") && html.contains("25.0%"),
+        "{html}"
     );
 
     // a station sees its own county only; an enterprise nothing
