@@ -604,3 +604,13 @@ pub async fn placed_between(
     .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
+
+/// Sets the day a follow-up was recorded (the demo data spreads them over their own days).
+pub async fn set_done_on_for_demo(db: &Db, id: i64, done_on: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update follow_ups set done_on = $1 where id = $2 and status = 'done'")
+        .bind(done_on)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

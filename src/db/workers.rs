@@ -641,6 +641,16 @@ pub struct LedgerFacts {
     pub work_channel: Option<String>,
 }
 
+/// Every worker id, in order (the demo data's ledger facts).
+pub async fn ids_for_demo(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("select id from workers order by id")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
+}
+
 /// Stores the ledger's columns of a worker, in the caller's transaction.
 pub async fn set_ledger_facts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
