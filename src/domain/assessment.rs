@@ -71,6 +71,22 @@ impl Indicator {
         }
     }
 
+    /// A short label for charts.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Indicator::TransferTotal => "转移就业",
+            Indicator::TransferPoverty => "脱贫转移",
+            Indicator::PovertyToGuangdong => "到广东",
+            Indicator::PovertyInProvince => "省内县外",
+            Indicator::PovertyNearHome => "县内就近",
+            Indicator::Placed => "平台就业",
+            Indicator::Trained => "培训结业",
+            Indicator::TrainedPoverty => "脱贫培训",
+            Indicator::Certified => "取证",
+            Indicator::Retained6m => "稳岗6月",
+        }
+    }
+
     /// What it counts, in Chinese, as the assessment page and README say it.
     pub fn definition(self) -> &'static str {
         match self {

@@ -9,7 +9,8 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::assessment::{self as db, CountyWorker, TargetRow};
+pub use crate::db::assessment::TargetRow;
+use crate::db::assessment::{self as db, CountyWorker};
 use crate::db::audit;
 use crate::domain::assessment::{COUNTIES, Destination, Indicator, county_name};
 use crate::domain::values::fmt_date;
@@ -462,6 +463,20 @@ fn people_list(
             })
         })
         .collect()
+}
+
+/// The completion rates as an SVG bar chart (indicators without a target are left out).
+pub fn chart(a: &Assessment) -> String {
+    let items: Vec<(String, f64)> = a
+        .indicators
+        .iter()
+        .filter_map(|r| {
+            let label = Indicator::parse(r.code).map_or(r.name, Indicator::short_name);
+            r.rate
+                .map(|x| (label.to_owned(), (x * 1000.0).round() / 10.0))
+        })
+        .collect();
+    crate::reports::charts::bars("目标完成率", &items, "%")
 }
 
 /// The table and one sheet of people per indicator, as a workbook (audited).

@@ -22,7 +22,7 @@ pub struct HistoryQuery {
 #[derive(Serialize, ToSchema)]
 pub struct TargetList {
     pub year: i32,
-    pub targets: Vec<crate::db::assessment::TargetRow>,
+    pub targets: Vec<svc::TargetRow>,
 }
 
 /// Replaces a year's targets (the admin); the previous set is kept as history.

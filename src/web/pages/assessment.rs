@@ -32,15 +32,7 @@ pub async fn page(
     ApiQuery(q): ApiQuery<AssessmentQuery>,
 ) -> PageResult<Response> {
     let a = svc::assessment(&state, &user, &q).await?;
-    let items: Vec<(String, f64)> = a
-        .indicators
-        .iter()
-        .filter_map(|r| {
-            r.rate
-                .map(|x| (r.name.to_owned(), (x * 1000.0).round() / 10.0))
-        })
-        .collect();
-    let chart = crate::reports::charts::bars("目标完成率", &items, "%");
+    let chart = svc::chart(&a);
     Ok(render(&AssessmentPage {
         layout: Layout::new(
             &format!("{}{}年考评指标", a.county_name, a.year),
@@ -110,7 +102,7 @@ struct TargetsPage {
         &'static str,
         String,
     )>,
-    history: Vec<crate::db::assessment::TargetRow>,
+    history: Vec<svc::TargetRow>,
 }
 
 /// `?year=`
