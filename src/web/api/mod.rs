@@ -7,6 +7,7 @@ pub mod auth;
 pub mod check;
 pub mod employers;
 pub mod imports;
+pub mod openapi;
 pub mod placements;
 pub mod reports;
 pub mod training;
@@ -70,6 +71,24 @@ impl utoipa::Modify for BearerAuth {
 /// route takes JSON of at most 2 MiB, except the ledger upload (multipart, 50 MiB, bearer
 /// token only).
 pub fn router() -> Router<AppState> {
+    let (router, doc) = parts();
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+}
+
+/// The OpenAPI document alone (`laowu openapi`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+/// The routes and the completed document describing them.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let uploads = OpenApiRouter::<AppState>::new()
         .routes(routes!(imports::upload))
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -142,6 +161,7 @@ pub fn router() -> Router<AppState> {
         .merge(uploads)
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    openapi::complete(&mut doc);
     // The number belongs in a body, not in a URL that proxies and logs keep.
     if let Some(get) = doc
         .paths
@@ -151,14 +171,7 @@ pub fn router() -> Router<AppState> {
     {
         get.deprecated = Some(utoipa::openapi::Deprecated::True);
     }
-    let doc = std::sync::Arc::new(doc);
-    router.route(
-        "/openapi.json",
-        get(move || {
-            let doc = doc.clone();
-            async move { Json(doc.as_ref().clone()) }
-        }),
-    )
+    (router, doc)
 }
 
 /// Middleware: an API write (POST, PUT, PATCH, DELETE) carries JSON (`Content-Type:
