@@ -26,6 +26,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/programmes"),
     ("get", "/occupations"),
     ("get", "/courses"),
+    ("get", "/courses/{id}"),
     ("get", "/events"),
     ("post", "/auth/reset-code"),
     ("post", "/auth/reset"),
@@ -147,9 +148,10 @@ pub fn complete(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         for (method, op) in operations(item) {
             let public = PUBLIC.contains(&(method, path.as_str()));
-            let mut statuses = vec!["400"];
+            // (a public route still refuses a token that is wrong or revoked: 401)
+            let mut statuses = vec!["400", "401"];
             if !public {
-                statuses.extend(["401", "403"]);
+                statuses.push("403");
             }
             if path.contains('{') {
                 statuses.push("404");
