@@ -10,6 +10,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, id_number, spawn_app, vacancy_body};
 
+/// (name, work place, channel, labour capacity, skills) as stored.
+type LedgerRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 const HEADER: &str = "序号,姓名,身份证号码,联系电话,乡镇,村,是否脱贫户,是否监测对象,是否易地搬迁,是否零就业家庭,劳动技能,就业意愿,期望月薪,务工状态,务工地点,月收入,备注";
 
 fn ledger_id(n: u32) -> String {
@@ -658,13 +667,7 @@ async fn the_ledger_reads_structured_workplaces_channels_and_capacity_grades() {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    let got: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    )> = rows
+    let got: Vec<LedgerRow> = rows
         .iter()
         .map(|r| {
             (
