@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod employer;
+pub mod event;
 pub mod gb2260;
 pub mod id_card;
 pub mod occupation;

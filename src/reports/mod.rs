@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod lists;
+pub mod manifest;
 pub mod xlsx;
 
 pub use crate::db::lists::{DashboardData, dashboard_data, export_table};

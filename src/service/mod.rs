@@ -6,6 +6,7 @@ pub mod admin;
 pub mod applications;
 pub mod courses;
 pub mod employers;
+pub mod events;
 pub mod followups;
 pub mod import_jobs;
 pub mod imports;
