@@ -89,12 +89,14 @@ impl Stage {
 
 /// Parses a China-time instant `YYYY-MM-DDTHH:MM` (also with a space, or seconds).
 pub fn parse_china_time(input: &str) -> Result<OffsetDateTime, &'static str> {
-    let s = super::text::normalize_ascii(input);
-    let s = s.trim();
+    // a space between date and time means `T`; other white space goes
+    let s = input.trim().replace([' ', '\u{3000}'], "T");
+    let s = super::text::normalize_width(&s);
+    let s = s.as_str();
     if s.is_empty() {
         return Err("请填写开始时间");
     }
-    let Some((d, t)) = s.split_once(['T', ' ']) else {
+    let Some((d, t)) = s.split_once('T') else {
         return Err("时间格式应为 YYYY-MM-DDTHH:MM（北京时间）");
     };
     let date: Date = parse_date(d)?;

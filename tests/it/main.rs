@@ -6,6 +6,7 @@ mod accounts;
 mod checks;
 mod cluster;
 mod employers;
+mod events;
 mod feed;
 mod forget;
 mod gate;
