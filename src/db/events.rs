@@ -510,7 +510,7 @@ pub async fn figures(db: &Db, event_id: i64, hired_by: &str) -> Result<Figures, 
         .await?,
         places: scalar(
             db,
-            "select sum(v.headcount) from event_booth_vacancies bv join event_booths b on b.id = bv.booth_id \
+            "select cast(sum(v.headcount) as bigint) from event_booth_vacancies bv join event_booths b on b.id = bv.booth_id \
              join vacancies v on v.id = bv.vacancy_id where b.event_id = $1",
             event_id,
         )
