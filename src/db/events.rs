@@ -664,3 +664,79 @@ pub async fn of_worker(db: &Db, worker_id: i64) -> Result<Vec<EventRow>, sqlx::E
     .await?;
     rows.iter().map(EventRow::from_row).collect()
 }
+
+async fn pair(
+    db: &Db,
+    sql: &str,
+    month: [&str; 2],
+    year_from: &str,
+) -> Result<crate::reports::Pair, sqlx::Error> {
+    let c = |a: &str, b: &str| {
+        let (a, b) = (a.to_owned(), b.to_owned());
+        async move {
+            sqlx::query(sql)
+                .bind(a)
+                .bind(b)
+                .fetch_one(db)
+                .await?
+                .try_get::<i64, _>(0)
+        }
+    };
+    Ok(crate::reports::Pair {
+        month: c(month[0], month[1]).await?,
+        ytd: c(year_from, month[1]).await?,
+    })
+}
+
+/// The monthly report's event figures. `instants`: the month's first and next month's first
+/// instant and the year's first (UTC); `dates`: the month's first and last day and the year's
+/// first day.
+pub async fn monthly(
+    db: &Db,
+    instants: [&str; 3],
+    dates: [&str; 3],
+) -> Result<crate::reports::EventFigures, sqlx::Error> {
+    let [mi_from, mi_to, yi_from] = instants;
+    let [m_from, m_to, y_from] = dates;
+    let held = |kind: &str| {
+        format!(
+            "select count(*) from events where kind = '{kind}' and status = 'open' and starts_at >= $1 and starts_at < $2"
+        )
+    };
+    Ok(crate::reports::EventFigures {
+        fairs: pair(db, &held("job_fair"), [mi_from, mi_to], yi_from).await?,
+        fair_attended: pair(
+            db,
+            "select count(*) from event_checkins c join events e on e.id = c.event_id \
+             where e.kind = 'job_fair' and e.starts_at >= $1 and e.starts_at < $2",
+            [mi_from, mi_to],
+            yi_from,
+        )
+        .await?,
+        fair_applications: pair(
+            db,
+            "select count(*) from applications a join events e on e.id = a.event_id \
+             where e.kind = 'job_fair' and e.starts_at >= $1 and e.starts_at < $2",
+            [mi_from, mi_to],
+            yi_from,
+        )
+        .await?,
+        trips: pair(db, &held("trip"), [mi_from, mi_to], yi_from).await?,
+        trip_arrived: pair(
+            db,
+            "select count(*) from event_checkins where stage = 'arrived' and at >= $1 and at < $2",
+            [mi_from, mi_to],
+            yi_from,
+        )
+        .await?,
+        hired: pair(
+            db,
+            "select count(*) from placements p where p.start_date >= $1 and p.start_date <= $2 and \
+             (exists (select 1 from applications a where a.id = p.application_id and a.event_id is not null) \
+              or exists (select 1 from event_checkins c where c.placement_id = p.id))",
+            [m_from, m_to],
+            y_from,
+        )
+        .await?,
+    })
+}

@@ -1088,3 +1088,35 @@ pub async fn arrival_employers(
 pub async fn for_runner(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<EventRow> {
     run(state, actor, id).await
 }
+
+/// Upcoming events a station's home page lists: those it organises, those of stations of its
+/// county, and (a receiving station) every trip coming to Doumen; everything for the admin.
+pub async fn for_station_home(state: &AppState, actor: &CurrentUser) -> AppResult<Vec<EventRow>> {
+    let now = fmt_instant(OffsetDateTime::now_utc());
+    let upcoming = events::list(&state.db, None, Some(&now), None).await?;
+    let Some(me) = actor.station_id.filter(|_| actor.is(Role::Station)) else {
+        return Ok(if actor.is(Role::Admin) {
+            upcoming
+        } else {
+            Vec::new()
+        });
+    };
+    let all = stations::list(&state.db).await?;
+    let mine = all.iter().find(|s| s.id == me);
+    let county = mine.and_then(|s| s.county_code.clone());
+    let receiving = mine.is_some_and(|s| s.side == "receiving");
+    Ok(upcoming
+        .into_iter()
+        .filter(|e| {
+            e.station_id == Some(me)
+                || (receiving && e.is_trip())
+                || (county.is_some()
+                    && all
+                        .iter()
+                        .any(|s| Some(s.id) == e.station_id && s.county_code == county))
+                || e.from_town
+                    .as_deref()
+                    .is_some_and(|t| county.as_deref().is_some_and(|c| t.starts_with(c)))
+        })
+        .collect())
+}

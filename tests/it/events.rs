@@ -489,6 +489,24 @@ async fn a_trip_checks_in_only_its_passengers_and_an_arrival_begins_the_placemen
         "{f}"
     );
 
+    // the month's report counts the arrival and the hire it began
+    let month = &in_days(0)[..7];
+    let report: Value = app
+        .get(
+            &format!("/api/v1/reports/monthly?month={month}"),
+            Some(&w.admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        report["events"]["trip_arrived"]["month"],
+        json!(1),
+        "{report}"
+    );
+    assert_eq!(report["events"]["hired"]["month"], json!(1), "{report}");
+
     // the manifest: workbook and printable page, 身份证 masked, for the running station
     let r = browser()
         .get(app.url(&format!("/events/{trip}/manifest.xlsx")))
@@ -615,6 +633,20 @@ async fn pages_a_worker_signs_up_on_the_phone_and_the_door_gives_big_answers() {
             .to_str()
             .unwrap()
             .ends_with("/manage")
+    );
+
+    // the station's home page lists its county's coming events
+    let home = officer
+        .get(app.url("/station"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("返岗专车第一班") && home.contains("2027年春风行动"),
+        "{home}"
     );
 
     // the door: one field, big answers
