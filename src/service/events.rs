@@ -574,6 +574,107 @@ pub async fn write_reminders(state: &AppState) -> anyhow::Result<bool> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.commit().await?;
     }
+    wrote |= write_booth_lists(state).await?;
+    Ok(wrote)
+}
+
+/// From 18:00 China time, the hour the list is complete enough to print.
+const BOOTH_LIST_HOUR: u8 = 18;
+
+/// The list an enterprise with a booth gets the evening before a fair: how many signed up and
+/// who, masked (张*, sex, age, township, skills, wanted jobs) — they have not applied to it.
+pub fn booth_list_message(
+    ev: &EventRow,
+    employer_name: &str,
+    people: &[workers::MaskedWorker],
+) -> (String, String) {
+    let mut text = format!(
+        "{employer_name}：明天 {}（北京时间）“{}”在{}举行，已有{}人报名：\n",
+        ev.when(),
+        ev.title,
+        ev.place,
+        people.len()
+    );
+    for (n, p) in people.iter().enumerate() {
+        text.push_str(&format!(
+            "{}. {}，{}，{}岁，{}；技能：{}；意向：{}\n",
+            n + 1,
+            p.name,
+            if p.sex == "male" { "男" } else { "女" },
+            p.age.unwrap_or(0),
+            p.hometown_township,
+            p.skills.join("、"),
+            p.desired_jobs.join("、")
+        ));
+    }
+    text.push_str("姓名和电话在求职者现场投递后可见。");
+    (
+        format!("【劳务协作】明天的招聘会：{}人报名", people.len()),
+        text,
+    )
+}
+
+/// Writes, once per booth (key `event_booth_list:EVENT:EMPLOYER`), the evening-before list of
+/// sign-ups to each enterprise with a booth at a fair that starts tomorrow.
+async fn write_booth_lists(state: &AppState) -> anyhow::Result<bool> {
+    if OffsetDateTime::now_utc().to_offset(CST).hour() < BOOTH_LIST_HOUR {
+        return Ok(false);
+    }
+    let tomorrow = today() + time::Duration::days(1);
+    let fairs = events::list(
+        &state.db,
+        Some(EventKind::JobFair.as_str()),
+        Some(&day_start(tomorrow)),
+        Some(&day_start(tomorrow + time::Duration::days(1))),
+    )
+    .await?;
+    let mut wrote = false;
+    for ev in fairs {
+        let booths = events::booths(&state.db, ev.id).await?;
+        if booths.is_empty() {
+            continue;
+        }
+        let existing =
+            outbox::keys_like(&state.db, &[&format!("event_booth_list:{}:%", ev.id)]).await?;
+        let ids: Vec<i64> = events::people(&state.db, ev.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.signed_up)
+            .map(|p| p.worker_id)
+            .collect();
+        let people: Vec<workers::MaskedWorker> = workers::by_ids(&state.db, &ids)
+            .await?
+            .iter()
+            .map(|w| w.masked_view(today()))
+            .collect();
+        for b in booths {
+            let key = format!("event_booth_list:{}:{}", ev.id, b.employer_id);
+            if existing.contains(&key) {
+                continue;
+            }
+            let Some(employer) = employers::get(&state.db, b.employer_id).await? else {
+                continue;
+            };
+            if !policy::employer_may(employer.standing(), policy::EmployerAct::Recruit) {
+                continue;
+            }
+            let (subject, text) = booth_list_message(&ev, &employer.name, &people);
+            let mut tx = state.db.begin().await?;
+            wrote |= outbox::enqueue(
+                &mut tx,
+                &NewMail {
+                    kind: "event_booth_list",
+                    dedupe_key: Some(key),
+                    recipient: &employer.contact_email,
+                    subject,
+                    body_html: format!("<pre>{}</pre>", html_escape(&text)),
+                    body_text: text,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
     Ok(wrote)
 }
 
@@ -1119,4 +1220,60 @@ pub async fn for_station_home(state: &AppState, actor: &CurrentUser) -> AppResul
                     .is_some_and(|t| county.as_deref().is_some_and(|c| t.starts_with(c)))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fair() -> EventRow {
+        EventRow {
+            id: 7,
+            kind: "job_fair".into(),
+            title: "春风行动专场招聘会".into(),
+            starts_at: "2027-02-20T09:30".into(),
+            place: "湄潭县人民广场".into(),
+            capacity: 100,
+            taken: 1,
+            station_id: Some(1),
+            station_name: None,
+            from_town: None,
+            to_town: None,
+            status: "open".into(),
+            starts_utc: "2027-02-20T01:30:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn the_messages_say_what_when_and_where_in_china_time() {
+        let (subject, text) = message(Notice::SignedUp, &fair(), "冉小梅");
+        assert!(subject.contains("报名成功"));
+        assert!(text.contains("2027-02-20 09:30") && text.contains("湄潭县人民广场"));
+        let (_, text) = message(Notice::Reminder, &fair(), "冉小梅");
+        assert!(text.contains("明天"));
+    }
+
+    #[test]
+    fn the_booth_list_names_nobody() {
+        let w = workers::MaskedWorker {
+            id: 1,
+            name: "冉*梅".into(),
+            id_number: "5203**********1234".into(),
+            phone: "139****0001".into(),
+            sex: "female".into(),
+            age: Some(30),
+            hometown_township: "湄江街道".into(),
+            skills: vec!["粤菜".into()],
+            desired_jobs: vec!["厨师".into()],
+            expected_wage: None,
+            needs_lodging: false,
+            status: "seeking".into(),
+            occupations: Vec::new(),
+            masked: true,
+        };
+        let (subject, text) = booth_list_message(&fair(), "斗门某厂", &[w]);
+        assert!(subject.contains("1人报名"));
+        assert!(text.contains("冉*梅，女，30岁，湄江街道；技能：粤菜；意向：厨师"));
+        assert!(!text.contains("5203") && !text.contains("139"));
+    }
 }

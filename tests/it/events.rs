@@ -754,6 +754,20 @@ async fn signed_up_workers_are_reminded_the_day_before() {
     let (a, _, _) = worker(&app, &w, 10).await;
     let r = app
         .post(
+            &format!("/api/v1/events/{fair}/booths"),
+            Some(&w.hr1),
+            &json!({"vacancy_ids": [w.v1]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let hour = || {
+        time::OffsetDateTime::now_utc()
+            .to_offset(laowu::domain::CST)
+            .hour()
+    };
+    let hour_before = hour();
+    let r = app
+        .post(
             &format!("/api/v1/events/{fair}/signups"),
             Some(&w.station),
             &json!({"worker_id": a}),
@@ -783,6 +797,28 @@ async fn signed_up_workers_are_reminded_the_day_before() {
             .await
             .unwrap();
     assert!(text.contains("明天") && text.contains("10:00"), "{text}");
+    // the enterprise with a booth gets the masked list of sign-ups from 18:00 China time
+    let lists = "select count(*) from outbox where kind = 'event_booth_list' and recipient = 'contact71@test.local'";
+    if hour_before >= 18 && hour() >= 18 {
+        for _ in 0..50 {
+            if app.count(lists).await > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(app.count(lists).await, 1);
+        let text: String =
+            sqlx::query_scalar("select body_text from outbox where kind = 'event_booth_list'")
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert!(
+            text.contains("冉**") && !text.contains("冉小梅") && !text.contains("13911110010"),
+            "{text}"
+        );
+    } else if hour() < 18 {
+        assert_eq!(app.count(lists).await, 0, "not before the evening");
+    }
 }
 
 /// Sends every request at once: one task each, all released by one barrier.
