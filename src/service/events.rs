@@ -782,7 +782,8 @@ pub async fn check_in(
     enum Hire {
         Existing(i64),
         Application(i64, String, i64),
-        New(VacancyRow),
+        /// the vacancy to apply and be hired for
+        New(i64),
     }
     let plan = match hire {
         None => None,
@@ -811,7 +812,7 @@ pub async fn check_in(
                             .ok_or_else(|| {
                                 AppError::invalid("vacancy_id", "没有该企业的这个岗位")
                             })?;
-                        Hire::New(v)
+                        Hire::New(v.id)
                     }
                 },
             };
@@ -865,13 +866,13 @@ pub async fn check_in(
                 }
                 (Some(app), v)
             }
-            Hire::New(v) => {
+            Hire::New(vacancy_id) => {
                 let (source, station) = match actor.role {
                     Role::Station => ("station", actor.station_id),
                     _ => ("admin", None),
                 };
                 let app = applications::insert(
-                    &mut tx, worker.id, v.id, source, "applied", station, actor.id,
+                    &mut tx, worker.id, vacancy_id, source, "applied", station, actor.id,
                 )
                 .await?
                 .ok_or_else(|| AppError::conflict("vacancy_id", "已经申请过这个岗位"))?;
@@ -886,7 +887,7 @@ pub async fn check_in(
                     actor.id,
                 )
                 .await?;
-                (Some(app), v.id)
+                (Some(app), vacancy_id)
             }
         };
         if let Some(app) = app_id {

@@ -489,6 +489,52 @@ async fn a_trip_checks_in_only_its_passengers_and_an_arrival_begins_the_placemen
         "{f}"
     );
 
+    // C found the job without applying on the platform: the arrival needs the vacancy taken
+    let (c, _, _) = worker(&app, &w, 11).await;
+    let r = app
+        .post(
+            &format!("/api/v1/events/{trip}/signups"),
+            Some(&w.station),
+            &json!({"worker_id": c}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let arrive = |vacancy: Option<i64>| {
+        json!({"worker_id": c, "stage": "arrived", "employer_id": w.e1, "start_date": in_days(0),
+            "wage": 5000, "vacancy_id": vacancy})
+    };
+    let r = app.post(&checkins, Some(&w.station), &arrive(None)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["errors"]["vacancy_id"][0].is_string(), "{v}");
+    let r = app
+        .post(&checkins, Some(&w.station), &arrive(Some(w.other_vacancy)))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another enterprise's vacancy"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from event_checkins where worker_id = {c}"
+        ))
+        .await,
+        0
+    );
+    let r = app
+        .post(&checkins, Some(&w.station), &arrive(Some(w.v2)))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(r.json::<Value>().await.unwrap()["placement_id"].is_i64());
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from applications where worker_id = {c} and status = 'hired' and event_id = {trip}"
+        ))
+        .await,
+        1
+    );
+
     // the month's report counts the arrival and the hire it began
     let month = &in_days(0)[..7];
     let report: Value = app
@@ -502,10 +548,10 @@ async fn a_trip_checks_in_only_its_passengers_and_an_arrival_begins_the_placemen
         .unwrap();
     assert_eq!(
         report["events"]["trip_arrived"]["month"],
-        json!(1),
+        json!(2),
         "{report}"
     );
-    assert_eq!(report["events"]["hired"]["month"], json!(1), "{report}");
+    assert_eq!(report["events"]["hired"]["month"], json!(2), "{report}");
 
     // the manifest: workbook and printable page, 身份证 masked, for the running station
     let r = browser()
