@@ -9,7 +9,7 @@ use rand::seq::IndexedRandom;
 use crate::auth::{CurrentUser, Role};
 use crate::db::{self, stations, users};
 use crate::domain::employer::{EmployerInput, VacancyInput};
-use crate::domain::region::{DOUMEN, MEITAN, regions};
+use crate::domain::region::{DOUMEN, FUGONG, MEITAN, regions};
 use crate::domain::values::fmt_date;
 use crate::domain::worker::{Household, StringList, WorkerInput};
 use crate::domain::{id_card, today, uscc};
@@ -234,7 +234,7 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
     }
     let db = &state.db;
     let mut logins: Vec<(String, &str, String)> = Vec::new();
-    let total = 4 + EMPLOYERS.len() as u64 + 60;
+    let total = 5 + EMPLOYERS.len() as u64 + 60 + 15;
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template("演示数据 {bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -262,16 +262,24 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
     bar.inc(1);
 
     let mut station_ids = Vec::new();
-    for (name, side, email) in [
+    for (name, side, email, county) in [
         (
-            "湄潭县驻斗门劳务工作站（输出地）",
+            "湄潭县驻斗门劳务工作站",
             "sending",
             "station@laowu.local",
+            MEITAN,
         ),
         (
-            "斗门区劳务协作工作站（输入地）",
+            "斗门区劳务协作工作站",
             "receiving",
             "doumen-station@laowu.local",
+            DOUMEN,
+        ),
+        (
+            "福贡县驻斗门劳务工作站",
+            "sending",
+            "fugong-station@laowu.local",
+            FUGONG,
         ),
     ] {
         let id = accounts::create_station(
@@ -281,7 +289,7 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
                 name: name.into(),
                 side: side.into(),
                 email: email.into(),
-                county_code: None,
+                county_code: Some(county.into()),
             },
         )
         .await
@@ -412,8 +420,29 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
     let towns = regions().townships_of(MEITAN);
     let mut rng = rand::rng();
     let mut worker_login = None;
+    // uneven, as a county is: a few townships send many, most a few
+    let weights: Vec<u32> = (0..towns.len())
+        .map(|i| {
+            if i % 4 == 0 {
+                6
+            } else {
+                1 + (i as u32 * 7) % 3
+            }
+        })
+        .collect();
+    let town_at = |r: &mut rand::rngs::ThreadRng| {
+        let total: u32 = weights.iter().sum();
+        let mut pick = r.random_range(0..total);
+        for (i, w) in weights.iter().enumerate() {
+            if pick < *w {
+                return i;
+            }
+            pick -= w;
+        }
+        0
+    };
     for n in 0..60u32 {
-        let town = towns[n as usize % towns.len()];
+        let town = towns[if n == 0 { 0 } else { town_at(&mut rng) }];
         let villages = regions().villages_of(&town.code);
         let hometown = villages
             .choose(&mut rng)
@@ -472,6 +501,47 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
     if let Some((phone, pw)) = worker_login {
         logins.push((phone, "务工人员", pw));
     }
+    // 福贡: fewer, all through the 福贡 station (registered by the admin, they go there)
+    let fugong_towns = regions().townships_of(FUGONG);
+    for n in 0..15u32 {
+        let town = fugong_towns[(n as usize * 3) % fugong_towns.len()];
+        let (skills, jobs, wage) = PROFILES[(n as usize + 5) % PROFILES.len()];
+        let input = WorkerInput {
+            name: format!(
+                "{}{}",
+                ["和", "李", "余", "普", "丰"][n as usize % 5],
+                GIVEN[(n as usize * 5 + 3) % GIVEN.len()]
+            ),
+            id_number: id_card::with_check_char(&format!(
+                "{FUGONG}19{:02}0{}1{}{:03}",
+                80 + n % 20,
+                1 + n % 9,
+                n % 3,
+                200 + n
+            )),
+            phone: format!("1388861{:04}", 1000 + n),
+            hometown_code: town.code.clone(),
+            skills: StringList::One(skills.into()),
+            desired_jobs: StringList::One(jobs.into()),
+            expected_wage: Some(wage),
+            needs_lodging: true,
+            household: Household {
+                poverty_alleviated: n % 2 == 0,
+                monitored: n % 5 == 0,
+                relocated: n % 3 == 0,
+                zero_employment: false,
+            },
+            consent: true,
+            ..Default::default()
+        };
+        match workers::register(state, Some(&admin), &input).await {
+            Ok(_) | Err(crate::error::AppError::Conflict { .. }) => {}
+            Err(e) => return Err(anyhow::anyhow!("demo 福贡 worker {n}: {e}")),
+        }
+        bar.inc(1);
+    }
+    ledger_facts(state).await?;
+    targets(state, &admin).await?;
     placements(state, &admin).await?;
     training_demo(state, &admin, provider).await?;
     bar.finish_with_message("完成");
@@ -487,6 +557,61 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
         println!("  {role:<6} {login:<28} {pw}");
     }
     let _ = DOUMEN;
+    Ok(())
+}
+
+/// Workers the ledger says are already working away — in Guangdong, in other provinces, in
+/// Guizhou, near home — as a county's ledger does.
+async fn ledger_facts(state: &AppState) -> anyhow::Result<()> {
+    const PLACES: [(&str, &str); 7] = [
+        ("省外务工", "广东省珠海市斗门区"),
+        ("省外务工", "广东省东莞市"),
+        ("省外务工", "浙江省宁波市鄞州区"),
+        ("省外务工", "福建省泉州市晋江市"),
+        ("省内务工", "贵州省贵阳市观山湖区"),
+        ("县内务工", "湄潭县永兴镇"),
+        ("省外务工", "广东省佛山市顺德区"),
+    ];
+    let ids = db::workers::ids_for_demo(&state.db).await?;
+    let mut tx = state.db.begin().await?;
+    for (k, id) in ids.iter().enumerate().filter(|(k, _)| k % 3 == 1) {
+        let (note, place) = PLACES[k % PLACES.len()];
+        db::workers::set_ledger_facts(
+            &mut tx,
+            *id,
+            &db::workers::LedgerFacts {
+                household_no: None,
+                work_place: Some(place.into()),
+                employment_note: Some(note.into()),
+                monthly_income: Some(3800 + (k as i64 % 7) * 300),
+                work_channel: Some(if k % 2 == 0 { "organised" } else { "self" }.into()),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// This year's targets for both counties, so that the assessment shows completion rates.
+async fn targets(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()> {
+    use crate::domain::assessment::Indicator;
+    use crate::service::assessment::{self, TargetInput, Targets};
+    let meitan = [30, 10, 5, 2, 2, 8, 6, 2, 5, 2];
+    let fugong = [8, 5, 3, 1, 1, 3, 2, 1, 2, 1];
+    let mut list = Vec::new();
+    for (county, values) in [(MEITAN, meitan), (FUGONG, fugong)] {
+        for (i, v) in Indicator::ALL.iter().zip(values) {
+            list.push(TargetInput {
+                county: county.into(),
+                indicator: i.code().into(),
+                value: v,
+            });
+        }
+    }
+    assessment::set_targets(state, admin, today().year(), &Targets { targets: list })
+        .await
+        .map_err(explain)?;
     Ok(())
 }
 
@@ -556,6 +681,11 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
             )
             .await
             .map_err(explain)?;
+            // recorded on its own day, a few days after it fell due (not all today)
+            if let Ok(due) = crate::domain::values::parse_date(&f.due_on) {
+                let on = (due + time::Duration::days(f.id % 4)).min(today());
+                db::placements::set_done_on_for_demo(&state.db, f.id, &fmt_date(on)).await?;
+            }
         }
     }
     Ok(())

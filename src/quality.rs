@@ -93,9 +93,26 @@ pub fn row_findings(f: &LedgerFacts<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let working = is_working(f.employment_note);
     if working {
-        match f.work_place.map(str::trim) {
-            Some(p) if !p.is_empty() && to_county_level(p) => {}
-            _ => out.push(Finding {
+        let place = f.work_place.map(str::trim).unwrap_or("");
+        let resolved = crate::domain::workplace::resolve(place);
+        match resolved.map(|w| w.level) {
+            Some(crate::domain::workplace::Level::County) => {}
+            // a township or street of the home county (湄江街道), not on the national list
+            None if to_county_level(place) => {}
+            Some(level) => out.push(Finding {
+                rule: "DQ101",
+                level: Level::Warning,
+                column: "务工地点",
+                message: format!(
+                    "务工地点只到{}一级，请填写到县（区、市）",
+                    if level == crate::domain::workplace::Level::City {
+                        "市"
+                    } else {
+                        "省"
+                    }
+                ),
+            }),
+            None => out.push(Finding {
                 rule: "DQ101",
                 level: Level::Warning,
                 column: "务工地点",

@@ -45,6 +45,59 @@ async fn pair_instants(db: &Db, p: &Periods, sql: &str) -> Result<Pair, sqlx::Er
     })
 }
 
+/// Counts with `$3` bound to `true` (a boolean column), in the month and year to date.
+async fn flag_dates(db: &Db, p: &Periods, sql: &str) -> Result<Pair, sqlx::Error> {
+    let c = |a: &str, b: &str| {
+        sqlx::query(sql)
+            .bind(a.to_owned())
+            .bind(b.to_owned())
+            .bind(true)
+            .fetch_one(db)
+    };
+    Ok(Pair {
+        month: c(&p.m_from, &p.m_to).await?.try_get::<i64, _>(0)?,
+        ytd: c(&p.y_from, &p.m_to).await?.try_get::<i64, _>(0)?,
+    })
+}
+
+/// Completions of a programme's courses between two dates followed by a placement within
+/// [`EMPLOYED_AFTER_DAYS`] (dates are compared in Rust: the backends do date arithmetic
+/// differently).
+async fn employed_after(
+    db: &Db,
+    programme: &str,
+    from: &str,
+    to: &str,
+) -> Result<i64, sqlx::Error> {
+    let rows = sqlx::query(
+        "select e.completed_on, (select min(pl.start_date) from placements pl \
+         where pl.worker_id = e.worker_id and pl.start_date >= e.completed_on) as placed \
+         from enrollments e join courses c on c.id = e.course_id where c.programme = $1 \
+         and e.status = 'completed' and e.completed_on >= $2 and e.completed_on <= $3",
+    )
+    .bind(programme)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?;
+    let mut n = 0;
+    for r in rows {
+        let done: Option<String> = r.try_get(0)?;
+        let placed: Option<String> = r.try_get(1)?;
+        let within = match (
+            done.as_deref().map(crate::domain::values::parse_date),
+            placed,
+        ) {
+            (Some(Ok(d)), Some(pl)) => {
+                pl.as_str() <= fmt_date(d + time::Duration::days(EMPLOYED_AFTER_DAYS)).as_str()
+            }
+            _ => false,
+        };
+        n += i64::from(within);
+    }
+    Ok(n)
+}
+
 /// Computes the month's figures from the database.
 pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error> {
     let first = month.first_day();
@@ -126,19 +179,58 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         zero_employment: flag_pair(flag("zero_employment")).await?,
     };
     let pl = "select count(*) from placements where start_date >= $1 and start_date <= $2";
-    let east = "(substr(town_code, 1, 2) in ('11','12','13','21','31','32','33','35','37','46'))";
+    // destinations from the workplace county relative to the home county; disjoint by
+    // construction, so the four rows add up to the total
+    let plw = "select count(*) from placements p join workers w on w.id = p.worker_id \
+               where p.start_date >= $1 and p.start_date <= $2";
+    let gd = "substr(p.town_code, 1, 2) = '44'";
+    let same_prov = "substr(p.town_code, 1, 2) = substr(w.hometown_code, 1, 2)";
+    let same_county = "substr(p.town_code, 1, 6) = substr(w.hometown_code, 1, 6)";
     let placements = Placements {
         total: pair_dates(db, &p, pl).await?,
-        guangdong: pair_dates(db, &p, &format!("{pl} and substr(town_code, 1, 2) = '44'")).await?,
-        east_other: pair_dates(db, &p, &format!("{pl} and {east}")).await?,
-        guizhou: pair_dates(db, &p, &format!("{pl} and substr(town_code, 1, 2) = '52'")).await?,
-        other: pair_dates(
+        guangdong: pair_dates(db, &p, &format!("{plw} and {gd}")).await?,
+        east_other: pair_dates(db, &p, &format!("{plw} and not {gd} and not {same_prov}")).await?,
+        in_province: pair_dates(
             db,
             &p,
-            &format!("{pl} and substr(town_code, 1, 2) not in ('44','52') and not {east}"),
+            &format!("{plw} and not {gd} and {same_prov} and not {same_county}"),
         )
         .await?,
+        in_county: pair_dates(db, &p, &format!("{plw} and not {gd} and {same_county}")).await?,
+        poverty_alleviated: flag_dates(db, &p, &format!("{plw} and w.poverty_alleviated = $3"))
+            .await?,
+        monitored: flag_dates(db, &p, &format!("{plw} and w.monitored = $3")).await?,
     };
+    let mut counties = Vec::new();
+    for (code, name) in crate::domain::assessment::COUNTIES {
+        let home = format!("substr(w.hometown_code, 1, 6) = '{code}'");
+        counties.push(CountyFigures {
+            code: code.into(),
+            name: name.into(),
+            registrations: pair_instants(
+                db,
+                &p,
+                &format!("{reg} and substr(hometown_code, 1, 6) = '{code}'"),
+            )
+            .await?,
+            placements: pair_dates(db, &p, &format!("{plw} and {home}")).await?,
+            placements_poverty: flag_dates(
+                db,
+                &p,
+                &format!("{plw} and {home} and (w.poverty_alleviated = $3 or w.monitored = $3)"),
+            )
+            .await?,
+            certified: pair_dates(
+                db,
+                &p,
+                &format!(
+                    "select count(*) from certificates c join workers w on w.id = c.worker_id \
+                     where c.issued_on >= $1 and c.issued_on <= $2 and {home}"
+                ),
+            )
+            .await?,
+        });
+    }
     // retention as of the month's end: placements old enough, and those a follow-up confirmed
     let end = fmt_date(last);
     let due = |days: i64| fmt_date(last - time::Duration::days(days));
@@ -180,6 +272,7 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
     };
     let vacancies = VacancyFigures {
         posted: pair_instants(db, &p, "select count(*) from vacancies where created_at >= $1 and created_at < $2").await?,
+        places_posted: pair_instants(db, &p, "select cast(coalesce(sum(headcount), 0) as bigint) from vacancies where created_at >= $1 and created_at < $2").await?,
         places_filled: pair_dates(db, &p, pl).await?,
         vacancies_filled: pair_dates(
             db,
@@ -197,19 +290,17 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
              and e.status <> 'pending' and e.created_at >= $1 and e.created_at < $2"
         );
         let certified = format!(
-            "select count(*) from certificates where programme = '{code}' and created_at >= $1 and created_at < $2"
-        );
-        let employed = format!(
-            "select count(*) from enrollments e join courses c on c.id = e.course_id where c.programme = '{code}' \
-             and e.status = 'completed' and e.completed_on >= $1 and e.completed_on <= $2 and exists (select 1 from placements pl \
-             where pl.worker_id = e.worker_id and pl.start_date >= e.completed_on)"
+            "select count(*) from certificates where programme = '{code}' and issued_on >= $1 and issued_on <= $2"
         );
         training.push(ProgrammeFigures {
             code: code.into(),
             name: prog.name().into(),
             enrolled: pair_instants(db, &p, &enrolled).await?,
-            certified: pair_instants(db, &p, &certified).await?,
-            employed_after: pair_dates(db, &p, &employed).await?,
+            certified: pair_dates(db, &p, &certified).await?,
+            employed_after: Pair {
+                month: employed_after(db, code, &p.m_from, &p.m_to).await?,
+                ytd: employed_after(db, code, &p.y_from, &p.m_to).await?,
+            },
         });
     }
     let follow_ups = FollowUpFigures {
@@ -245,6 +336,7 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         year_from: p.y_from,
         registrations,
         placements,
+        counties,
         retention,
         vacancies,
         training,

@@ -118,6 +118,9 @@ pub async fn export_table(
             }))
         }
         "placements" => {
+            // the admin's export (every station) carries the full number, so that it can be
+            // checked against the national monitoring system; the export itself is audited
+            let full_ids = station.is_none();
             let list = crate::db::placements::list(db, station, None).await?;
             let mut rows = Vec::new();
             for p in list {
@@ -127,7 +130,7 @@ pub async fn export_table(
                     .await?;
                 rows.push(vec![
                     p.worker_name.clone(),
-                    mask_id_number(&id),
+                    if full_ids { id } else { mask_id_number(&id) },
                     p.employer_name.clone(),
                     p.vacancy_title.clone(),
                     p.start_date.clone(),
@@ -138,6 +141,16 @@ pub async fn export_table(
                         "已离岗".into()
                     },
                     p.left_reason.clone().unwrap_or_default(),
+                    crate::domain::gb2260::periods(&p.work_county)
+                        .iter()
+                        .find(|x| x.to_year.is_none())
+                        .map(|x| x.label())
+                        .unwrap_or_default(),
+                    if p.channel == "self" {
+                        "自主就业".into()
+                    } else {
+                        "组织化就业".into()
+                    },
                 ]);
             }
             Ok(Some(ExportTable {
@@ -151,6 +164,8 @@ pub async fn export_table(
                     "月薪",
                     "状态",
                     "离岗原因",
+                    "务工地",
+                    "就业渠道",
                 ],
                 rows,
             }))

@@ -5,6 +5,7 @@
 //! `YYYY-MM-DD` text and instants as RFC 3339 UTC text so that they compare as strings on both.
 
 pub mod applications;
+pub mod assessment;
 pub mod audit;
 pub mod certificates;
 pub mod changes;

@@ -32,11 +32,22 @@ pub struct PlacementRow {
     pub status: String,
     pub left_on: Option<String>,
     pub left_reason: Option<String>,
+    /// 就业渠道: `organised` (through the platform or a trip) or `self`
+    pub channel: String,
+    /// the workplace's county (GB/T 2260), from the vacancy's town
+    pub work_county: String,
+    /// the worker's home county
+    #[serde(skip)]
+    pub home_county: String,
+    /// 脱贫劳动力 or 监测对象 (household facts: never serialised, an enterprise reads placements)
+    #[serde(skip)]
+    pub poverty_or_monitored: bool,
 }
 
 const SELECT: &str = "select p.id, p.application_id, p.worker_id, w.name as worker_name, p.vacancy_id, \
     v.title as vacancy_title, p.employer_id, e.name as employer_name, p.station_id, p.town_code, \
-    p.start_date, p.wage, p.status, p.left_on, p.left_reason \
+    p.start_date, p.wage, p.status, p.left_on, p.left_reason, p.channel, w.hometown_code, \
+    w.poverty_alleviated, w.monitored \
     from placements p join workers w on w.id = p.worker_id join vacancies v on v.id = p.vacancy_id \
     join employers e on e.id = p.employer_id";
 
@@ -58,12 +69,26 @@ impl PlacementRow {
             status: r.try_get("status")?,
             left_on: r.try_get("left_on")?,
             left_reason: r.try_get("left_reason")?,
+            channel: r.try_get("channel")?,
+            work_county: r
+                .try_get::<String, _>("town_code")?
+                .chars()
+                .take(6)
+                .collect(),
+            home_county: r
+                .try_get::<String, _>("hometown_code")?
+                .chars()
+                .take(6)
+                .collect(),
+            poverty_or_monitored: super::get_bool(r, "poverty_alleviated")?
+                || super::get_bool(r, "monitored")?,
         })
     }
 
-    /// Outside Guizhou (code 52): eligible for the cross-province travel subsidy.
-    pub fn outside_guizhou(&self) -> bool {
-        !self.town_code.starts_with("52")
+    /// Outside the worker's home province: with 脱贫/监测 status and 3+ months at work in the
+    /// year, eligible for the once-a-year cross-province travel subsidy.
+    pub fn outside_home_province(&self) -> bool {
+        self.work_county.get(..2) != self.home_county.get(..2)
     }
 }
 
@@ -578,4 +603,14 @@ pub async fn placed_between(
     .fetch_one(db)
     .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Sets the day a follow-up was recorded (the demo data spreads them over their own days).
+pub async fn set_done_on_for_demo(db: &Db, id: i64, done_on: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update follow_ups set done_on = $1 where id = $2 and status = 'done'")
+        .bind(done_on)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -49,12 +49,14 @@ pub struct WorkerRow {
     pub monthly_income: Option<i64>,
     /// The occupation chosen on a form (a taxonomy code), if any
     pub occupation_code: Option<String>,
+    /// 就业渠道 from the ledger: `organised` or `self`
+    pub work_channel: Option<String>,
 }
 
 const COLUMNS: &str = "id, name, id_number, birth_date, sex, phone, email, hometown_code, township_code, \
     poverty_alleviated, monitored, relocated, zero_employment, labour_capacity, education, skills, \
     desired_jobs, expected_wage, needs_lodging, available_from, status, station_id, consent_at, \
-    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income, occupation_code";
+    consent_version, consent_by, created_at, household_no, work_place, employment_note, monthly_income, occupation_code, work_channel";
 
 impl WorkerRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -92,6 +94,7 @@ impl WorkerRow {
             employment_note: r.try_get("employment_note")?,
             monthly_income: r.try_get("monthly_income")?,
             occupation_code: r.try_get("occupation_code")?,
+            work_channel: r.try_get("work_channel")?,
         })
     }
 
@@ -169,8 +172,17 @@ impl WorkerRow {
             sex: self.sex.clone(),
             age: self.age_on(today),
             hometown_township: township_name(&self.township_code),
-            skills: self.skill_list(),
-            desired_jobs: self.desired_job_list(),
+            // a number typed into free text is masked like the number fields
+            skills: self
+                .skill_list()
+                .iter()
+                .map(|s| crate::domain::text::redact_numbers(s))
+                .collect(),
+            desired_jobs: self
+                .desired_job_list()
+                .iter()
+                .map(|s| crate::domain::text::redact_numbers(s))
+                .collect(),
             expected_wage: self.expected_wage,
             needs_lodging: self.needs_lodging,
             status: self.status.clone(),
@@ -626,6 +638,17 @@ pub struct LedgerFacts {
     pub work_place: Option<String>,
     pub employment_note: Option<String>,
     pub monthly_income: Option<i64>,
+    pub work_channel: Option<String>,
+}
+
+/// Every worker id, in order (the demo data's ledger facts).
+pub async fn ids_for_demo(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("select id from workers order by id")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
 }
 
 /// Stores the ledger's columns of a worker, in the caller's transaction.
@@ -635,12 +658,15 @@ pub async fn set_ledger_facts(
     f: &LedgerFacts,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4 where id = $5",
+        "update workers set household_no = $1, work_place = $2, employment_note = $3, monthly_income = $4, \
+         work_channel = $5, ledger_at = $6 where id = $7",
     )
     .bind(f.household_no.clone())
     .bind(f.work_place.clone())
     .bind(f.employment_note.clone())
     .bind(f.monthly_income)
+    .bind(f.work_channel.clone())
+    .bind(now_timestamp())
     .bind(id)
     .execute(&mut **tx)
     .await?;

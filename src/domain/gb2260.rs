@@ -58,6 +58,16 @@ fn table() -> &'static HashMap<String, Vec<CodePeriod>> {
     TABLE.get_or_init(load)
 }
 
+/// Every code in use today with its current name.
+pub fn current() -> impl Iterator<Item = (&'static str, &'static CodePeriod)> {
+    table().iter().filter_map(|(code, periods)| {
+        periods
+            .iter()
+            .find(|p| p.to_year.is_none())
+            .map(|p| (code.as_str(), p))
+    })
+}
+
 /// All periods of a code, empty when the code never existed.
 pub fn periods(code: &str) -> &'static [CodePeriod] {
     table().get(code).map_or(&[], Vec::as_slice)

@@ -1,6 +1,7 @@
 //! The words of the domain as types that cannot hold invalid values, and the reference data
 //! (regions, GB/T 2260 history) they are checked against.
 
+pub mod assessment;
 pub mod contact;
 pub mod employer;
 pub mod event;
@@ -15,6 +16,7 @@ pub mod text;
 pub mod uscc;
 pub mod values;
 pub mod worker;
+pub mod workplace;
 
 pub use contact::{Email, MobilePhone, PersonName, mask_name, mask_phone};
 pub use id_card::{IdCardNumber, Sex, mask_id_number};

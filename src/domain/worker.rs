@@ -27,10 +27,12 @@ pub const EDUCATION_LEVELS: [&str; 6] = [
 ];
 
 /// Labour-capacity grades of the national monitoring system.
-pub const LABOUR_CAPACITY: [&str; 4] = [
+pub const LABOUR_CAPACITY: [&str; 6] = [
     "普通劳动力",
     "技能劳动力",
     "弱劳动力或半劳动力",
+    "丧失劳动力",
+    "无劳动力",
     "无劳动能力",
 ];
 

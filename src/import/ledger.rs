@@ -2,7 +2,7 @@
 
 use crate::domain::region::{FUGONG, MEITAN, regions};
 use crate::domain::values::{parse_flag, parse_wage};
-use crate::domain::worker::{Household, StringList, WorkerInput};
+use crate::domain::worker::{Household, LABOUR_CAPACITY, StringList, WorkerInput};
 use crate::error::FieldErrors;
 
 /// What a column holds.
@@ -29,10 +29,14 @@ pub enum Col {
     EmploymentNote,
     MonthlyIncome,
     Email,
+    WorkProvince,
+    WorkCity,
+    WorkCounty,
+    Channel,
 }
 
 /// Accepted header texts (after removing spaces and brackets) → column.
-pub const HEADERS: [(&str, Col); 34] = [
+pub const HEADERS: &[(&str, Col)] = &[
     ("姓名", Col::Name),
     ("身份证号码", Col::IdNumber),
     ("身份证号", Col::IdNumber),
@@ -67,7 +71,46 @@ pub const HEADERS: [(&str, Col); 34] = [
     ("就业状态", Col::EmploymentNote),
     ("月收入", Col::MonthlyIncome),
     ("电子邮箱", Col::Email),
+    ("务工省", Col::WorkProvince),
+    ("务工省份", Col::WorkProvince),
+    ("务工市", Col::WorkCity),
+    ("务工城市", Col::WorkCity),
+    ("务工县", Col::WorkCounty),
+    ("务工县区", Col::WorkCounty),
+    ("就业渠道", Col::Channel),
+    ("就业方式", Col::Channel),
 ];
+
+/// 就业渠道 as written in ledgers → `organised` (by a station, a 劳务 company, a 点对点 trip)
+/// or `self` (found alone, through relatives).
+pub fn parse_channel(text: &str) -> Result<Option<&'static str>, &'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if [
+        "组织",
+        "劳务输出",
+        "工作站",
+        "点对点",
+        "专列",
+        "专车",
+        "平台",
+        "推荐",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+    {
+        Ok(Some("organised"))
+    } else if ["自主", "自谋", "自行", "自己", "亲友", "老乡", "自发"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
+        Ok(Some("self"))
+    } else {
+        Err("应为“组织化就业”或“自主就业”")
+    }
+}
 
 /// The Chinese name of a column (for messages).
 pub fn col_name(c: Col) -> &'static str {
@@ -122,6 +165,8 @@ pub struct Extra {
     pub work_place: Option<String>,
     pub employment_note: Option<String>,
     pub monthly_income: Option<i64>,
+    /// 就业渠道: `organised` or `self`
+    pub work_channel: Option<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -204,12 +249,37 @@ pub fn parse_row(layout: &Layout, row: &[String]) -> (WorkerInput, Extra, FieldE
         Some(w) => e.take("月收入", parse_wage(&w)),
         None => None,
     };
+    // national ledgers keep the labour-capacity grade (普通劳动力 …) in 劳动技能
+    let skills_text = g(Col::Skills).trim();
+    let (skills_text, capacity_from_skills) = if LABOUR_CAPACITY.contains(&skills_text) {
+        ("", Some(skills_text.to_owned()))
+    } else {
+        (skills_text, None)
+    };
+    // 务工省/务工市/务工县 (when present) before the free-text 务工地点
+    let structured: String = [Col::WorkProvince, Col::WorkCity, Col::WorkCounty]
+        .iter()
+        .map(|c| g(*c).trim())
+        .collect();
+    let free = g(Col::WorkPlace).trim();
+    let work_place = if free.contains(structured.as_str()) {
+        opt(free)
+    } else {
+        opt(&format!("{structured}{free}"))
+    };
+    let work_channel = match parse_channel(g(Col::Channel)) {
+        Ok(c) => c.map(str::to_owned),
+        Err(m) => {
+            e.add("就业渠道", format!("“{}”：{m}", g(Col::Channel).trim()));
+            None
+        }
+    };
     let input = WorkerInput {
         name: g(Col::Name).to_owned(),
         id_number: g(Col::IdNumber).to_owned(),
         phone: g(Col::Phone).to_owned(),
         hometown_code,
-        skills: StringList::One(g(Col::Skills).to_owned()),
+        skills: StringList::One(skills_text.to_owned()),
         desired_jobs: StringList::One(g(Col::DesiredJobs).to_owned()),
         // inferred from the skills and wanted jobs when indexed
         occupation_code: None,
@@ -218,7 +288,7 @@ pub fn parse_row(layout: &Layout, row: &[String]) -> (WorkerInput, Extra, FieldE
         household,
         email: opt(g(Col::Email)),
         education: opt(g(Col::Education)),
-        labour_capacity: opt(g(Col::LabourCapacity)),
+        labour_capacity: opt(g(Col::LabourCapacity)).or(capacity_from_skills),
         available_from: None,
         consent: true,
         password: None,
@@ -226,9 +296,10 @@ pub fn parse_row(layout: &Layout, row: &[String]) -> (WorkerInput, Extra, FieldE
     };
     let extra = Extra {
         household_no: opt(g(Col::HouseholdNo)),
-        work_place: opt(g(Col::WorkPlace)),
+        work_place,
         employment_note: opt(g(Col::EmploymentNote)),
         monthly_income,
+        work_channel,
     };
     (input, extra, e)
 }

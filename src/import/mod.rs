@@ -446,6 +446,7 @@ async fn write_batch<H: Batches + Send>(
                     work_place: g.extra.work_place.clone(),
                     employment_note: g.extra.employment_note.clone(),
                     monthly_income: g.extra.monthly_income,
+                    work_channel: g.extra.work_channel.clone(),
                 },
             )
             .await?;
@@ -486,5 +487,6 @@ fn old_extra(w: &workers::WorkerRow) -> Extra {
         work_place: w.work_place.clone(),
         employment_note: w.employment_note.clone(),
         monthly_income: w.monthly_income,
+        work_channel: w.work_channel.clone(),
     }
 }

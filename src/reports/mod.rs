@@ -2,6 +2,7 @@
 //! vacancies, training, follow-ups and problems, for a month and the year to date — as JSON,
 //! a page and an .xlsx workbook ([`xlsx`]); and the dashboard's charts ([`charts`]).
 
+pub mod assessment;
 pub mod charts;
 pub mod lists;
 pub mod manifest;
@@ -84,6 +85,10 @@ pub(crate) fn instant(d: Date) -> String {
     crate::domain::fmt_instant(PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_offset(CST))
 }
 
+/// 结业后就业: placed within this many days after completing a course (one rule for the
+/// monthly report and the training figures).
+pub const EMPLOYED_AFTER_DAYS: i64 = 183;
+
 /// A figure for the month and the year to date.
 #[derive(Debug, Clone, Copy, Default, Serialize, ToSchema, PartialEq, Eq)]
 pub struct Pair {
@@ -109,16 +114,35 @@ pub struct Registrations {
     pub zero_employment: Pair,
 }
 
+/// Hires (上岗) in the period. The four destination rows are taken from the workplace county
+/// relative to the worker's home and always add up to `total`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Placements {
     pub total: Pair,
     /// 到广东
     pub guangdong: Pair,
-    /// 东部其他省份
+    /// 东部其他省份 (every province other than Guangdong and the home province)
     pub east_other: Pair,
-    /// 贵州省内就近
-    pub guizhou: Pair,
-    pub other: Pair,
+    /// 省内县外
+    pub in_province: Pair,
+    /// 县内（含帮扶车间）
+    pub in_county: Pair,
+    /// 其中：脱贫劳动力
+    pub poverty_alleviated: Pair,
+    /// 其中：监测对象
+    pub monitored: Pair,
+}
+
+/// The main figures of one home county.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CountyFigures {
+    pub code: String,
+    pub name: String,
+    pub registrations: Pair,
+    pub placements: Pair,
+    /// hires of 脱贫劳动力 and 监测对象
+    pub placements_poverty: Pair,
+    pub certified: Pair,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -132,7 +156,10 @@ pub struct RetentionFigures {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VacancyFigures {
+    /// vacancy records posted
     pub posted: Pair,
+    /// places posted: the sum of the posted vacancies' headcounts
+    pub places_posted: Pair,
     /// people hired into vacancies
     pub places_filled: Pair,
     /// vacancies now filled whose last place was filled in the period
@@ -144,8 +171,10 @@ pub struct ProgrammeFigures {
     pub code: String,
     pub name: String,
     pub enrolled: Pair,
+    /// certificates issued in the period (by their issue date, not when entered)
     pub certified: Pair,
-    /// completed in the period and placed within 6 months of completing
+    /// completed in the period and placed within 183 days of completing (the same rule as
+    /// `/training`: [`EMPLOYED_AFTER_DAYS`])
     pub employed_after: Pair,
 }
 
@@ -189,6 +218,8 @@ pub struct MonthlyReport {
     pub year_from: String,
     pub registrations: Registrations,
     pub placements: Placements,
+    /// 湄潭县 and 福贡县 each
+    pub counties: Vec<CountyFigures>,
     pub retention: RetentionFigures,
     pub vacancies: VacancyFigures,
     pub training: Vec<ProgrammeFigures>,

@@ -580,14 +580,21 @@ pub fn workers_for_vacancy(
             .filter(|s| !s.is_empty() && lex.mentions(&body, s))
             .collect();
         if !hits.is_empty() {
-            reasons.push(format!("技能：{}", hits.join("、")));
+            // an enterprise reads these: no number typed into the worker's text
+            reasons.push(crate::domain::text::redact_numbers(&format!(
+                "技能：{}",
+                hits.join("、")
+            )));
         }
         let wants: Vec<&str> = jobs
             .split('、')
             .filter(|s| !s.is_empty() && lex.mentions(&body, s))
             .collect();
         if !wants.is_empty() {
-            reasons.push(format!("意向：{}", wants.join("、")));
+            reasons.push(crate::domain::text::redact_numbers(&format!(
+                "意向：{}",
+                wants.join("、")
+            )));
         }
         let label = (p >= 0)
             .then(|| {

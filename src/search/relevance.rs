@@ -420,15 +420,17 @@ mod tests {
     #[test]
     fn the_shipped_set_meets_the_targets() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let r = run(&dir.join("benches/relevance"), Some(&dir.join("index"))).expect("bench");
-        assert!(r.vacancies + r.workers >= 300);
-        for (got, base) in [
-            (&r.worker_to_vacancies, &r.baseline_worker_to_vacancies),
-            (&r.vacancy_to_workers, &r.baseline_vacancy_to_workers),
-        ] {
-            assert!(got.precision_at_5 >= 0.9, "{r:#?}");
-            assert!(got.ndcg_at_10 >= base.ndcg_at_10 + 0.2, "{r:#?}");
-            assert_eq!(got.no_match_share, 0.0, "{r:#?}");
+        for set in ["benches/relevance", "benches/relevance/holdout"] {
+            let r = run(&dir.join(set), Some(&dir.join("index"))).expect("bench");
+            assert!(r.vacancies + r.workers >= 300, "{set}");
+            for (got, base) in [
+                (&r.worker_to_vacancies, &r.baseline_worker_to_vacancies),
+                (&r.vacancy_to_workers, &r.baseline_vacancy_to_workers),
+            ] {
+                assert!(got.precision_at_5 >= 0.9, "{set}: {r:#?}");
+                assert!(got.ndcg_at_10 >= base.ndcg_at_10 + 0.2, "{set}: {r:#?}");
+                assert_eq!(got.no_match_share, 0.0, "{set}: {r:#?}");
+            }
         }
     }
 }

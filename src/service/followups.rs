@@ -448,7 +448,9 @@ pub async fn retention(state: &AppState, actor: &CurrentUser) -> AppResult<Reten
                 by_employer.push(r);
             }
         }
-        if p.outside_guizhou() {
+        // the subsidy rule: 脱贫劳动力 or 监测对象, working outside the home province, and
+        // confirmed at work for 3+ months this year
+        if p.outside_home_province() && p.poverty_or_monitored {
             let confirmed = follow
                 .iter()
                 .filter(|f| f.day_offset >= 90 && f.still_employed == Some(true))

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod assessment;
 pub mod courses;
 pub mod employers;
 pub mod events;

@@ -370,3 +370,13 @@ pub fn may_view_event_figures(role: Role, has_booth: bool) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether an actor may see a county's assessment and the people behind it: the admin, and a
+/// station of that county (`station_county`: the county the actor's station serves).
+pub fn may_view_assessment(role: Role, station_county: Option<&str>, county: &str) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Station => station_county == Some(county),
+        _ => false,
+    }
+}

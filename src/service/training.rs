@@ -514,7 +514,8 @@ pub async fn figures(state: &AppState, actor: &CurrentUser) -> AppResult<Trainin
         } = r;
         let employed = match completed_on.as_deref().and_then(|d| parse_date(d).ok()) {
             Some(done) => {
-                let until = fmt_date(done + time::Duration::days(183));
+                let until =
+                    fmt_date(done + time::Duration::days(crate::reports::EMPLOYED_AFTER_DAYS));
                 crate::db::placements::placed_between(&state.db, worker_id, &fmt_date(done), &until)
                     .await?
             }

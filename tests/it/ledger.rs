@@ -379,8 +379,32 @@ async fn the_monthly_figures_add_up_and_the_workbook_reads_back() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
+    // a 福贡 worker hired in a 福贡 帮扶车间: 县内 for them (it was lost from every row once)
+    let mut fugong_job = crate::helpers::vacancy_body("扶贫车间手工");
+    fugong_job["town_code"] = json!("533323101");
+    fugong_job["assistance_workshop"] = json!(true);
+    let v3 = app
+        .post("/api/v1/vacancies", Some(&hr), &fugong_job)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut fw =
+        crate::helpers::worker_body(&crate::helpers::id_number("19900909", 77), "13512345678");
+    fw["hometown_code"] = json!("533323101");
+    fw.as_object_mut().unwrap().remove("password");
+    let r = app.post("/api/v1/workers", Some(&admin), &fw).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let fugong_worker = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let start = fmt_date(today());
-    for (worker, vacancy) in [(1, v1), (2, v1), (3, v2)] {
+    for (worker, vacancy) in [(1, v1), (2, v1), (3, v2), (fugong_worker, v3)] {
         let a = app
             .post(
                 "/api/v1/applications",
@@ -412,20 +436,52 @@ async fn the_monthly_figures_add_up_and_the_workbook_reads_back() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["registrations"]["total"]["month"], 40);
+    // the 40 ledger rows and the 福贡 worker
+    assert_eq!(v["registrations"]["total"]["month"], 41);
     assert_eq!(v["registrations"]["relocated"]["month"], 4);
-    assert_eq!(v["registrations"]["poverty_alleviated"]["month"], 14);
+    assert_eq!(v["registrations"]["poverty_alleviated"]["month"], 15);
     let towns: i64 = v["registrations"]["by_township"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["month"].as_i64().unwrap())
         .sum();
-    assert_eq!(towns, 40);
-    assert_eq!(v["placements"]["total"]["month"], 3);
+    assert_eq!(towns, 41);
+    assert_eq!(v["placements"]["total"]["month"], 4);
     assert_eq!(v["placements"]["guangdong"]["month"], 2);
-    assert_eq!(v["placements"]["guizhou"]["month"], 1);
-    assert_eq!(v["vacancies"]["posted"]["month"], 2);
+    assert_eq!(
+        v["placements"]["in_county"]["month"], 2,
+        "{}",
+        v["placements"]
+    );
+    // the destination rows always add up to the total
+    let rows: i64 = ["guangdong", "east_other", "in_province", "in_county"]
+        .iter()
+        .map(|k| v["placements"][k]["ytd"].as_i64().unwrap())
+        .sum();
+    assert_eq!(rows, v["placements"]["total"]["ytd"].as_i64().unwrap());
+    // hires of 脱贫 workers: ledger worker 1 (every third row) and the 福贡 worker
+    assert_eq!(
+        v["placements"]["poverty_alleviated"]["month"], 2,
+        "{}",
+        v["placements"]
+    );
+    // per county
+    let county = |code: &str| {
+        v["counties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(county("520328")["placements"]["month"], 3);
+    assert_eq!(county("533323")["placements"]["month"], 1);
+    assert_eq!(county("533323")["registrations"]["month"], 1);
+    // vacancy records and the places they offer
+    assert_eq!(v["vacancies"]["posted"]["month"], 3);
+    assert_eq!(v["vacancies"]["places_posted"]["month"], 2 + 5 + 5);
     assert_eq!(v["vacancies"]["vacancies_filled"]["month"], 1);
     assert_eq!(
         app.get("/api/v1/reports/monthly?month=2026-13", Some(&admin))
@@ -455,8 +511,8 @@ async fn the_monthly_figures_add_up_and_the_workbook_reads_back() {
         sheet.get_value((4, 0)),
         Some(&Data::String("登记务工人员（人）".into()))
     );
-    assert_eq!(sheet.get_value((4, 1)), Some(&Data::Float(40.0)));
-    assert_eq!(sheet.get_value((9, 1)), Some(&Data::Float(3.0)));
+    assert_eq!(sheet.get_value((4, 1)), Some(&Data::Float(41.0)));
+    assert_eq!(sheet.get_value((9, 1)), Some(&Data::Float(4.0)));
     let out = dir.path().join("月报.xlsx");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_laowu"))
         .args([

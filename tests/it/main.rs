@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod assessment;
 mod checks;
 mod cluster;
 mod employers;

@@ -228,3 +228,48 @@ async fn only_those_who_manage_a_worker_correct_the_occupation() {
     assert_eq!(ids.first(), Some(&guard), "{body}");
     assert!(body.to_string().contains("工种：保安员"), "{body}");
 }
+
+#[tokio::test]
+async fn numbers_typed_into_free_text_are_masked_for_enterprises() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "pii@occ.test")
+        .await;
+    let (employer, hr) = app.verified_employer(&admin, 703).await;
+    let job = post_vacancy(
+        &app,
+        &admin,
+        employer,
+        json!({"title": "招电工", "occupation": "电工", "description": "维修电工"}),
+    )
+    .await;
+    let w = worker(
+        &app,
+        &station,
+        3,
+        "电工，有事打13812345678",
+        "电工 身份证52032819900101123X",
+    )
+    .await;
+    app.search.nudge();
+    app.wait_indexed().await;
+    let r = app
+        .get(
+            &format!("/api/v1/vacancies/{job}/matches?limit=5"),
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert!(body.contains(&format!("\"worker_id\":{w}")), "{body}");
+    assert!(crate::helpers::pii_in(&body).is_empty(), "{body}");
+    // the worker's own station still reads what they wrote
+    let own = app
+        .get(&format!("/api/v1/workers/{w}"), Some(&station))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("13812345678"), "{own}");
+}

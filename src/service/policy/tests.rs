@@ -376,3 +376,21 @@ fn event_tables() {
         }
     }
 }
+
+#[test]
+fn assessment_table() {
+    // (role, station's county) × county asked → allowed
+    for role in ROLES {
+        for station in [Some("520328"), Some("533323"), Some("440403"), None] {
+            for county in ["520328", "533323"] {
+                let expected =
+                    role == Role::Admin || (role == Role::Station && station == Some(county));
+                assert_eq!(
+                    may_view_assessment(role, station, county),
+                    expected,
+                    "{role:?} {station:?} {county}"
+                );
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod auth;
 pub mod check;
 pub mod employers;
@@ -140,6 +141,9 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(events::sign_up))
         .routes(routes!(events::check_in))
         .routes(routes!(events::figures))
+        .routes(routes!(assessment::put_targets, assessment::get_targets))
+        .routes(routes!(assessment::assessment))
+        .routes(routes!(assessment::people))
         .routes(routes!(imports::get))
         .layer(middleware::from_fn(require_json))
         .layer(RequestBodyLimitLayer::new(crate::web::MAX_BODY))

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod employer;
 pub mod events;
 pub mod followups;
@@ -281,6 +282,13 @@ pub fn router() -> Router<AppState> {
         .route("/station/workers/{id}/anonymise", post(station::anonymise))
         .route("/workers/{id}/occupation", post(station::set_occupation))
         .route("/reports/monthly", get(reports::monthly))
+        .route("/reports/assessment", get(assessment::page))
+        .route("/reports/assessment/people", get(assessment::people))
+        .route("/reports/assessment.xlsx", get(assessment::workbook))
+        .route(
+            "/admin/targets",
+            get(assessment::targets_page).post(assessment::save_targets),
+        )
         .route("/reports/monthly.xlsx", get(reports::monthly_xlsx))
         .route("/dashboard", get(reports::dashboard))
         .route("/exports/{file}", get(reports::export))

@@ -35,7 +35,7 @@ pub async fn monthly(
     }))
 }
 
-fn attachment(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response {
+pub(super) fn attachment(bytes: Vec<u8>, name: &str, content_type: &'static str) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [

@@ -1,0 +1,217 @@
+//! Where someone works, as a GB/T 2260 code: the ledger's free-text 务工地点 (广东省珠海市斗门区,
+//! 广东珠海斗门, 浙江宁波, 遵义市, 在东莞) resolved by name against the national list the project
+//! ships (current names only). A county gives its own code; a city or province alone gives the
+//! city's (`520300`) or province's (`440000`) code, kept with a warning, since the assessment's
+//! buckets need only the province and, for 县内/省内, the county.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::gb2260;
+
+/// How precisely a workplace is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    County,
+    City,
+    Province,
+}
+
+/// A resolved workplace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workplace {
+    /// Six digits: a county, or a city (`XXXX00`), or a province (`XX0000`).
+    pub code: String,
+    pub level: Level,
+}
+
+impl Workplace {
+    /// The two-digit province code.
+    pub fn province(&self) -> &str {
+        &self.code[..2]
+    }
+}
+
+/// Names of current divisions: full and short forms → codes.
+struct Names {
+    provinces: Vec<(String, String)>,
+    /// (name, code, province code)
+    cities: Vec<(String, String)>,
+    /// (name, code, whether it is the full name)
+    counties: Vec<(String, String, bool)>,
+}
+
+/// Whether `name` occurs in `text` as a place: a short form followed by 镇/乡/村/街/路 is a
+/// township or street of that name (湄潭县永兴镇 is not 永兴县).
+fn names_place(text: &str, name: &str, full: bool) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        full || !text[i + name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '镇' | '乡' | '村' | '街' | '路' | '社'))
+    })
+}
+
+const PROVINCE_SUFFIXES: [&str; 7] = [
+    "壮族自治区",
+    "回族自治区",
+    "维吾尔自治区",
+    "特别行政区",
+    "自治区",
+    "省",
+    "市",
+];
+const CITY_SUFFIXES: [&str; 4] = ["自治州", "地区", "市", "盟"];
+const COUNTY_SUFFIXES: [&str; 5] = ["自治县", "县", "区", "市", "旗"];
+
+/// The name and its short form (suffix dropped, at least two characters left).
+fn forms(name: &str, suffixes: &[&str]) -> Vec<String> {
+    let mut out = vec![name.to_owned()];
+    for s in suffixes {
+        if let Some(short) = name.strip_suffix(s)
+            && short.chars().count() >= 2
+        {
+            out.push(short.to_owned());
+            break;
+        }
+    }
+    out
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut provinces: HashMap<String, String> = HashMap::new();
+        let mut cities = Vec::new();
+        let mut counties = Vec::new();
+        for (code, p) in gb2260::current() {
+            if code.ends_with("0000") {
+                for f in forms(&p.name, &PROVINCE_SUFFIXES) {
+                    provinces.insert(f, code.to_owned());
+                }
+            } else if code.ends_with("00") {
+                // not the placeholders (市辖区, 县, 省直辖县级行政区划)
+                if p.name.chars().count() < 2 || p.name.contains('辖') {
+                    continue;
+                }
+                for f in forms(&p.name, &CITY_SUFFIXES) {
+                    cities.push((f, code.to_owned()));
+                }
+            } else if p.name.chars().count() >= 2 && !p.name.contains('辖') {
+                for (i, f) in forms(&p.name, &COUNTY_SUFFIXES).into_iter().enumerate() {
+                    counties.push((f, code.to_owned(), i == 0));
+                }
+            }
+        }
+        let mut provinces: Vec<(String, String)> = provinces.into_iter().collect();
+        // longest names first, so that 广东省 wins over 广东 and 珠海市 over 珠海
+        provinces.sort_by_key(|(n, _)| std::cmp::Reverse(n.chars().count()));
+        cities.sort_by_key(|(n, _)| std::cmp::Reverse(n.chars().count()));
+        counties.sort_by_key(|(n, _, _)| std::cmp::Reverse(n.chars().count()));
+        Names {
+            provinces,
+            cities,
+            counties,
+        }
+    })
+}
+
+/// Resolves a workplace text. `None`: nothing in it names a place on the national list.
+pub fn resolve(text: &str) -> Option<Workplace> {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() {
+        return None;
+    }
+    let n = names();
+    let province = n
+        .provinces
+        .iter()
+        .find(|(name, _)| text.contains(name.as_str()))
+        .map(|(_, c)| c[..2].to_owned());
+    let in_province = |code: &str| province.as_deref().is_none_or(|p| code.starts_with(p));
+    let city: Option<&str> = {
+        let found: Vec<&str> = n
+            .cities
+            .iter()
+            .filter(|(name, code)| text.contains(name.as_str()) && in_province(code))
+            .map(|(_, c)| c.as_str())
+            .collect();
+        found.first().copied()
+    };
+    let in_city = |code: &str| city.is_none_or(|c| code.starts_with(&c[..4])) && in_province(code);
+    let found: Vec<(&str, bool)> = n
+        .counties
+        .iter()
+        .filter(|(name, code, full)| names_place(&text, name, *full) && in_city(code))
+        .map(|(_, c, full)| (c.as_str(), *full))
+        .collect();
+    // a full name (湄潭县) outranks short forms found elsewhere in the text
+    let any_full = found.iter().any(|(_, full)| *full);
+    let mut counties: Vec<&str> = found
+        .into_iter()
+        .filter(|(_, full)| *full || !any_full)
+        .map(|(c, _)| c)
+        .collect();
+    counties.sort_unstable();
+    counties.dedup();
+    if counties.len() == 1 {
+        return Some(Workplace {
+            code: counties[0].to_owned(),
+            level: Level::County,
+        });
+    }
+    if let Some(c) = city {
+        return Some(Workplace {
+            code: c.to_owned(),
+            level: Level::City,
+        });
+    }
+    // several counties of the same name and no city: the province if they share one
+    if let Some(first) = counties.first()
+        && counties.iter().all(|c| c[..2] == first[..2])
+    {
+        return Some(Workplace {
+            code: format!("{}0000", &first[..2]),
+            level: Level::Province,
+        });
+    }
+    province.map(|p| Workplace {
+        code: format!("{p}0000"),
+        level: Level::Province,
+    })
+}
+
+/// The county of a township or village code (its first six digits).
+pub fn county_of_town(town_code: &str) -> Option<String> {
+    town_code
+        .get(..6)
+        .filter(|c| c.chars().all(|d| d.is_ascii_digit()))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(t: &str) -> Option<(String, Level)> {
+        resolve(t).map(|w| (w.code, w.level))
+    }
+
+    #[test]
+    fn counties_cities_and_provinces_by_name() {
+        assert_eq!(
+            code("广东省珠海市斗门区"),
+            Some(("440403".into(), Level::County))
+        );
+        assert_eq!(code("广东珠海斗门"), Some(("440403".into(), Level::County)));
+        assert_eq!(code("斗门区"), Some(("440403".into(), Level::County)));
+        assert_eq!(code("遵义市"), Some(("520300".into(), Level::City)));
+        assert_eq!(code("在东莞打工"), Some(("441900".into(), Level::City)));
+        assert_eq!(code("浙江宁波"), Some(("330200".into(), Level::City)));
+        assert_eq!(code("湄潭县永兴镇"), Some(("520328".into(), Level::County)));
+        assert_eq!(code("贵州"), Some(("520000".into(), Level::Province)));
+        assert_eq!(code("永兴镇"), None);
+        assert_eq!(code("外省"), None);
+        assert_eq!(code(""), None);
+    }
+}
