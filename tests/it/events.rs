@@ -553,6 +553,31 @@ async fn a_trip_checks_in_only_its_passengers_and_an_arrival_begins_the_placemen
     );
     assert_eq!(report["events"]["hired"]["month"], json!(2), "{report}");
 
+    // and the assessment's `placed` counts the people a trip brought to work
+    let year = &in_days(0)[..4];
+    let a: Value = app
+        .get(
+            &format!("/api/v1/reports/assessment?year={year}&county=520328"),
+            Some(&w.admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let placed = a["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == json!("placed"))
+        .unwrap_or_else(|| panic!("{a}"));
+    assert_eq!(placed["actual"], json!(2), "{a}");
+    // a placement begun at an arrival is organised (就业渠道：组织化)
+    assert_eq!(
+        app.count("select count(*) from placements where channel = 'organised'")
+            .await,
+        2
+    );
+
     // the manifest: workbook and printable page, 身份证 masked, for the running station
     let r = browser()
         .get(app.url(&format!("/events/{trip}/manifest.xlsx")))
