@@ -658,13 +658,15 @@ async fn the_ledger_reads_structured_workplaces_channels_and_capacity_grades() {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    let got: Vec<(
+    /// name, work place, work channel, labour capacity, skills
+    type LedgerFacts = (
         String,
         Option<String>,
         Option<String>,
         Option<String>,
         String,
-    )> = rows
+    );
+    let got: Vec<LedgerFacts> = rows
         .iter()
         .map(|r| {
             (
