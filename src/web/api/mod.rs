@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod auth;
 pub mod check;
 pub mod employers;
+pub mod events;
 pub mod imports;
 pub mod openapi;
 pub mod placements;
@@ -48,6 +49,7 @@ use crate::web::extract::is_json_content_type;
         (name = "applications", description = "求职申请"),
         (name = "follow-up", description = "上岗与跟踪服务"),
         (name = "training", description = "培训与证书"),
+        (name = "events", description = "招聘会与点对点专车"),
         (name = "reports", description = "信息报送"),
         (name = "rights", description = "个人信息权利"),
         (name = "admin", description = "管理"),
@@ -152,6 +154,12 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(training::figures))
         .routes(routes!(reports::monthly))
+        .routes(routes!(events::create, events::list))
+        .routes(routes!(events::get))
+        .routes(routes!(events::booth))
+        .routes(routes!(events::sign_up))
+        .routes(routes!(events::check_in))
+        .routes(routes!(events::figures))
         .routes(routes!(assessment::put_targets, assessment::get_targets))
         .routes(routes!(assessment::assessment))
         .routes(routes!(assessment::people))
