@@ -106,6 +106,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         queries: usize,
     },
+    /// Fill a database with generated workers and open vacancies, a sending station owning the
+    /// workers and its API token (printed), for the HTTP and cluster benchmarks. Never on a
+    /// real database.
+    Seed {
+        #[arg(long, default_value_t = 100_000)]
+        workers: usize,
+        #[arg(long, default_value_t = 20_000)]
+        vacancies: usize,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Matching quality on the judged set: precision@5, nDCG@10, recall@10 both ways, and the
     /// same for a shared-bigram baseline.
     Relevance {
@@ -235,6 +246,19 @@ pub async fn run() -> anyhow::Result<()> {
                 crate::search::bench::run(workers, vacancies, queries, dir.path())
             })
             .await??;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Seed {
+                    workers,
+                    vacancies,
+                    data,
+                },
+        } => {
+            let db = crate::db::connect(&data.database_url()).await?;
+            let report = crate::search::seed::run(&db, workers, vacancies).await?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod placements;
 pub mod quality;
 pub mod rights;
+pub mod seed;
 pub mod stations;
 pub mod training;
 pub mod users;

@@ -21,6 +21,7 @@ pub mod matching;
 pub mod query;
 pub mod relevance;
 pub mod schema;
+pub mod seed;
 pub mod sync;
 pub mod verify;
 
