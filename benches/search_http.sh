@@ -69,7 +69,7 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT
 run_case() { # name path [token]
   local i
   for i in $(seq "$RUNS"); do
-    WRK_PATH="$2" WRK_TOKEN="${3:-}" wrk -t2 -c32 -d"$DURATION" --latency \
+    WRK_PATH="$2" WRK_TOKENS="${3:-}" wrk -t2 -c32 -d"$DURATION" --latency \
       -s "$ROOT/benches/wrk_search.lua" "http://127.0.0.1:$PORT" | grep '^{' | sed "s/^{/{\"case\":\"$1\",/"
   done
 }

@@ -1,8 +1,12 @@
--- wrk script of benches/search_http.sh: GETs WRK_PATH followed by one of a dozen job words
--- (URL-encoded, in turn), with a bearer token when WRK_TOKEN is set; prints one JSON line.
+-- wrk script of benches/search_http.sh and benches/cluster.sh. GETs WRK_PATH followed by one
+-- of a dozen job words (URL-encoded, in turn); when WRK_PATH holds {id}, that is replaced by
+-- an id from 1 to WRK_MAX_ID instead (matching). WRK_TOKENS: bearer tokens, comma separated,
+-- used in turn (none: anonymous). Prints one JSON line.
 local words = {"厨师", "叉车", "育婴员", "电工", "普工", "保安", "粤菜", "仓管",
                "养老护理", "数控车工", "包装工", "服装车位工"}
 local paths = {}
+local tokens = {}
+local base, max_id
 local n = 0
 
 local function urlencode(s)
@@ -10,15 +14,25 @@ local function urlencode(s)
 end
 
 init = function(args)
-  local base = os.getenv("WRK_PATH") or "/api/v1/vacancies?q="
+  base = os.getenv("WRK_PATH") or "/api/v1/vacancies?q="
+  max_id = tonumber(os.getenv("WRK_MAX_ID") or "1000")
   for i, w in ipairs(words) do paths[i] = base .. urlencode(w) end
-  local token = os.getenv("WRK_TOKEN")
-  if token and #token > 0 then wrk.headers["Authorization"] = "Bearer " .. token end
+  for t in string.gmatch(os.getenv("WRK_TOKENS") or "", "[^,]+") do tokens[#tokens + 1] = t end
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
 end
 
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
+  local path
+  if string.find(base, "{id}", 1, true) then
+    path = string.gsub(base, "{id}", tostring(math.random(1, max_id)))
+  else
+    path = paths[(n % #paths) + 1]
+  end
+  if #tokens > 0 then
+    return wrk.format("GET", path, {["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1]})
+  end
+  return wrk.format("GET", path)
 end
 
 done = function(summary, latency, requests)

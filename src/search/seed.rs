@@ -23,6 +23,8 @@ pub struct SeedReport {
     pub rows_per_s: f64,
     pub station_id: i64,
     pub station_token: String,
+    /// more tokens of the same login (a cluster's nginx spreads API clients by token)
+    pub more_tokens: Vec<String>,
 }
 
 const BATCH: usize = 20_000;
@@ -62,7 +64,12 @@ fn worker_row(n: usize, d: &super::schema::WorkerDoc, today: Date, station: i64)
 }
 
 /// Seeds `workers` workers and `vacancies` open vacancies; prints progress on stderr.
-pub async fn run(db: &Db, workers: usize, vacancies: usize) -> anyhow::Result<SeedReport> {
+pub async fn run(
+    db: &Db,
+    workers: usize,
+    vacancies: usize,
+    tokens: usize,
+) -> anyhow::Result<SeedReport> {
     let today = crate::domain::today();
     let started = Instant::now();
     let station = db::stations::insert(
@@ -88,6 +95,10 @@ pub async fn run(db: &Db, workers: usize, vacancies: usize) -> anyhow::Result<Se
     )
     .await?;
     let token = db::users::create_token(db, user, "bench").await?;
+    let mut more_tokens = Vec::new();
+    for k in 1..tokens {
+        more_tokens.push(db::users::create_token(db, user, &format!("bench {k}")).await?);
+    }
     let first = usize::try_from(seed::worker_count(db).await?).unwrap_or(0);
     let mut done = 0;
     while done < workers {
@@ -143,5 +154,6 @@ pub async fn run(db: &Db, workers: usize, vacancies: usize) -> anyhow::Result<Se
         rows_per_s: ((workers + vacancies) as f64 / seconds).round(),
         station_id: station,
         station_token: token,
+        more_tokens,
     })
 }
