@@ -13,7 +13,7 @@
 # Environment: LAOWU_BIN (default: cargo build --release), BENCH_PG (default
 # postgres://postgres@127.0.0.1:5432), DURATION (wrk's -d, default 10s), LAG_WRITES (probed
 # registrations, default 200), PORT (nginx, default 18280; nodes after it), KEEP=1 (leave the
-# cluster running). Everything lives in ./bench-cluster/ (gitignored).
+# cluster running), RESEED=0 (reuse the database seeded by the last run). Everything lives in ./bench-cluster/ (gitignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -41,13 +41,20 @@ fi
 export LAOWU_BIN=$BIN
 
 scripts/cluster.sh stop >/dev/null 2>&1 || true
-rm -rf "$DIR"
-mkdir -p "$DIR"
-psql "$PG/postgres" -qc "drop database if exists $DB with (force)" >/dev/null
-psql "$PG/postgres" -qc "create database $DB" >/dev/null
-echo "seeding $WORKERS workers, $VACANCIES vacancies" >&2
-"$BIN" bench seed --workers "$WORKERS" --vacancies "$VACANCIES" --tokens 24 --data-dir "$DIR" \
-  >"$DIR/seed.json" 2>"$DIR/seed.log"
+if [[ ${RESEED:-1} == 0 && -s "$DIR/seed.json" ]]; then
+  # RESEED=0: the database of the last run, less the writes of its lag measurement; the
+  # nodes' indexes are built again
+  echo "reusing the seeded database" >&2
+  rm -rf "$CLUSTER_DIR"
+else
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  psql "$PG/postgres" -qc "drop database if exists $DB with (force)" >/dev/null
+  psql "$PG/postgres" -qc "create database $DB" >/dev/null
+  echo "seeding $WORKERS workers, $VACANCIES vacancies" >&2
+  "$BIN" bench seed --workers "$WORKERS" --vacancies "$VACANCIES" --tokens 24 --data-dir "$DIR" \
+    >"$DIR/seed.json" 2>"$DIR/seed.log"
+fi
 TOKENS=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(",".join([j["station_token"]] + j["more_tokens"]))' "$DIR/seed.json")
 TOKEN=${TOKENS%%,*}
 

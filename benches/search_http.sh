@@ -3,7 +3,9 @@
 # caseload) and VACANCIES open vacancies, starts a release server, runs wrk (2 threads, 32
 # connections, same machine) on the station's worker search with its bearer token, the
 # anonymous board API, the board page and /healthz, RUNS times each, and prints one JSON object
-# with the median of each figure (p50/p99 from wrk's latency distribution, requests/s).
+# with the median of each figure (p50/p99 from wrk's latency distribution, requests/s). The
+# worker search runs twice: on one connection (worker_search_1conn: the latency of one
+# request) and on 32 (worker_search_api: throughput; its p50 is mostly queueing).
 #
 #   benches/search_http.sh                       # PostgreSQL, 100k workers, 20k vacancies
 #   BENCH_DB=sqlite benches/search_http.sh       # the same on SQLite
@@ -66,18 +68,25 @@ READY=$(date +%s.%N)
 curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/workers?q=%E5%8E%A8%E5%B8%88" \
   || die "the worker search failed"
 
-run_case() { # name path [token]
-  local i
+run_case() { # name path token [connections] [salt]
+  local i c=${4:-32}
   for i in $(seq "$RUNS"); do
-    WRK_PATH="$2" WRK_TOKENS="${3:-}" wrk -t2 -c32 -d"$DURATION" --latency \
+    WRK_PATH="$2" WRK_TOKENS="$3" WRK_SALT="${5:-0}" wrk -t$((c < 2 ? 1 : 2)) -c"$c" -d"$DURATION" --latency \
       -s "$ROOT/benches/wrk_search.lua" "http://127.0.0.1:$PORT" | grep '^{' | sed "s/^{/{\"case\":\"$1\",/"
   done
 }
 {
+  # latency: one connection, one request at a time
+  run_case worker_search_1conn "/api/v1/workers?q=" "$TOKEN" 1
+  # throughput: 2 threads, 32 connections
   run_case worker_search_api "/api/v1/workers?q=" "$TOKEN"
-  run_case board_api "/api/v1/vacancies?q="
-  run_case board_page "/vacancies?q="
-  run_case healthz "/healthz?x="
+  # the same with no two queries alike (nothing answered from the cache of answers)
+  run_case worker_search_1conn_unique "/api/v1/workers?q=" "$TOKEN" 1 1
+  run_case worker_search_unique "/api/v1/workers?q=" "$TOKEN" 32 1
+  run_case board_api "/api/v1/vacancies?q=" ""
+  run_case board_api_unique "/api/v1/vacancies?q=" "" 32 1
+  run_case board_page "/vacancies?q=" ""
+  run_case healthz "/healthz?x=" ""
 } >"$DIR/runs.jsonl"
 
 python3 - "$DIR/runs.jsonl" "$DIR/seed.json" "$BACKEND" "$(echo "$READY - $STARTED" | bc)" <<'PY'
