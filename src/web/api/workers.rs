@@ -49,7 +49,7 @@ pub struct WorkerList {
 #[serde(untagged)]
 pub enum WorkerItem {
     Full(Box<WorkerView>),
-    Masked(crate::service::workers::MaskedWorker),
+    Masked(Box<crate::service::workers::MaskedWorker>),
 }
 
 /// Lists workers: a station its own caseload, the admin everyone.
@@ -67,8 +67,8 @@ pub async fn list(
         .iter()
         .map(|(w, access)| match access {
             Access::Full => WorkerItem::Full(Box::new(w.full_view(today))),
-            Access::Contact => WorkerItem::Masked(w.contact_view(today)),
-            _ => WorkerItem::Masked(w.masked_view(today)),
+            Access::Contact => WorkerItem::Masked(Box::new(w.contact_view(today))),
+            _ => WorkerItem::Masked(Box::new(w.masked_view(today))),
         })
         .collect();
     Ok(Json(WorkerList {
