@@ -146,7 +146,11 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let mail = crate::mail::Sender::new(db.clone(), &config)?;
+        let audit = crate::db::audit::AuditWriter::spawn(db.clone());
         let state = AppState {
+            audit,
+            tokens: Arc::default(),
+            districts: Arc::default(),
             db,
             config: Arc::new(config),
             search,

@@ -23,6 +23,7 @@ mod placements;
 mod probes;
 mod props;
 mod races;
+mod searchpath;
 mod security;
 mod smtp;
 mod training;
