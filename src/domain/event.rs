@@ -100,9 +100,16 @@ pub fn parse_china_time(input: &str) -> Result<OffsetDateTime, &'static str> {
         return Err("时间格式应为 YYYY-MM-DDTHH:MM（北京时间）");
     };
     let date: Date = parse_date(d)?;
+    if t.contains(['Z', 'z', '+']) || t.matches('-').count() > 0 {
+        // a zone would be dropped silently: China time only
+        return Err("请填写北京时间，不要带时区（如 Z 或 +08:00）");
+    }
     let parts: Vec<&str> = t.trim().split(':').collect();
     let (h, m) = match parts[..] {
-        [h, m] | [h, m, _] => (h.parse::<u8>(), m.parse::<u8>()),
+        [h, m] => (h.parse::<u8>(), m.parse::<u8>()),
+        [h, m, sec] if sec.len() == 2 && sec.chars().all(|c| c.is_ascii_digit()) => {
+            (h.parse::<u8>(), m.parse::<u8>())
+        }
         _ => return Err("时间格式应为 YYYY-MM-DDTHH:MM（北京时间）"),
     };
     let (Ok(h), Ok(m)) = (h, m) else {

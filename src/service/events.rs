@@ -376,7 +376,21 @@ async fn named_worker(
         worker_id,
         id_number.map(str::trim).filter(|s| !s.is_empty()),
     ) {
-        (Some(id), _) => id,
+        (Some(id), Some(n)) => {
+            // both given: they must name the same person (a careless scan must not check in
+            // someone else)
+            let same = workers::get(&state.db, id)
+                .await?
+                .is_some_and(|w| w.id_number.eq_ignore_ascii_case(n));
+            if !same {
+                return Err(AppError::invalid(
+                    "id_number",
+                    "身份证号码与所选务工人员不一致",
+                ));
+            }
+            id
+        }
+        (Some(id), None) => id,
         (None, Some(n)) => {
             let number = IdCardNumber::parse(n, today())
                 .map_err(|e| AppError::invalid("id_number", e.to_string()))?;
@@ -798,6 +812,15 @@ pub async fn check_in(
                             .await?
                             .ok_or(AppError::NotFound)?
                             .vacancy_id;
+                        let open = vacancies::get(&state.db, v, &fmt_date(today()))
+                            .await?
+                            .is_some_and(|v| v.status == "open");
+                        if !open {
+                            return Err(AppError::invalid(
+                                "vacancy_id",
+                                "该岗位已关闭或已过期，不能在此录用",
+                            ));
+                        }
                         Hire::Application(app, status, v)
                     }
                     _ => {
@@ -813,6 +836,12 @@ pub async fn check_in(
                             .ok_or_else(|| {
                                 AppError::invalid("vacancy_id", "没有该企业的这个岗位")
                             })?;
+                        if v.status != "open" {
+                            return Err(AppError::invalid(
+                                "vacancy_id",
+                                "该岗位已关闭或已过期，不能在此录用",
+                            ));
+                        }
                         Hire::New(v.id)
                     }
                 },
