@@ -46,6 +46,7 @@ pub mod mail;
 pub mod quality;
 pub mod reports;
 pub mod search;
+pub mod sms;
 pub mod service;
 pub mod startup;
 pub mod state;

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod placements;
 pub mod quality;
 pub mod rights;
+pub mod sms;
 pub mod stations;
 pub mod training;
 pub mod users;

@@ -10,6 +10,7 @@ pub mod employers;
 pub mod followups;
 pub mod import_jobs;
 pub mod imports;
+pub mod messages;
 pub mod notify;
 pub mod policy;
 pub mod reports;
