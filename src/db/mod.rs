@@ -16,6 +16,7 @@ pub mod lists;
 pub mod outbox;
 pub mod placements;
 pub mod quality;
+pub mod reset;
 pub mod rights;
 pub mod sms;
 pub mod stations;

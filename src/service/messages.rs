@@ -142,6 +142,31 @@ pub async fn reset_code(tx: Tx<'_, '_>, phone: &str, code: &str) -> Result<bool,
     .await
 }
 
+/// Whether the worker receives messages besides the reset code.
+pub async fn enabled(
+    state: &AppState,
+    actor: &crate::auth::CurrentUser,
+) -> crate::error::AppResult<bool> {
+    let id = actor
+        .worker_id
+        .ok_or(crate::error::AppError::Forbidden)?;
+    Ok(!sms::sms_off(&state.db, id).await?)
+}
+
+/// The worker turns messages (all but the reset code) on or off.
+pub async fn set_enabled(
+    state: &AppState,
+    actor: &crate::auth::CurrentUser,
+    on: bool,
+) -> crate::error::AppResult<()> {
+    actor.require(&[crate::auth::Role::Worker])?;
+    let id = actor
+        .worker_id
+        .ok_or(crate::error::AppError::Forbidden)?;
+    sms::set_sms_off(&state.db, id, !on).await?;
+    Ok(())
+}
+
 /// Scheduled messages (none yet besides those written with their event).
 pub async fn schedule(_state: &AppState) -> anyhow::Result<()> {
     Ok(())

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod notify;
 pub mod policy;
 pub mod reports;
+pub mod reset;
 pub mod retention;
 pub mod rights;
 pub mod search;

@@ -23,6 +23,7 @@ mod probes;
 mod props;
 mod races;
 mod security;
+mod sms;
 mod smtp;
 mod training;
 mod workers;
