@@ -22,6 +22,7 @@ mod placements;
 mod probes;
 mod props;
 mod races;
+mod reset;
 mod security;
 mod sms;
 mod smtp;
