@@ -9,6 +9,7 @@ mod cluster;
 mod employers;
 mod feed;
 mod forget;
+mod found;
 mod gate;
 mod helpers;
 mod hostile;

@@ -118,6 +118,7 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(placements::transition))
         .routes(routes!(placements::of_vacancy))
         .routes(routes!(placements::placement))
+        .routes(routes!(placements::record_found))
         .routes(routes!(placements::leave))
         .routes(routes!(placements::followups))
         .routes(routes!(placements::complete))

@@ -212,3 +212,16 @@ pub async fn retention(
 ) -> AppResult<Json<RetentionReport>> {
     Ok(Json(follow::retention(&state, &user).await?))
 }
+
+/// A job found without the platform (alone or through an organised group): a placement with
+/// the same follow-ups as a hire.
+#[utoipa::path(post, path = "/placements", tag = "follow-up", request_body = follow::FoundJobInput,
+    responses((status = 201, body = Created), (status = 403), (status = 409), (status = 422)))]
+pub async fn record_found(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<follow::FoundJobInput>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let id = follow::record_found_job(&state, &user, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}

@@ -1,0 +1,103 @@
+//! Jobs found without the platform (issue 16): a station records one for its worker; it gets
+//! the same follow-ups as a hire, the Doumen receiving station follows it up too, both
+//! stations see one history with who recorded what, and it counts in retention and in the
+//! assessment (transfer, retained) but not as placed through the platform.
+
+use laowu::domain::today;
+use laowu::domain::values::fmt_date;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{id_number, spawn_app};
+
+#[tokio::test]
+async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, meitan) = app.station(&admin, "湄潭县劳务工作站", "mt@test.local").await;
+    let r = app
+        .post(
+            "/api/v1/stations",
+            Some(&admin),
+            &json!({"name": "斗门区劳务协作站", "side": "receiving", "email": "dm@test.local", "phone": "0756-5512345"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let dm_id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let doumen = app.login_as("dm-officer@test.local", laowu::auth::Role::Station, Some(dm_id)).await;
+    let worker = app.station_worker(&meitan, &id_number("19880808", 1), "13655556666", false).await;
+    let (_, hr) = app.verified_employer(&admin, 3).await;
+
+    // bad input: every field named, in Chinese, nothing written
+    let r = app
+        .post(
+            "/api/v1/placements",
+            Some(&meitan),
+            &json!({"worker_id": worker, "employer_name": "", "workplace_county": "441900x", "start_date": "明天", "wage": -5, "channel": "朋友介绍"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    for f in ["employer_name", "workplace_county", "start_date", "wage", "channel"] {
+        assert!(v["errors"][f][0].is_string(), "{f}: {v}");
+    }
+    assert_eq!(app.count("select count(*) from placements").await, 0);
+
+    let start = today() - time::Duration::days(200);
+    let body = json!({"worker_id": worker, "employer_name": "珠海市斗门区某电子厂", "workplace_county": "440403",
+                      "start_date": fmt_date(start), "wage": 5200, "channel": "self"});
+    // an enterprise, the receiving station (not the worker's station) may not record it
+    assert_eq!(app.post("/api/v1/placements", Some(&hr), &body).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/v1/placements", Some(&doumen), &body).await.status(), StatusCode::FORBIDDEN);
+    let r = app.post("/api/v1/placements", Some(&meitan), &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let pid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // once: the worker is at work now
+    let again = app.post("/api/v1/placements", Some(&meitan), &body).await.status();
+    assert!(again == StatusCode::CONFLICT || again == StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+
+    let p: Value = app.get(&format!("/api/v1/placements/{pid}"), Some(&meitan)).await.json().await.unwrap();
+    assert_eq!(p["employer_name"], "珠海市斗门区某电子厂", "{p}");
+    assert_eq!(p["channel"], "self");
+    let due: Vec<&str> = p["follow_ups"].as_array().unwrap().iter().map(|f| f["due_on"].as_str().unwrap()).collect();
+    let expect: Vec<String> = [7, 30, 90, 180].iter().map(|d| fmt_date(start + time::Duration::days(*d))).collect();
+    assert_eq!(due, expect);
+
+    // the Doumen station sees it in its district and records the 180-day visit
+    let p2 = app.get(&format!("/api/v1/placements/{pid}"), Some(&doumen)).await;
+    assert_eq!(p2.status(), StatusCode::OK);
+    let f180 = p["follow_ups"][3]["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/followups/{f180}/complete"),
+            Some(&doumen),
+            &json!({"method": "上门", "still_employed": true, "wage_paid_on_time": true, "monthly_wage": 5400, "note": "在岗稳定"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // the Meitan station sees the visit, and who made it
+    let p: Value = app.get(&format!("/api/v1/placements/{pid}"), Some(&meitan)).await.json().await.unwrap();
+    let f = &p["follow_ups"][3];
+    assert_eq!(f["status"], "done");
+    assert_eq!(f["note"], "在岗稳定");
+    assert_eq!(f["done_by_station"], "斗门区劳务协作站", "{f}");
+
+    // retention and the assessment count it; 'placed' (through the platform) does not
+    let retention: Value = app.get("/api/v1/retention", Some(&admin)).await.json().await.unwrap();
+    assert_eq!(retention["total"]["placements"], 1, "{retention}");
+    let year = start.year();
+    let a: Value = app
+        .get(&format!("/api/v1/reports/assessment?year={year}&county=520328"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actual = |code: &str| {
+        a["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["actual"].clone()
+    };
+    assert_eq!(actual("transfer_total"), 1, "{a}");
+    assert_eq!(actual("placed"), 0, "{a}");
+    if year == today().year() {
+        assert_eq!(actual("retained_6m"), 1, "{a}");
+    }
+}
