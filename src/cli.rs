@@ -46,6 +46,8 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Print the API's OpenAPI document (JSON) without starting a server.
+    Openapi,
     /// Benchmarks; print their figures as JSON.
     Bench {
         #[command(subcommand)]
@@ -260,6 +262,13 @@ pub async fn run() -> anyhow::Result<()> {
             }
             report.misses.clear();
             println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::web::api::document())?
+            );
             Ok(())
         }
         Command::User { command } => match command {

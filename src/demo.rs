@@ -630,6 +630,7 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
             &ApplicationInput {
                 worker_id: Some(worker_id),
                 vacancy_id: Some(vacancy_id),
+                ..Default::default()
             },
         )
         .await

@@ -323,6 +323,12 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         .await?,
     };
     let now = OffsetDateTime::now_utc().to_offset(CST);
+    let events = super::events::monthly(
+        db,
+        [&p.mi_from, &p.mi_to, &p.yi_from],
+        [&p.m_from, &p.m_to, &p.y_from],
+    )
+    .await?;
     Ok(MonthlyReport {
         month: month.to_string(),
         from: p.m_from,
@@ -336,6 +342,7 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         training,
         follow_ups,
         cases,
+        events,
         generated_at: format!(
             "{} {:02}:{:02}",
             fmt_date(now.date()),

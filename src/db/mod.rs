@@ -10,6 +10,7 @@ pub mod audit;
 pub mod certificates;
 pub mod changes;
 pub mod employers;
+pub mod events;
 pub mod figures;
 pub mod import_jobs;
 pub mod lists;

@@ -227,3 +227,18 @@ pub async fn set_sms_off(db: &Db, worker_id: i64, off: bool) -> Result<(), sqlx:
         .await?;
     Ok(())
 }
+
+/// The dedupe keys already written that match any of the `like` patterns.
+pub async fn keys_like(db: &Db, patterns: &[&str]) -> Result<Vec<String>, sqlx::Error> {
+    let mut keys = Vec::new();
+    for p in patterns {
+        let rows = sqlx::query("select dedupe_key from sms_outbox where dedupe_key like $1")
+            .bind(*p)
+            .fetch_all(db)
+            .await?;
+        for r in rows {
+            keys.push(r.try_get::<String, _>(0)?);
+        }
+    }
+    Ok(keys)
+}

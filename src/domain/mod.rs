@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod contact;
 pub mod employer;
+pub mod event;
 pub mod gb2260;
 pub mod id_card;
 pub mod occupation;

@@ -5,6 +5,7 @@
 pub mod assessment;
 pub mod charts;
 pub mod lists;
+pub mod manifest;
 pub mod xlsx;
 
 pub use crate::db::lists::{DashboardData, dashboard_data, export_table};
@@ -191,6 +192,23 @@ pub struct CaseFigures {
     pub open_at_month_end: i64,
 }
 
+/// Job fairs and 点对点 trips (issue 17), by the events' start (China time).
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct EventFigures {
+    /// job fairs held
+    pub fairs: Pair,
+    /// people checked in at them (walk-ins included)
+    pub fair_attended: Pair,
+    /// applications made at them
+    pub fair_applications: Pair,
+    /// trips that left
+    pub trips: Pair,
+    /// people who arrived with a trip (by the arrival's instant)
+    pub trip_arrived: Pair,
+    /// placements (by start date) begun through an event: a fair application, or a trip's arrival
+    pub hired: Pair,
+}
+
 /// The month's figures.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthlyReport {
@@ -207,6 +225,7 @@ pub struct MonthlyReport {
     pub training: Vec<ProgrammeFigures>,
     pub follow_ups: FollowUpFigures,
     pub cases: CaseFigures,
+    pub events: EventFigures,
     pub generated_at: String,
 }
 

@@ -76,11 +76,9 @@ impl Columns {
     }
 }
 
-/// Retrieval scores of the occupation clauses: far above any BM25 score, so that every record
-/// of the same occupation, then of the same family, is a candidate before any that merely
-/// shares words.
+/// The retrieval score of the occupation clause: far above any BM25 score, so that every
+/// record of the same occupation is a candidate before any that merely shares words.
 const SAME_OCCUPATION: f32 = 1000.0;
-const SAME_FAMILY: f32 = 500.0;
 
 /// How a candidate's occupations meet the searcher's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,15 +100,6 @@ impl Tier {
             Tier::Family
         } else {
             Tier::None
-        }
-    }
-
-    /// The part of the retrieval score the occupation clauses gave.
-    fn retrieval(self) -> f32 {
-        match self {
-            Tier::Occupation => SAME_OCCUPATION + SAME_FAMILY,
-            Tier::Family => SAME_FAMILY,
-            Tier::None | Tier::Unknown => 0.0,
         }
     }
 
@@ -227,46 +216,129 @@ fn programme_clause(
         .collect()
 }
 
-/// Retrieval by occupation: one constant-score clause for the same occupation, one for the
-/// same family (see [`SAME_OCCUPATION`]).
-fn occupation_clauses(
-    occ: tantivy::schema::Field,
-    fam: tantivy::schema::Field,
-    codes: &[String],
-) -> Vec<(Occur, Box<dyn Query>)> {
+/// The constant-score clause "same occupation as any of `codes`" (see [`SAME_OCCUPATION`]).
+fn occupation_clause(occ: tantivy::schema::Field, codes: &[String]) -> Option<Box<dyn Query>> {
+    if codes.is_empty() {
+        return None;
+    }
+    let by_code: Vec<(Occur, Box<dyn Query>)> = codes
+        .iter()
+        .map(|c| (Occur::Should, term_str(occ, c)))
+        .collect();
+    Some(Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(by_code)),
+        SAME_OCCUPATION,
+    )))
+}
+
+/// "Same family as any of `codes`", scoring nothing (it only admits).
+fn family_clause(fam: tantivy::schema::Field, codes: &[String]) -> Option<Box<dyn Query>> {
     let t = taxonomy();
-    let mut by_code: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut by_family: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut families: Vec<&str> = Vec::new();
     for c in codes {
-        by_code.push((Occur::Should, term_str(occ, c)));
         if let Some(f) = t.family_of(c)
             && !families.contains(&f)
         {
             families.push(f);
-            by_family.push((Occur::Should, term_str(fam, f)));
         }
     }
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if !by_code.is_empty() {
-        out.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(by_code)),
-                SAME_OCCUPATION,
-            )),
-        ));
+    if families.is_empty() {
+        return None;
     }
-    if !by_family.is_empty() {
-        out.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                Box::new(BooleanQuery::new(by_family)),
-                SAME_FAMILY,
-            )),
-        ));
+    let by_family: Vec<(Occur, Box<dyn Query>)> = families
+        .iter()
+        .map(|f| (Occur::Should, term_str(fam, f)))
+        .collect();
+    Some(Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(by_family)),
+        0.0,
+    )))
+}
+
+/// What retrieval needs: the words, the occupation and family clauses, other clauses that
+/// admit (a programme), the hard filters, and how many candidates.
+struct Retrieval {
+    text: Option<Box<dyn Query>>,
+    occupation: Option<Box<dyn Query>>,
+    family: Option<Box<dyn Query>>,
+    extra: Vec<(Occur, Box<dyn Query>)>,
+    filters: Vec<Box<dyn Query>>,
+    n: usize,
+}
+
+fn clone_all(qs: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
+    qs.iter().map(|q| q.box_clone()).collect()
+}
+
+impl Retrieval {
+    /// Candidates with their tier and words score, in two steps: the searcher's occupation
+    /// (with the words and the programme); then — only when the occupation cannot fill the
+    /// list by itself — its family. Every record of the occupation is a candidate before any
+    /// that merely shares words, and the big family sets are scored only when needed.
+    fn run(
+        self,
+        searcher: &Searcher,
+        cols: &mut Columns,
+        mine: (u64, u64),
+    ) -> tantivy::Result<Vec<(Tier, f32, DocAddress)>> {
+        let mut should = self
+            .extra
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect::<Vec<_>>();
+        if let Some(o) = &self.occupation {
+            should.push((Occur::Should, o.box_clone()));
+        }
+        let first = combine(
+            self.text.as_ref().map(|t| t.box_clone()),
+            should,
+            clone_all(&self.filters),
+        );
+        let (top, _) = top_hits(searcher, first.as_ref(), self.n)?;
+        let mut out: Vec<(Tier, f32, DocAddress)> = Vec::with_capacity(top.len());
+        let mut seen = std::collections::HashSet::new();
+        let tier_of = |cols: &mut Columns, a: DocAddress| {
+            Tier::of(
+                mine,
+                (
+                    cols.u64(searcher, a, "occ_mask").unwrap_or(0),
+                    cols.u64(searcher, a, "fam_mask").unwrap_or(0),
+                ),
+            )
+        };
+        for (s, a) in top {
+            let tier = tier_of(cols, a);
+            let text = if tier == Tier::Occupation && self.occupation.is_some() {
+                s - SAME_OCCUPATION
+            } else {
+                s
+            };
+            seen.insert(a);
+            out.push((tier, text.max(0.0), a));
+        }
+        let exact = out.iter().filter(|c| c.0 == Tier::Occupation).count();
+        if exact < self.n
+            && let Some(family) = self.family
+        {
+            // the family, ordered by the words; those of the occupation are all in already
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, family)];
+            if let Some(t) = self.text {
+                clauses.push((Occur::Should, t));
+            }
+            for f in self.filters {
+                clauses.push((Occur::Must, Box::new(BoostQuery::new(f, 0.0))));
+            }
+            let second = BooleanQuery::new(clauses);
+            let (more, _) = top_hits(searcher, &second, self.n)?;
+            for (s, a) in more {
+                if seen.insert(a) {
+                    let tier = tier_of(cols, a);
+                    out.push((tier, s.max(0.0), a));
+                }
+            }
+        }
+        Ok(out)
     }
-    out
 }
 
 /// The reason naming the occupation a candidate shares (`工种：中式烹调师（厨师）`) or the
@@ -384,30 +456,24 @@ pub fn vacancies_for_worker(
         range_i64(f.min_age, i64::MIN, age),
         range_i64(f.max_age, age, i64::MAX),
     ];
-    let mut extra = occupation_clauses(f.occ, f.fam, &w.occupations);
-    extra.extend(programme_clause(f.programme, held.iter().copied()));
-    let query = combine(text, extra, filters);
     let searcher = ix.vacancies.reader.searcher();
-    let (top, _) = top_hits(&searcher, query.as_ref(), (limit * 5).max(60))?;
     let mut cols = Columns::new();
     let mask = held.iter().fold(0u64, |m, i| m | (1 << i));
     let mine = occupation_masks(&w.occupations);
+    let candidates = Retrieval {
+        text,
+        occupation: occupation_clause(f.occ, &w.occupations),
+        family: family_clause(f.fam, &w.occupations),
+        extra: programme_clause(f.programme, held.iter().copied()),
+        filters,
+        n: (limit * 5).max(60),
+    }
+    .run(&searcher, &mut cols, mine)?;
     let worker_county: u64 = w
         .township_code
         .get(..6)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let candidates: Vec<(Tier, f32, DocAddress)> = top
-        .into_iter()
-        .map(|(s, a)| {
-            let theirs = (
-                cols.u64(&searcher, a, "occ_mask").unwrap_or(0),
-                cols.u64(&searcher, a, "fam_mask").unwrap_or(0),
-            );
-            let tier = Tier::of(mine, theirs);
-            (tier, (s - tier.retrieval()).max(0.0), a)
-        })
-        .collect();
     let max = candidates
         .iter()
         .map(|c| c.1)
@@ -503,10 +569,11 @@ pub fn workers_for_vacancy(
         &[(f.skills, 2.0), (f.jobs, 2.5), (f.certs, 1.5)],
     );
     let p = programme_index(v.programme);
-    let mut extra = occupation_clauses(f.occ, f.fam, &v.occupations);
-    if p >= 0 {
-        extra.extend(programme_clause(f.prog, std::iter::once(p)));
-    }
+    let extra = if p >= 0 {
+        programme_clause(f.prog, std::iter::once(p))
+    } else {
+        Vec::new()
+    };
     let today_days = days(today);
     let latest_birth = days(years_before(today, v.min_age));
     let earliest_birth = days(years_before(today, v.max_age + 1)) + 1;
@@ -515,27 +582,23 @@ pub fn workers_for_vacancy(
         range_i64(f.available_days, i64::MIN, today_days),
         range_i64(f.birth_days, earliest_birth, latest_birth),
     ];
-    let query = combine(text, extra, filters);
     let searcher = ix.workers.reader.searcher();
-    let (top, _) = top_hits(&searcher, query.as_ref(), (limit * 5).max(100))?;
     let mut cols = Columns::new();
     let mine = occupation_masks(&v.occupations);
+    let candidates = Retrieval {
+        text,
+        occupation: occupation_clause(f.occ, &v.occupations),
+        family: family_clause(f.fam, &v.occupations),
+        extra,
+        filters,
+        n: (limit * 5).max(100),
+    }
+    .run(&searcher, &mut cols, mine)?;
     let vacancy_county: u64 = v
         .town_code
         .get(..6)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let candidates: Vec<(Tier, f32, DocAddress)> = top
-        .into_iter()
-        .map(|(s, a)| {
-            let theirs = (
-                cols.u64(&searcher, a, "occ_mask").unwrap_or(0),
-                cols.u64(&searcher, a, "fam_mask").unwrap_or(0),
-            );
-            let tier = Tier::of(mine, theirs);
-            (tier, (s - tier.retrieval()).max(0.0), a)
-        })
-        .collect();
     let max = candidates
         .iter()
         .map(|c| c.1)

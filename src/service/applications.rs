@@ -29,6 +29,8 @@ pub const REFUSAL_REASONS: [&str; 5] =
 pub struct ApplicationInput {
     pub worker_id: Option<i64>,
     pub vacancy_id: Option<i64>,
+    /// the job fair the application is made at (the vacancy must be at one of its booths)
+    pub event_id: Option<i64>,
 }
 
 /// Creates an application: the worker's own (`self`), a station's recommendation, the
@@ -48,6 +50,9 @@ pub async fn apply(
     let (Some(worker_id), Some(vacancy_id)) = (input.worker_id, input.vacancy_id) else {
         return Err(AppError::Validation(e));
     };
+    if let Some(event_id) = input.event_id {
+        crate::service::events::check_fair_application(state, event_id, vacancy_id).await?;
+    }
     let today_s = fmt_date(today());
     let vacancy = vacancies::get(&state.db, vacancy_id, &today_s)
         .await?
@@ -131,6 +136,9 @@ pub async fn apply(
     if status == "invited" {
         crate::service::messages::invitation(&mut tx, worker_id, &employer.name, &vacancy.title)
             .await?;
+    }
+    if let Some(event_id) = input.event_id {
+        crate::db::events::tag_application(&mut tx, id, event_id).await?;
     }
     if status == "applied" {
         notify_employer(

@@ -48,6 +48,7 @@ pub async fn edit_programme(
 
 /// What a course search asks for.
 #[derive(Debug, Clone, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CourseQuery {
     pub programme: Option<String>,

@@ -108,6 +108,39 @@ pub async fn course_confirmed(
     .await
 }
 
+/// An event sign-up (`event_signup`) or its reminder the day before (`event_reminder`), once
+/// per key.
+pub async fn event_notice(
+    tx: Tx<'_, '_>,
+    worker_id: i64,
+    kind: &str,
+    key: String,
+    title: &str,
+    when: &str,
+    place: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(phone) = sms::worker_phone(tx, worker_id, false).await? else {
+        return Ok(false);
+    };
+    let (title, place) = (short(title, 16), short(place, 16));
+    let body = if kind == "event_reminder" {
+        format!("提醒：“{title}”明天{when}在{place}开始，请带身份证准时到场。")
+    } else {
+        format!("报名成功：“{title}”，{when}，{place}。请带身份证准时到场。")
+    };
+    sms::enqueue(
+        tx,
+        &NewSms {
+            kind,
+            dedupe_key: Some(key),
+            phone: &phone,
+            params: json!({"title": title, "time": when, "place": place}).to_string(),
+            body,
+        },
+    )
+    .await
+}
+
 /// A problem the worker reported reached their station.
 pub async fn problem_reported(
     tx: Tx<'_, '_>,

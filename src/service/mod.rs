@@ -7,6 +7,7 @@ pub mod applications;
 pub mod assessment;
 pub mod courses;
 pub mod employers;
+pub mod events;
 pub mod followups;
 pub mod import_jobs;
 pub mod imports;

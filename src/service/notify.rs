@@ -159,8 +159,11 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
         .await?;
         tx.commit().await?;
     }
+    // the day-before reminders of events (job fairs, trips)
+    wrote |= crate::service::events::write_reminders(state).await?;
     if wrote {
         state.mail.nudge();
+        state.sms.nudge();
     }
     Ok(())
 }

@@ -322,6 +322,62 @@ pub fn export_scope(actor: &CurrentUser) -> Option<ExportScope> {
     }
 }
 
+/// The actor's relation to an event (a job fair or a 点对点 trip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventTie {
+    /// the organising station
+    Organiser,
+    /// a receiving (Doumen) station, for a trip: it checks arrivals in and reads the manifest
+    Receiving,
+    None,
+}
+
+/// Who may create an event: a station (it organises it), the admin.
+pub fn may_create_event(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Station)
+}
+
+/// Who runs an event — checks people in at the door or the coach, records arrivals (which can
+/// begin a placement), reads the list of people with their phones and the trip's manifest:
+/// the organising station, a receiving station for a trip, the admin.
+pub fn may_run_event(role: Role, tie: EventTie) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Station => tie != EventTie::None,
+        _ => false,
+    }
+}
+
+/// Who may sign a worker up for an event: the worker, their own station, the admin.
+pub fn may_sign_up(role: Role, tie: WorkerTie) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Worker => tie == WorkerTie::Itself,
+        Role::Station => tie == WorkerTie::OwnStation,
+        _ => false,
+    }
+}
+
+/// Who may take a booth for an enterprise (and bring its vacancies): the enterprise itself
+/// when verified, the admin.
+pub fn may_take_booth(role: Role, own_employer: bool, employer: EmployerStatus) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Employer => own_employer && employer_may(employer, EmployerAct::Recruit),
+        _ => false,
+    }
+}
+
+/// Who may read an event's figures (counts only, nobody named): stations, the admin, an
+/// enterprise with a booth.
+pub fn may_view_event_figures(role: Role, has_booth: bool) -> bool {
+    match role {
+        Role::Admin | Role::Station => true,
+        Role::Employer => has_booth,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

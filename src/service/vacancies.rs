@@ -105,6 +105,7 @@ pub async fn set_open(state: &AppState, actor: &CurrentUser, id: i64, open: bool
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct VacancyListQuery {
     /// Words to look for in title, occupation, description and enterprise

@@ -273,6 +273,7 @@ pub async fn get(state: &AppState, id: i64) -> AppResult<WorkerRow> {
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct WorkerListQuery {
     /// Name, skill or wanted job; an exact phone or 身份证 number

@@ -166,6 +166,31 @@ const ROWS: &[Row] = &[
     r("POST", "/station", "/station", Form("q=罗&status=seeking"),                                           ".....xx.x"),
     r("GET", "/station/workers/new", "/station/workers/new", NoBody,                                          ".....xx.x"),
     r("GET", "/station/workers/{id}", "/station/workers/{worker}", NoBody,                                    ".....x..x"),
+    // events: job fairs and 点对点 trips (station 1 organises both; enterprise 1 has a booth)
+    r("GET", "/api/v1/events", "/api/v1/events", NoBody,                                                      "xxxxxxxxx"),
+    r("GET", "/api/v1/events/{id}", "/api/v1/events/{fair}", NoBody,                                          "xxxxxxxxx"),
+    r("GET", "/api/v1/events/{id}/figures", "/api/v1/events/{fair}/figures", NoBody,                          "...x.xx.x"),
+    r("GET", "/events", "/events", NoBody,                                                                    "xxxxxxxxx"),
+    r("GET", "/events/{id}", "/events/{fair}", NoBody,                                                        "xxxxxxxxx"),
+    r("GET", "/events/new", "/events/new", NoBody,                                                            ".....xx.x"),
+    r("GET", "/events/{id}/manage", "/events/{fair}/manage", NoBody,                                          ".....x..x"),
+    r("GET", "/events/{id}/door", "/events/{trip}/door", NoBody,                                              ".....x..x"),
+    r("GET", "/events/{id}/manifest", "/events/{trip}/manifest", NoBody,                                      ".....x..x"),
+    r("GET", "/events/{id}/manifest.xlsx", "/events/{trip}/manifest.xlsx", NoBody,                            ".....x..x"),
+    r("GET", "/events/{id}/booth", "/events/{fair}/booth", NoBody,                                            "...xx...."),
+    r("POST", "/api/v1/events", "/api/v1/events",
+        Json(r#"{"kind":"job_fair","title":"招聘会{seq}","starts_at":"{in30}T09:00","place":"湄潭县","capacity":50}"#),
+                                                                                                              ".....xx.x"),
+    r("POST", "/events/new", "/events/new",
+        Form("kind=job_fair&title=招聘会{seq}&starts_at={in30}T10:00&place=湄潭县&capacity=80"),                ".....xx.x"),
+    r("POST", "/api/v1/events/{id}/booths", "/api/v1/events/{fair}/booths",
+        Json(r#"{"vacancy_ids":[{vacancy3}],"employer_id":{employer}}"#),                                     "...xx...x"),
+    r("POST", "/events/{id}/booth", "/events/{fair}/booth", Form("vacancy_id={vacancy3}"),                 "...xx...x"),
+    r("POST", "/api/v1/events/{id}/signups", "/api/v1/events/{fair}/signups", Json(r#"{"worker_id":{worker}}"#), ".x...x..x"),
+    r("POST", "/events/{id}/signup", "/events/{fair}/signup", Form("worker_id={worker}"),                   ".xx..x..x"),
+    r("POST", "/events/{id}/apply/{vid}", "/events/{fair}/apply/{vacancy3}", Form(""),                     ".xx......"),
+    r("POST", "/api/v1/events/{id}/checkins", "/api/v1/events/{fair}/checkins", Json(r#"{"worker_id":{worker}}"#), ".....x..x"),
+    r("POST", "/events/{id}/door", "/events/{trip}/door", Form("worker_id={worker}&stage=boarded"),         ".....x..x"),
     // follow-up work on the placement, before it ends
     r("POST", "/api/v1/followups/{id}/complete", "/api/v1/followups/{followup}/complete",
         Json(r#"{"method":"电话","still_employed":true,"wage_paid_on_time":true,"monthly_wage":5200}"#),     ".....x..x"),
@@ -417,6 +442,37 @@ impl Fixture {
                 .await;
             vacancies.push(created(r, "vacancy").await);
         }
+        // a job fair and a trip organised by station 1; enterprise 1 has a booth at the fair
+        let body = json!({"kind": "job_fair", "title": "春风行动专场招聘会", "starts_at": format!("{}T09:00", days(20)),
+            "place": "湄潭县人民广场", "capacity": 100});
+        let fair = created(
+            app.post("/api/v1/events", Some(&s1_token), &body).await,
+            "fair",
+        )
+        .await;
+        let body = json!({"kind": "trip", "title": "点对点返岗专车", "starts_at": format!("{}T07:00", days(20)),
+            "place": "湄潭县客运站", "capacity": 45, "from_town": "520328004", "to_town": "440403106"});
+        let trip = created(
+            app.post("/api/v1/events", Some(&s1_token), &body).await,
+            "trip",
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/events/{fair}/booths"),
+                Some(&e1_token),
+                &json!({"vacancy_ids": [vacancies[2]]}),
+            )
+            .await;
+        created(r, "booth").await;
+        let r = app
+            .post(
+                &format!("/api/v1/events/{trip}/signups"),
+                Some(&s1_token),
+                &json!({"worker_id": a}),
+            )
+            .await;
+        created(r, "trip sign-up").await;
         let body = json!({"worker_id": a, "vacancy_id": vacancies[0]});
         let application = created(
             app.post("/api/v1/applications", Some(&a_token), &body)
@@ -546,6 +602,8 @@ impl Fixture {
             ("enrollment3", enrollments[2]),
             ("token", token_id),
             ("job", job),
+            ("fair", fair),
+            ("trip", trip),
         ] {
             vars.insert(k, v.to_string());
         }

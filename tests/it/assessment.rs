@@ -10,6 +10,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, id_number, spawn_app, vacancy_body};
 
+/// (name, work place, channel, labour capacity, skills) as stored.
+type LedgerRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 const HEADER: &str = "序号,姓名,身份证号码,联系电话,乡镇,村,是否脱贫户,是否监测对象,是否易地搬迁,是否零就业家庭,劳动技能,就业意愿,期望月薪,务工状态,务工地点,月收入,备注";
 
 fn ledger_id(n: u32) -> String {
@@ -658,13 +667,7 @@ async fn the_ledger_reads_structured_workplaces_channels_and_capacity_grades() {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    let got: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    )> = rows
+    let got: Vec<LedgerRow> = rows
         .iter()
         .map(|r| {
             (
@@ -689,4 +692,92 @@ async fn the_ledger_reads_structured_workplaces_channels_and_capacity_grades() {
     // and the assessment counts the Doumen worker toward 广东 through the ledger
     let a = figures(&app, &admin, "520328").await;
     assert_eq!(actual(&a, "transfer_total"), 2, "{a}");
+}
+
+#[tokio::test]
+async fn employed_after_training_means_within_183_days_in_both_reports() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭县劳务工作站", "mt5@as.test").await;
+    let (employer, hr) = app.verified_employer(&admin, 905).await;
+    let (_, trainer) = app.trainer(&admin, "teacher5@as.test").await;
+    let w = register(&app, &station, 61, "520328101", true).await;
+    let r = app
+        .post(
+            "/api/v1/courses",
+            Some(&trainer),
+            &json!({"programme": "guangdong-technician", "title": "电工培训班", "occupation": "电工",
+                    "level": "四级", "start_date": fmt_date(today() - time::Duration::days(20)),
+                    "end_date": fmt_date(today()), "place": "斗门区井岸镇", "capacity": 10}),
+        )
+        .await;
+    let course = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/courses/{course}/enrollments"),
+            Some(&station),
+            &json!({"worker_id": w}),
+        )
+        .await;
+    let e = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/enrollments/{e}/complete"),
+            Some(&trainer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut job = vacancy_body("维修电工");
+    job["employer_id"] = json!(employer);
+    let v = app.post("/api/v1/vacancies", Some(&admin), &job).await;
+    let v = v.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let placement = hire(&app, &admin, &hr, w, v).await;
+    let month = format!("{:04}-{:02}", today().year(), today().month() as u8);
+    let both = || async {
+        let m: Value = app
+            .get(
+                &format!("/api/v1/reports/monthly?month={month}"),
+                Some(&admin),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let monthly = m["training"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "guangdong-technician")
+            .unwrap()["employed_after"]["month"]
+            .as_i64()
+            .unwrap();
+        let t: Value = app
+            .get("/api/v1/training/figures", Some(&admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let training = t["by_programme"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "广东技工")
+            .unwrap()["employed_within_6m"]
+            .as_i64()
+            .unwrap();
+        (monthly, training)
+    };
+    assert_eq!(both().await, (1, 1));
+    // the same job starting 190 days after the course: neither report counts it
+    let later = |days: i64| fmt_date(today() + time::Duration::days(days));
+    for (days, expected) in [(190, (0, 0)), (183, (1, 1))] {
+        sqlx::query("update placements set start_date = $1 where id = $2")
+            .bind(later(days))
+            .bind(placement)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(both().await, expected, "{days} days");
+    }
 }

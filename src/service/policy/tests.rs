@@ -333,6 +333,61 @@ fn import_job_table() {
 }
 
 #[test]
+fn event_tables() {
+    use crate::domain::status::EmployerStatus as E;
+    const EVENT_TIES: [EventTie; 3] = [EventTie::Organiser, EventTie::Receiving, EventTie::None];
+    const STANDINGS: [E; 4] = [E::Pending, E::Verified, E::Rejected, E::Suspended];
+    for role in ROLES {
+        assert_eq!(
+            may_create_event(role),
+            matches!(role, Role::Admin | Role::Station),
+            "create {role:?}"
+        );
+        for tie in EVENT_TIES {
+            let expected = match role {
+                Role::Admin => true,
+                Role::Station => tie != EventTie::None,
+                _ => false,
+            };
+            assert_eq!(may_run_event(role, tie), expected, "run {role:?} {tie:?}");
+        }
+        for tie in TIES {
+            let expected = matches!(
+                (role, tie),
+                (Role::Admin, _)
+                    | (Role::Worker, WorkerTie::Itself)
+                    | (Role::Station, WorkerTie::OwnStation)
+            );
+            assert_eq!(may_sign_up(role, tie), expected, "sign up {role:?} {tie:?}");
+        }
+        for own in [false, true] {
+            for standing in STANDINGS {
+                let expected = match role {
+                    Role::Admin => true,
+                    Role::Employer => own && standing == E::Verified,
+                    _ => false,
+                };
+                assert_eq!(
+                    may_take_booth(role, own, standing),
+                    expected,
+                    "booth {role:?} own={own} {standing:?}"
+                );
+            }
+            let expected = match role {
+                Role::Admin | Role::Station => true,
+                Role::Employer => own,
+                _ => false,
+            };
+            assert_eq!(
+                may_view_event_figures(role, own),
+                expected,
+                "figures {role:?} booth={own}"
+            );
+        }
+    }
+}
+
+#[test]
 fn assessment_table() {
     // (role, station's county) × county asked → allowed
     for role in ROLES {

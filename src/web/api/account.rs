@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiQuery};
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct TokenQuery {
     /// admin: another user's tokens

@@ -6,7 +6,9 @@ pub mod assessment;
 pub mod auth;
 pub mod check;
 pub mod employers;
+pub mod events;
 pub mod imports;
+pub mod openapi;
 pub mod placements;
 pub mod reports;
 pub mod training;
@@ -47,6 +49,7 @@ use crate::web::extract::is_json_content_type;
         (name = "applications", description = "求职申请"),
         (name = "follow-up", description = "上岗与跟踪服务"),
         (name = "training", description = "培训与证书"),
+        (name = "events", description = "招聘会与点对点专车"),
         (name = "reports", description = "信息报送"),
         (name = "rights", description = "个人信息权利"),
         (name = "admin", description = "管理"),
@@ -70,6 +73,24 @@ impl utoipa::Modify for BearerAuth {
 /// route takes JSON of at most 2 MiB, except the ledger upload (multipart, 50 MiB, bearer
 /// token only).
 pub fn router() -> Router<AppState> {
+    let (router, doc) = parts();
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+}
+
+/// The OpenAPI document alone (`laowu openapi`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+/// The routes and the completed document describing them.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let uploads = OpenApiRouter::<AppState>::new()
         .routes(routes!(imports::upload))
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -140,6 +161,12 @@ pub fn router() -> Router<AppState> {
         ))
         .routes(routes!(training::figures))
         .routes(routes!(reports::monthly))
+        .routes(routes!(events::create, events::list))
+        .routes(routes!(events::get))
+        .routes(routes!(events::booth))
+        .routes(routes!(events::sign_up))
+        .routes(routes!(events::check_in))
+        .routes(routes!(events::figures))
         .routes(routes!(assessment::put_targets, assessment::get_targets))
         .routes(routes!(assessment::assessment))
         .routes(routes!(assessment::people))
@@ -149,6 +176,7 @@ pub fn router() -> Router<AppState> {
         .merge(uploads)
         .split_for_parts();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    openapi::complete(&mut doc);
     // The number belongs in a body, not in a URL that proxies and logs keep.
     if let Some(get) = doc
         .paths
@@ -158,14 +186,7 @@ pub fn router() -> Router<AppState> {
     {
         get.deprecated = Some(utoipa::openapi::Deprecated::True);
     }
-    let doc = std::sync::Arc::new(doc);
-    router.route(
-        "/openapi.json",
-        get(move || {
-            let doc = doc.clone();
-            async move { Json(doc.as_ref().clone()) }
-        }),
-    )
+    (router, doc)
 }
 
 /// Middleware: an API write (POST, PUT, PATCH, DELETE) carries JSON (`Content-Type:

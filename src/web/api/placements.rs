@@ -116,6 +116,7 @@ pub async fn leave(
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FollowUpQuery {
     /// `due` (this week), `overdue` (oldest first) or `done`; default `due`
@@ -159,6 +160,7 @@ pub async fn complete(
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CaseQuery {
     /// `open` (default) or `all`

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::web::extract::ApiQuery;
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct MonthQuery {
     /// `YYYY-MM`; default the current month

@@ -66,6 +66,7 @@ pub async fn list(
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct LimitQuery {
     /// How many (1–100, default 20)

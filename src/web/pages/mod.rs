@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod assessment;
 pub mod employer;
+pub mod events;
 pub mod followups;
 pub mod matches;
 pub mod me;
@@ -343,6 +344,22 @@ pub fn router() -> Router<AppState> {
             get(station::new_page).post(station::create),
         )
         .route("/station/workers/{id}", get(station::worker))
+        .route("/events", get(events::list))
+        .route("/events/new", get(events::new_page).post(events::create))
+        .route("/events/{id}", get(events::show))
+        .route("/events/{id}/signup", post(events::sign_up))
+        .route("/events/{id}/apply/{vid}", post(events::apply))
+        .route("/events/{id}/manage", get(events::manage))
+        .route(
+            "/events/{id}/door",
+            get(events::door).post(events::door_check_in),
+        )
+        .route("/events/{id}/manifest", get(events::manifest))
+        .route("/events/{id}/manifest.xlsx", get(events::manifest_xlsx))
+        .route(
+            "/events/{id}/booth",
+            get(events::booth).post(events::take_booth),
+        )
 }
 
 /// The logged-in user of a page; without one, the visitor is sent to the login page.

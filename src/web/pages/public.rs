@@ -81,6 +81,8 @@ struct BoardPage {
     towns: Vec<Choice>,
     programmes: Vec<Choice>,
     error: Option<String>,
+    /// upcoming job fairs, linked above the list
+    fairs: Vec<crate::service::events::EventRow>,
     prev_link: Option<String>,
     next_link: Option<String>,
 }
@@ -130,7 +132,9 @@ pub async fn board(
         ),
     };
     let pages = ((total + per_page - 1) / per_page).max(1);
+    let fairs = crate::service::events::upcoming_fairs(&state, 3).await?;
     Ok(render(&BoardPage {
+        fairs,
         layout: Layout::new("找工作", &session, user.as_ref()).await,
         prev_link: (page > 1).then(|| page_link(&query, page - 1)),
         next_link: (page < pages).then(|| page_link(&query, page + 1)),

@@ -63,6 +63,8 @@ struct CaseloadPage {
     status: String,
     flags: Vec<(String, String, bool)>,
     deletions: Vec<(i64, String, String)>,
+    /// upcoming fairs and trips of the station's county
+    events: Vec<crate::service::events::EventRow>,
 }
 
 pub async fn caseload(
@@ -97,7 +99,9 @@ pub async fn caseload(
         )
     })
     .collect();
+    let events = crate::service::events::for_station_home(&state, &user).await?;
     Ok(render(&CaseloadPage {
+        events,
         layout: Layout::new("务工人员名册", &session, Some(&user)).await,
         rows: list.rows.iter().map(|(w, a)| CaseRow::of(w, *a)).collect(),
         total: list.total,

@@ -35,6 +35,7 @@ pub async fn apply(
     let input = ApplicationInput {
         worker_id: user.worker_id,
         vacancy_id: Some(vacancy_id),
+        ..Default::default()
     };
     let r = apps::apply(&state, &user, &input)
         .await
@@ -53,6 +54,7 @@ pub async fn recommend(
     let input = ApplicationInput {
         worker_id: Some(worker_id),
         vacancy_id: Some(vacancy_id),
+        ..Default::default()
     };
     let r = apps::apply(&state, &user, &input)
         .await
@@ -76,6 +78,7 @@ pub async fn invite(
     let input = ApplicationInput {
         worker_id: Some(worker_id),
         vacancy_id: Some(vacancy_id),
+        ..Default::default()
     };
     let r = apps::apply(&state, &user, &input)
         .await
