@@ -314,6 +314,12 @@ pub struct FollowUpRow {
     /// who recorded the follow-up, and for which station (shared history of both ends)
     pub done_by_name: Option<String>,
     pub done_by_station: Option<String>,
+    /// the station that owns the follow-up
+    pub station_name: Option<String>,
+    /// a pending follow-up overdue 7 days: `head` (the station head's list); 14 days:
+    /// `bureau` (escalated to the county bureau)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 impl FollowUpRow {
@@ -329,6 +335,7 @@ impl FollowUpRow {
             note: String::new(),
             done_by_name: None,
             done_by_station: None,
+            escalation: None,
             ..self
         }
     }
@@ -339,7 +346,8 @@ const FOLLOW_SELECT: &str = "select f.id, f.placement_id, f.station_id, f.day_of
     p.worker_id, w.name as worker_name, coalesce(e.name, p.employer_name, '') as employer_name, \
     coalesce(v.title, '') as vacancy_title, \
     (select u.display_name from users u where u.id = f.done_by) as done_by_name, \
-    (select st.name from users u join stations st on st.id = u.station_id where u.id = f.done_by) as done_by_station \
+    (select st.name from users u join stations st on st.id = u.station_id where u.id = f.done_by) as done_by_station, \
+    (select os.name from stations os where os.id = f.station_id) as station_name \
     from follow_ups f join placements p on p.id = f.placement_id join workers w on w.id = p.worker_id \
     left join employers e on e.id = p.employer_id left join vacancies v on v.id = p.vacancy_id";
 
@@ -373,6 +381,8 @@ impl FollowUpRow {
             vacancy_title: r.try_get("vacancy_title")?,
             done_by_name: r.try_get("done_by_name")?,
             done_by_station: r.try_get("done_by_station")?,
+            station_name: r.try_get("station_name")?,
+            escalation: None,
         })
     }
 }
@@ -403,6 +413,8 @@ pub enum FollowUpView {
     /// pending, due before today (oldest first)
     Overdue,
     Done,
+    /// pending, due on or before the given day (today − 14 days): the bureau's list
+    Escalated,
 }
 
 /// A station's (or, with `None`, every station's) follow-ups of one view.
@@ -425,6 +437,10 @@ pub async fn follow_ups(
         FollowUpView::Done => (
             "f.status = 'done' and $1 = $1 and $2 = $2",
             "f.done_on desc, f.id desc",
+        ),
+        FollowUpView::Escalated => (
+            "f.status = 'pending' and f.due_on <= $2 and $1 = $1",
+            "f.due_on, f.id",
         ),
     };
     let station = if station_id.is_some() {

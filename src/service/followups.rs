@@ -128,15 +128,67 @@ pub async fn list(
     } else {
         None
     };
-    let t = today();
-    Ok(placements::follow_ups(
-        &state.db,
-        station,
-        view,
-        &fmt_date(t),
-        &fmt_date(t + time::Duration::days(7)),
-    )
-    .await?)
+    list_on(state, station, view, today()).await
+}
+
+/// Days overdue at which a pending follow-up reaches the station head's list.
+pub const HEAD_AFTER_DAYS: i64 = 7;
+/// Days overdue at which it is escalated to the county bureau (admin).
+pub const BUREAU_AFTER_DAYS: i64 = 14;
+
+/// The escalation of a pending follow-up due on `due` as of `today` (the clock is a
+/// parameter): `head` from 7 days overdue, `bureau` from 14.
+pub fn escalation(due: time::Date, today: time::Date) -> Option<&'static str> {
+    let late = (today - due).whole_days();
+    if late >= BUREAU_AFTER_DAYS {
+        Some("bureau")
+    } else if late >= HEAD_AFTER_DAYS {
+        Some("head")
+    } else {
+        None
+    }
+}
+
+/// The list as of `today` (injectable for tests), each pending row with its escalation.
+pub async fn list_on(
+    state: &AppState,
+    station: Option<i64>,
+    view: FollowUpView,
+    t: time::Date,
+) -> AppResult<Vec<FollowUpRow>> {
+    let second = if view == FollowUpView::Escalated {
+        t - time::Duration::days(BUREAU_AFTER_DAYS)
+    } else {
+        t + time::Duration::days(7)
+    };
+    let mut rows =
+        placements::follow_ups(&state.db, station, view, &fmt_date(t), &fmt_date(second)).await?;
+    for r in &mut rows {
+        if r.status == "pending"
+            && let Ok(due) = parse_date(&r.due_on)
+        {
+            r.escalation = escalation(due, t).map(str::to_owned);
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod escalation_tests {
+    use super::*;
+
+    #[test]
+    fn seven_days_reach_the_head_and_fourteen_the_bureau() {
+        let due = time::macros::date!(2026 - 11 - 01);
+        let on = |d: i64| escalation(due, due + time::Duration::days(d));
+        assert_eq!(on(-3), None);
+        assert_eq!(on(0), None);
+        assert_eq!(on(6), None);
+        assert_eq!(on(7), Some("head"));
+        assert_eq!(on(13), Some("head"));
+        assert_eq!(on(14), Some("bureau"));
+        assert_eq!(on(90), Some("bureau"));
+    }
 }
 
 /// What a follow-up records.

@@ -101,3 +101,41 @@ async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
         assert_eq!(actual("retained_6m"), 1, "{a}");
     }
 }
+
+#[tokio::test]
+async fn overdue_follow_ups_reach_the_head_at_7_days_and_the_bureau_at_14() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, meitan) = app.station(&admin, "湄潭县劳务工作站", "mt@test.local").await;
+    let (_, other) = app.station(&admin, "福贡县劳务工作站", "fg@test.local").await;
+    let w1 = app.station_worker(&meitan, &id_number("19880808", 1), "13655556666", false).await;
+    let w2 = app.station_worker(&meitan, &id_number("19880808", 2), "13655557777", false).await;
+    // one started 30 days ago: its 7-day visit is 23 days late; one started 17 days ago: its
+    // 7-day visit is 10 days late (the head's list, not yet the bureau's)
+    for (w, days) in [(w1, 30), (w2, 17)] {
+        let r = app
+            .post(
+                "/api/v1/placements",
+                Some(&meitan),
+                &json!({"worker_id": w, "employer_name": "珠海某厂", "workplace_county": "440403",
+                        "start_date": fmt_date(today() - time::Duration::days(days)), "wage": 5000, "channel": "organised"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let overdue: Value = app.get("/api/v1/followups?status=overdue", Some(&meitan)).await.json().await.unwrap();
+    let levels: Vec<&str> = overdue["items"].as_array().unwrap().iter().map(|f| f["escalation"].as_str().unwrap_or("")).collect();
+    assert_eq!(levels, ["bureau", "head"], "{overdue}");
+    for who in [&admin, &meitan] {
+        let esc: Value = app.get("/api/v1/followups?status=escalated", Some(who)).await.json().await.unwrap();
+        let items = esc["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{esc}");
+        assert_eq!(items[0]["worker_id"], w1);
+        assert_eq!(items[0]["station_name"], "湄潭县劳务工作站");
+        assert_eq!(items[0]["escalation"], "bureau");
+    }
+    let esc: Value = app.get("/api/v1/followups?status=escalated", Some(&other)).await.json().await.unwrap();
+    assert_eq!(esc["items"].as_array().unwrap().len(), 0, "another station sees none of them");
+    let r = app.get("/api/v1/followups?status=late", Some(&admin)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -140,7 +140,13 @@ pub async fn followups(
         None | Some("" | "due") => FollowUpView::Due,
         Some("overdue") => FollowUpView::Overdue,
         Some("done") => FollowUpView::Done,
-        Some(_) => return Err(AppError::invalid("status", "应为 due、overdue 或 done")),
+        Some("escalated") => FollowUpView::Escalated,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "status",
+                "应为 due、overdue、done 或 escalated",
+            ));
+        }
     };
     Ok(Json(FollowUpList {
         items: follow::list(&state, &user, view).await?,
