@@ -101,11 +101,12 @@ pub async fn use_code(
     id: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("update reset_codes set ended_at = $1 where id = $2 and ended_at is null")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    let done =
+        sqlx::query("update reset_codes set ended_at = $1 where id = $2 and ended_at is null")
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 

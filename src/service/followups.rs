@@ -620,7 +620,10 @@ pub async fn record_found_job(
         "self" | "自主就业" => Some("self"),
         "organised" | "organized" | "有组织劳务输出" => Some("organised"),
         _ => {
-            e.add("channel", "就业渠道应为 self（自主就业）或 organised（有组织输出）");
+            e.add(
+                "channel",
+                "就业渠道应为 self（自主就业）或 organised（有组织输出）",
+            );
             None
         }
     };
@@ -662,6 +665,11 @@ pub async fn record_found_job(
         channel,
     )
     .await?;
-    tracing::info!(placement.id = id, worker.id = worker.id, channel, "job found without the platform recorded");
+    tracing::info!(
+        placement.id = id,
+        worker.id = worker.id,
+        channel,
+        "job found without the platform recorded"
+    );
     Ok(id)
 }

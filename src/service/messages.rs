@@ -180,9 +180,7 @@ pub async fn enabled(
     state: &AppState,
     actor: &crate::auth::CurrentUser,
 ) -> crate::error::AppResult<bool> {
-    let id = actor
-        .worker_id
-        .ok_or(crate::error::AppError::Forbidden)?;
+    let id = actor.worker_id.ok_or(crate::error::AppError::Forbidden)?;
     Ok(!sms::sms_off(&state.db, id).await?)
 }
 
@@ -193,9 +191,7 @@ pub async fn set_enabled(
     on: bool,
 ) -> crate::error::AppResult<()> {
     actor.require(&[crate::auth::Role::Worker])?;
-    let id = actor
-        .worker_id
-        .ok_or(crate::error::AppError::Forbidden)?;
+    let id = actor.worker_id.ok_or(crate::error::AppError::Forbidden)?;
     sms::set_sms_off(&state.db, id, !on).await?;
     Ok(())
 }

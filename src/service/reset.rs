@@ -124,7 +124,10 @@ pub async fn reset_with_code(
     new_password: &str,
 ) -> AppResult<()> {
     let mut e = FieldErrors::new();
-    let phone = e.take("phone", MobilePhone::parse(phone_raw).map_err(str::to_owned));
+    let phone = e.take(
+        "phone",
+        MobilePhone::parse(phone_raw).map_err(str::to_owned),
+    );
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         e.add("code", "验证码应为6位数字");

@@ -31,13 +31,20 @@ async fn last_code(app: &TestApp, phone: &str) -> String {
 }
 
 async fn sms_rows(app: &TestApp, phone: &str) -> i64 {
-    app.count(&format!("select count(*) from sms_outbox where phone = '{phone}'")).await
+    app.count(&format!(
+        "select count(*) from sms_outbox where phone = '{phone}'"
+    ))
+    .await
 }
 
 async fn setup(app: &TestApp) -> (String, i64, String) {
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "st@test.local").await;
-    let id = app.station_worker(&station, &id_number("19900101", 3), PHONE, true).await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "st@test.local")
+        .await;
+    let id = app
+        .station_worker(&station, &id_number("19900101", 3), PHONE, true)
+        .await;
     (station, id, admin)
 }
 
@@ -56,28 +63,61 @@ async fn the_right_code_sets_a_new_password_and_ends_every_session_and_token() {
     let token = app.token(PHONE, PASSWORD).await;
     let b = browser();
     app.browser_login(&b, PHONE, PASSWORD).await;
-    assert_eq!(b.get(app.url("/me")).send().await.unwrap().status(), StatusCode::OK);
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": "139 1234 5678"})).await;
+    assert_eq!(
+        b.get(app.url("/me")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let r = app
+        .post(
+            "/api/v1/auth/reset-code",
+            None,
+            &json!({"phone": "139 1234 5678"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let code = last_code(&app, PHONE).await;
     // a weak password is refused with the field named, and the code still works after
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "123"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "123"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
-    assert!(v["errors"]["password"][0].as_str().unwrap().contains("密码"));
+    assert!(
+        v["errors"]["password"][0]
+            .as_str()
+            .unwrap()
+            .contains("密码")
+    );
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(app.get("/api/v1/me/data", Some(&token)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me/data", Some(&token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let page = b.get(app.url("/me")).send().await.unwrap();
-    assert!(page.status().is_redirection(), "the browser session is over: {}", page.status());
+    assert!(
+        page.status().is_redirection(),
+        "the browser session is over: {}",
+        page.status()
+    );
     let _ = app.token(PHONE, "Meitan-2027").await;
     // the code is used up
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "Meitan-2028"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "Meitan-2028"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -86,28 +126,46 @@ async fn the_right_code_sets_a_new_password_and_ends_every_session_and_token() {
 async fn five_wrong_codes_end_the_code_and_an_expired_code_is_refused() {
     let app = spawn_app().await;
     setup(&app).await;
-    app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
+    app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
     let code = last_code(&app, PHONE).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let r = app
-            .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": wrong, "password": "Meitan-2027"}))
+            .post(
+                "/api/v1/auth/reset",
+                None,
+                &json!({"phone": PHONE, "code": wrong, "password": "Meitan-2027"}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let v: Value = r.json().await.unwrap();
         assert!(v["errors"]["code"].is_array(), "{v}");
     }
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}),
+        )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the right code after five wrong ones");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the right code after five wrong ones"
+    );
     // a new code, expired
     age_codes(&app).await;
-    app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
+    app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let code2 = loop {
         let c = last_code(&app, PHONE).await;
-        if app.count("select count(*) from sms_outbox where sent_at is null").await == 0 {
+        if app
+            .count("select count(*) from sms_outbox where sent_at is null")
+            .await
+            == 0
+        {
             break c;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -117,7 +175,11 @@ async fn five_wrong_codes_end_the_code_and_an_expired_code_is_refused() {
         .await
         .unwrap();
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code2, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code2, "password": "Meitan-2027"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let _ = app.token(PHONE, PASSWORD).await;
@@ -129,16 +191,24 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
     setup(&app).await;
     let unknown = "13600001111";
     for phone in [PHONE, unknown] {
-        let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": phone})).await;
+        let r = app
+            .post("/api/v1/auth/reset-code", None, &json!({"phone": phone}))
+            .await;
         assert_eq!(r.status(), StatusCode::ACCEPTED);
         let first: Value = r.json().await.unwrap();
         // a second within the minute
-        let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": phone})).await;
+        let r = app
+            .post("/api/v1/auth/reset-code", None, &json!({"phone": phone}))
+            .await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{phone}");
         assert_eq!(first["message"].as_str().unwrap().len() > 0, true);
     }
     assert_eq!(sms_rows(&app, PHONE).await, 1);
-    assert_eq!(sms_rows(&app, unknown).await, 0, "nothing is sent to a phone nobody has");
+    assert_eq!(
+        sms_rows(&app, unknown).await,
+        0,
+        "nothing is sent to a phone nobody has"
+    );
     // ten a day: one asked above, eight more earlier today, the tenth now
     let two_hours_ago =
         laowu::domain::fmt_instant(time::OffsetDateTime::now_utc() - time::Duration::hours(2));
@@ -162,13 +232,23 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
         }
     };
     age(&app).await;
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED, "the tenth of the day");
     age(&app).await;
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the eleventh of the day");
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the eleventh of the day"
+    );
     // a bad number is a field error
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": "12345"})).await;
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": "12345"}))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
     assert!(v["errors"]["phone"][0].as_str().unwrap().contains("手机"));
@@ -178,16 +258,25 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
 async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot() {
     let app = spawn_app().await;
     let (station, worker, admin) = setup(&app).await;
-    let (_, other) = app.station(&admin, "福贡县驻斗门工作站", "fg@test.local").await;
+    let (_, other) = app
+        .station(&admin, "福贡县驻斗门工作站", "fg@test.local")
+        .await;
     let path = format!("/api/v1/workers/{worker}/reset-code");
-    assert_eq!(app.post(&path, Some(&other), &json!({})).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&path, Some(&other), &json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let r = app.post(&path, Some(&station), &json!({})).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let body = r.text().await.unwrap();
     let code = last_code(&app, PHONE).await;
     assert!(!body.contains(&code), "the officer never sees the code");
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 }
@@ -196,9 +285,21 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
 async fn an_officer_resets_by_a_one_time_mailed_link() {
     let app = spawn_app().await;
     setup(&app).await;
-    let r = app.post("/api/v1/auth/reset-link", None, &json!({"email": "st@test.local"})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/reset-link",
+            None,
+            &json!({"email": "st@test.local"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let r2 = app.post("/api/v1/auth/reset-link", None, &json!({"email": "nobody@test.local"})).await;
+    let r2 = app
+        .post(
+            "/api/v1/auth/reset-link",
+            None,
+            &json!({"email": "nobody@test.local"}),
+        )
+        .await;
     assert_eq!(r2.status(), StatusCode::ACCEPTED);
     use sqlx::Row;
     let rows = sqlx::query("select body_text from outbox where kind = 'reset_link'")
@@ -208,16 +309,31 @@ async fn an_officer_resets_by_a_one_time_mailed_link() {
     assert_eq!(rows.len(), 1, "one link, for the registered address only");
     let text: String = rows[0].get(0);
     let i = text.find("/reset/mail/").unwrap();
-    let token: String = text[i + 12..].chars().take_while(char::is_ascii_hexdigit).collect();
+    let token: String = text[i + 12..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
     assert_eq!(token.len(), 48, "the link is mailed");
-    assert_eq!(app.count("select count(*) from outbox where kind = 'reset_link'").await, 1);
+    assert_eq!(
+        app.count("select count(*) from outbox where kind = 'reset_link'")
+            .await,
+        1
+    );
     let r = app
-        .post("/api/v1/auth/reset-link/use", None, &json!({"token": token, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset-link/use",
+            None,
+            &json!({"token": token, "password": "Meitan-2027"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let _ = app.token("st@test.local", "Meitan-2027").await;
     let r = app
-        .post("/api/v1/auth/reset-link/use", None, &json!({"token": token, "password": "Meitan-2028"}))
+        .post(
+            "/api/v1/auth/reset-link/use",
+            None,
+            &json!({"token": token, "password": "Meitan-2028"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "one use");
 }

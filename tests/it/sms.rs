@@ -14,7 +14,9 @@ use hmac::Mac;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, id_number, spawn_app, spawn_app_with, vacancy_body, worker_body};
+use crate::helpers::{
+    PASSWORD, TestApp, id_number, spawn_app, spawn_app_with, vacancy_body, worker_body,
+};
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -53,7 +55,8 @@ fn expected_signature(params: &BTreeMap<String, String>, secret: &str) -> String
         .collect::<Vec<_>>()
         .join("&");
     let to_sign = format!("POST&{}&{}", pop("/"), pop(&canonical));
-    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).unwrap();
+    let mut mac =
+        hmac::Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).unwrap();
     mac.update(to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -67,8 +70,9 @@ impl Receiver {
             let hits = h.clone();
             let nonces = seen_nonces.clone();
             async move {
-                let params: BTreeMap<String, String> =
-                    form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+                let params: BTreeMap<String, String> = form_urlencoded::parse(body.as_bytes())
+                    .into_owned()
+                    .collect();
                 let get = |k: &str| params.get(k).cloned().unwrap_or_default();
                 let fresh_nonce = {
                     let mut n = nonces.lock().unwrap();
@@ -81,7 +85,9 @@ impl Receiver {
                     &get("Timestamp"),
                     &time::format_description::well_known::Rfc3339,
                 )
-                .is_ok_and(|t| (time::OffsetDateTime::now_utc() - t).abs() < time::Duration::minutes(15));
+                .is_ok_and(|t| {
+                    (time::OffsetDateTime::now_utc() - t).abs() < time::Duration::minutes(15)
+                });
                 let valid = get("Signature") == expected_signature(&params, secret)
                     && get("AccessKeyId") == key_id
                     && get("Action") == "SendSms"
@@ -93,16 +99,22 @@ impl Receiver {
                     && !get("PhoneNumbers").is_empty()
                     && !get("SignName").is_empty()
                     && !get("TemplateCode").is_empty()
-                    && serde_json::from_str::<Value>(&get("TemplateParam")).is_ok_and(|v| v.is_object())
+                    && serde_json::from_str::<Value>(&get("TemplateParam"))
+                        .is_ok_and(|v| v.is_object())
                     && fresh_nonce
                     && ts_ok;
                 hits.lock().unwrap().push(Hit { valid, params });
                 if valid {
-                    (StatusCode::OK, axum::Json(json!({"Code": "OK", "Message": "OK", "BizId": "1"})))
+                    (
+                        StatusCode::OK,
+                        axum::Json(json!({"Code": "OK", "Message": "OK", "BizId": "1"})),
+                    )
                 } else {
                     (
                         StatusCode::BAD_REQUEST,
-                        axum::Json(json!({"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"})),
+                        axum::Json(
+                            json!({"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"}),
+                        ),
                     )
                 }
             }
@@ -115,7 +127,13 @@ impl Receiver {
     }
 
     pub fn valid(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().iter().filter(|h| h.valid).cloned().collect()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| h.valid)
+            .cloned()
+            .collect()
     }
 
     pub fn all(&self) -> Vec<Hit> {
@@ -146,7 +164,12 @@ fn templates_file(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-async fn aliyun_app(receiver: &Receiver, key: &str, secret: &str, dir: &std::path::Path) -> TestApp {
+async fn aliyun_app(
+    receiver: &Receiver,
+    key: &str,
+    secret: &str,
+    dir: &std::path::Path,
+) -> TestApp {
     let url = format!(
         "aliyun://{key}:{secret}@127.0.0.1:{}?sign=%E6%96%97%E9%97%A8%E6%B9%84%E6%BD%AD%E5%8A%B3%E5%8A%A1&tls=0",
         receiver.port
@@ -181,8 +204,15 @@ async fn kitchen(app: &TestApp) -> Kitchen {
     let mut v = vacancy_body("粤菜厨师");
     v["occupation"] = json!("厨师");
     let vacancy_id = id_of(app.post("/api/v1/vacancies", Some(&hr), &v).await).await;
-    let worker_id =
-        id_of(app.post("/api/v1/workers", None, &worker_body(&id_number("19900505", 5), PHONE)).await).await;
+    let worker_id = id_of(
+        app.post(
+            "/api/v1/workers",
+            None,
+            &worker_body(&id_number("19900505", 5), PHONE),
+        )
+        .await,
+    )
+    .await;
     let worker = app.token(PHONE, PASSWORD).await;
     app.wait_indexed().await;
     Kitchen {
@@ -206,7 +236,11 @@ async fn events_for_the_worker(app: &TestApp, k: &Kitchen) {
     )
     .await;
     let r = app
-        .post(&format!("/api/v1/applications/{app_id}/transition"), Some(&k.worker), &json!({"to": "applied"}))
+        .post(
+            &format!("/api/v1/applications/{app_id}/transition"),
+            Some(&k.worker),
+            &json!({"to": "applied"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let start = laowu::domain::values::fmt_date(laowu::domain::today());
@@ -219,7 +253,8 @@ async fn events_for_the_worker(app: &TestApp, k: &Kitchen) {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let (_, trainer) = app.trainer(&k.admin, "px1@test.local").await;
-    let day = |n: i64| laowu::domain::values::fmt_date(laowu::domain::today() + time::Duration::days(n));
+    let day =
+        |n: i64| laowu::domain::values::fmt_date(laowu::domain::today() + time::Duration::days(n));
     let course = id_of(
         app.post(
             "/api/v1/courses",
@@ -231,10 +266,16 @@ async fn events_for_the_worker(app: &TestApp, k: &Kitchen) {
     )
     .await;
     let r = app
-        .post(&format!("/api/v1/courses/{course}/enrollments"), Some(&k.admin), &json!({"worker_id": k.worker_id}))
+        .post(
+            &format!("/api/v1/courses/{course}/enrollments"),
+            Some(&k.admin),
+            &json!({"worker_id": k.worker_id}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
 }
 
@@ -242,37 +283,67 @@ async fn events_for_the_worker(app: &TestApp, k: &Kitchen) {
 async fn every_kind_reaches_the_provider_with_a_valid_signature() {
     let receiver = Receiver::start("LTAI-test-key", "test-secret/+=").await;
     let dir = tempfile::tempdir().unwrap();
-    let app = aliyun_app(&receiver, "LTAI-test-key", "test-secret%2F%2B%3D", dir.path()).await;
+    let app = aliyun_app(
+        &receiver,
+        "LTAI-test-key",
+        "test-secret%2F%2B%3D",
+        dir.path(),
+    )
+    .await;
     let k = kitchen(&app).await;
     events_for_the_worker(&app, &k).await;
     let hits = receiver.wait_valid(4).await;
     assert_eq!(hits.len(), 4, "{:?}", receiver.all());
-    assert!(receiver.all().iter().all(|h| h.valid), "{:?}", receiver.all());
-    let codes: Vec<&str> = hits.iter().map(|h| h.params["TemplateCode"].as_str()).collect();
-    assert_eq!(codes, ["SMS_100001", "SMS_100002", "SMS_100003", "SMS_100006"]);
+    assert!(
+        receiver.all().iter().all(|h| h.valid),
+        "{:?}",
+        receiver.all()
+    );
+    let codes: Vec<&str> = hits
+        .iter()
+        .map(|h| h.params["TemplateCode"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["SMS_100001", "SMS_100002", "SMS_100003", "SMS_100006"]
+    );
     for h in &hits {
         assert_eq!(h.params["PhoneNumbers"], PHONE);
         assert_eq!(h.params["SignName"], "斗门湄潭劳务");
         assert!(h.params["OutId"].starts_with("laowu-sms-"));
     }
     let hire: Value = serde_json::from_str(&hits[1].params["TemplateParam"]).unwrap();
-    assert!(hire["employer"].as_str().unwrap().contains("有限公司") || !hire["employer"].as_str().unwrap().is_empty());
+    assert!(
+        hire["employer"].as_str().unwrap().contains("有限公司")
+            || !hire["employer"].as_str().unwrap().is_empty()
+    );
     assert!(hire["date"].as_str().unwrap().len() == 10);
     // the reset code from the provider's request gets the worker back in
     let code: Value = serde_json::from_str(&hits[3].params["TemplateParam"]).unwrap();
     let code = code["code"].as_str().unwrap().to_owned();
     assert_eq!(code.len(), 6);
     let r = app
-        .post("/api/v1/auth/reset", None, &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}))
+        .post(
+            "/api/v1/auth/reset",
+            None,
+            &json!({"phone": PHONE, "code": code, "password": "Meitan-2027"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     // every earlier token is over; the new password works
-    assert_eq!(app.get("/api/v1/me/data", Some(&k.worker)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me/data", Some(&k.worker)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let _ = app.token(PHONE, "Meitan-2027").await;
     // sent once: nothing more arrives
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(receiver.all().len(), 4);
-    assert_eq!(app.count("select count(*) from sms_outbox where sent_at is null").await, 0);
+    assert_eq!(
+        app.count("select count(*) from sms_outbox where sent_at is null")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -281,9 +352,14 @@ async fn a_wrong_secret_is_refused_and_the_message_stays_unsent() {
     let dir = tempfile::tempdir().unwrap();
     let app = aliyun_app(&receiver, "LTAI-test-key", "a-wrong-secret", dir.path()).await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "st@test.local").await;
-    app.station_worker(&station, &id_number("19900101", 9), PHONE, true).await;
-    let r = app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE})).await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "st@test.local")
+        .await;
+    app.station_worker(&station, &id_number("19900101", 9), PHONE, true)
+        .await;
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     for _ in 0..100 {
         if !receiver.all().is_empty() {
@@ -294,8 +370,15 @@ async fn a_wrong_secret_is_refused_and_the_message_stays_unsent() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let all = receiver.all();
     assert!(!all.is_empty(), "the provider was called");
-    assert!(all.iter().all(|h| !h.valid), "a wrong secret never passes the check");
-    assert_eq!(app.count("select count(*) from sms_outbox where sent_at is not null").await, 0);
+    assert!(
+        all.iter().all(|h| !h.valid),
+        "a wrong secret never passes the check"
+    );
+    assert_eq!(
+        app.count("select count(*) from sms_outbox where sent_at is not null")
+            .await,
+        0
+    );
     assert_eq!(
         app.count("select count(*) from sms_outbox where attempts >= 1 and failed_at is null and last_error like '%SignatureDoesNotMatch%'")
             .await,
@@ -333,8 +416,14 @@ async fn files_hold_one_message_each_once_even_after_a_restart() {
     events_for_the_worker(&app, &k).await;
     let files = wait_files(app.data_dir.path(), 4).await;
     assert_eq!(files.len(), 4);
-    let kinds: Vec<&str> = files.iter().map(|f| f["template"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["invitation", "hire", "course_confirmed", "reset_code"]);
+    let kinds: Vec<&str> = files
+        .iter()
+        .map(|f| f["template"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["invitation", "hire", "course_confirmed", "reset_code"]
+    );
     for f in &files {
         assert_eq!(f["phone"], PHONE);
         let text = f["text"].as_str().unwrap();
@@ -353,12 +442,25 @@ async fn files_hold_one_message_each_once_even_after_a_restart() {
 async fn a_worker_who_turned_messages_off_still_gets_the_reset_code() {
     let app = spawn_app().await;
     let k = kitchen(&app).await;
-    let r = app.put("/api/v1/me/sms", Some(&k.worker), &json!({"enabled": false})).await;
+    let r = app
+        .put(
+            "/api/v1/me/sms",
+            Some(&k.worker),
+            &json!({"enabled": false}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     events_for_the_worker(&app, &k).await;
     let files = wait_files(app.data_dir.path(), 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let files = if files.len() == 1 { sms_files(app.data_dir.path()) } else { files };
-    let kinds: Vec<&str> = files.iter().map(|f| f["template"].as_str().unwrap()).collect();
+    let files = if files.len() == 1 {
+        sms_files(app.data_dir.path())
+    } else {
+        files
+    };
+    let kinds: Vec<&str> = files
+        .iter()
+        .map(|f| f["template"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["reset_code"]);
 }

@@ -65,7 +65,8 @@ fn worker_table() {
 fn found_job_table() {
     for role in ROLES {
         for tie in TIES {
-            let allowed = role == Role::Admin || (role == Role::Station && tie == WorkerTie::OwnStation);
+            let allowed =
+                role == Role::Admin || (role == Role::Station && tie == WorkerTie::OwnStation);
             assert_eq!(may_record_found_job(role, tie), allowed, "{role:?} {tie:?}");
         }
     }

@@ -127,7 +127,9 @@ pub async fn reset_link(
     ApiJson(req): ApiJson<ResetLinkRequest>,
 ) -> AppResult<(StatusCode, Json<Accepted>)> {
     crate::service::reset::request_link(&state, &req.email).await?;
-    Ok(accepted("如果该邮箱已注册，重设密码的链接已发出，30分钟内有效"))
+    Ok(accepted(
+        "如果该邮箱已注册，重设密码的链接已发出，30分钟内有效",
+    ))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
