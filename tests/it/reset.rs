@@ -201,7 +201,7 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
             .post("/api/v1/auth/reset-code", None, &json!({"phone": phone}))
             .await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{phone}");
-        assert_eq!(first["message"].as_str().unwrap().len() > 0, true);
+        assert!(!first["message"].as_str().unwrap().is_empty());
     }
     assert_eq!(sms_rows(&app, PHONE).await, 1);
     assert_eq!(
