@@ -710,3 +710,28 @@ pub async fn record_found(
     record_change(tx, "worker", j.worker_id).await?;
     Ok(Some(placement_id))
 }
+
+/// Opens a case the worker reported themselves (no follow-up), in the caller's transaction.
+pub async fn open_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    placement_id: i64,
+    worker_id: i64,
+    station_id: Option<i64>,
+    problem: &str,
+    description: &str,
+    today: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
+         values (null, $1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(placement_id)
+    .bind(worker_id)
+    .bind(station_id)
+    .bind(problem)
+    .bind(description)
+    .bind(today)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
+}

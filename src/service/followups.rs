@@ -673,3 +673,73 @@ pub async fn record_found_job(
     );
     Ok(id)
 }
+
+/// A problem the worker reports from `/me`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ProblemInput {
+    /// 欠薪, 工伤, 劳动纠纷, 住宿, 子女入学, 其他 (or its code)
+    pub problem: String,
+    pub description: String,
+}
+
+/// The worker reports a problem at their current job: a case opens at once on their
+/// station's list, and the worker gets an SMS with the station's phone.
+pub async fn report_problem(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: &ProblemInput,
+) -> AppResult<i64> {
+    actor.require(&[Role::Worker])?;
+    let worker_id = actor.worker_id.ok_or(AppError::Forbidden)?;
+    let mut e = FieldErrors::new();
+    let problem = code_of(&PROBLEMS, input.problem.trim());
+    if problem.is_none() {
+        e.add(
+            "problem",
+            "请选择问题：欠薪、工伤、劳动纠纷、住宿、子女入学或其他",
+        );
+    }
+    let description: String = input.description.trim().chars().take(500).collect();
+    if problem == Some("other") && description.is_empty() {
+        e.add("description", "选“其他”时请简单说明");
+    }
+    let placement = placements::of_worker(&state.db, worker_id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|p| p.status == "active");
+    if placement.is_none() {
+        e.add("problem", "你目前没有在岗记录，请直接联系工作站");
+    }
+    e.check()?;
+    let (Some(problem), Some(p)) = (problem, placement) else {
+        return Err(AppError::invalid("problem", "请选择问题"));
+    };
+    let mut tx = state.db.begin().await?;
+    let id = placements::open_case(
+        &mut tx,
+        p.id,
+        worker_id,
+        p.station_id,
+        problem,
+        &description,
+        &fmt_date(today()),
+    )
+    .await?;
+    crate::service::messages::problem_reported(
+        &mut tx,
+        worker_id,
+        p.station_id,
+        &label(&PROBLEMS, problem),
+    )
+    .await?;
+    tx.commit().await?;
+    state.sms.nudge();
+    tracing::info!(
+        case.id = id,
+        placement.id = p.id,
+        "worker reported a problem"
+    );
+    Ok(id)
+}

@@ -260,6 +260,8 @@ const ROWS: &[Row] = &[
     r("POST", "/workers/{id}/occupation", "/workers/{worker}/occupation", Form("occupation_code=4-03-02-01"), ".x...x..x"),
     r("POST", "/me/correct", "/me/correct", Form("skills=粤菜&desired_jobs=厨师&expected_wage=5600"),          ".xx......"),
     r("POST", "/me/preferences", "/me/preferences", Form("weekly_matches=on"),                                ".xx......"),
+    r("POST", "/me/problem", "/me/problem", Form("problem=欠薪"),                                              ".xx......"),
+    r("POST", "/api/v1/me/problems", "/api/v1/me/problems", Json(r#"{"problem":"欠薪"}"#),                   ".xx......"),
     r("POST", "/me/sms", "/me/sms", Form("sms_on=on"),                                                        ".xx......"),
     r("PUT", "/api/v1/me/sms", "/api/v1/me/sms", Json(r#"{"enabled":true}"#),                                ".xx......"),
     r("POST", "/api/v1/workers/{id}/reset-code", "/api/v1/workers/{worker}/reset-code", Json("{}"),         ".....x..x"),

@@ -237,3 +237,87 @@ async fn overdue_follow_ups_reach_the_head_at_7_days_and_the_bureau_at_14() {
     let r = app.get("/api/v1/followups?status=late", Some(&admin)).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_worker_reports_a_problem_and_it_opens_a_case_on_the_stations_list() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let r = app
+        .post(
+            "/api/v1/stations",
+            Some(&admin),
+            &json!({"name": "湄潭县劳务工作站", "side": "sending", "email": "mt@test.local", "phone": "0851-24221234"}),
+        )
+        .await;
+    let sid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let station = app
+        .login_as(
+            "mt-officer@test.local",
+            laowu::auth::Role::Station,
+            Some(sid),
+        )
+        .await;
+    let worker = app
+        .station_worker(&station, &id_number("19880808", 4), "13655558888", true)
+        .await;
+    let me = app.token("13655558888", crate::helpers::PASSWORD).await;
+    // no job yet: a field error
+    let r = app
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "欠薪"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            "/api/v1/placements",
+            Some(&station),
+            &json!({"worker_id": worker, "employer_name": "珠海某厂", "workplace_county": "440403",
+                    "start_date": fmt_date(today()), "wage": 5000, "channel": "self"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "火星"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "欠薪", "description": "上月工资没发"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let cases: Value = app
+        .get("/api/v1/cases", Some(&station))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = cases.to_string();
+    assert!(text.contains("上月工资没发"), "{text}");
+    // the worker's SMS carries the station's phone
+    let mut found = false;
+    for _ in 0..100 {
+        if let Ok(d) = std::fs::read_dir(app.data_dir.path().join("sms")) {
+            for f in d.filter_map(Result::ok) {
+                let t = std::fs::read_to_string(f.path()).unwrap_or_default();
+                if t.contains("problem_reported") && t.contains("0851-24221234") {
+                    found = true;
+                }
+            }
+        }
+        if found {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(found, "the worker was told the station's phone");
+}

@@ -140,6 +140,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(placements::of_vacancy))
         .routes(routes!(placements::placement))
         .routes(routes!(placements::record_found))
+        .routes(routes!(placements::report_problem))
         .routes(routes!(placements::leave))
         .routes(routes!(placements::followups))
         .routes(routes!(placements::complete))

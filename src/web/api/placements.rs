@@ -233,3 +233,15 @@ pub async fn record_found(
     let id = follow::record_found_job(&state, &user, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
+
+/// The worker reports a problem at their current job: a case on their station's list.
+#[utoipa::path(post, path = "/me/problems", tag = "follow-up", request_body = follow::ProblemInput,
+    responses((status = 201, body = Created), (status = 403), (status = 422)))]
+pub async fn report_problem(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<follow::ProblemInput>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let id = follow::report_problem(&state, &user, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}

@@ -147,3 +147,27 @@ pub async fn delete_request(
     super::flash(&session, "注销申请已提交，工作站核实后将删除你的个人信息。").await;
     Ok(Redirect::to("/me").into_response())
 }
+
+/// The worker reports a problem at their current job (/me → 反映问题).
+pub async fn problem(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
+) -> PageResult<Response> {
+    let input = crate::service::followups::ProblemInput {
+        problem: form.get("problem").to_owned(),
+        description: form.get("description").to_owned(),
+    };
+    match crate::service::followups::report_problem(&state, &user, &input).await {
+        Ok(_) => {
+            super::flash(&session, "已转给你的工作站，他们会尽快联系你。").await;
+        }
+        Err(e @ AppError::Validation(_)) => {
+            let msg = e.field_errors().summary();
+            super::flash(&session, &format!("未提交：{msg}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to("/me").into_response())
+}
