@@ -12,11 +12,14 @@
 # Environment: LAOWU_BIN (a built binary to use instead of `cargo build --release`),
 # CLUSTER_PG (the server, default postgres://postgres@127.0.0.1:5432),
 # CLUSTER_DB (default laowu_cluster), CLUSTER_PORT (nginx's port, default 18080; the nodes
-# take the ports after it).
+# take the ports after it), CLUSTER_DIR (default ./cluster), CLUSTER_WAIT (seconds a node may
+# take to answer /healthz — it builds its index first; default 60), CLUSTER_DEMO=0 (no demo
+# data set on an empty database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-DIR="$ROOT/cluster"
+DIR="${CLUSTER_DIR:-$ROOT/cluster}"
+WAIT="${CLUSTER_WAIT:-60}"
 PG="${CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}"
 DB="${CLUSTER_DB:-laowu_cluster}"
 PORT="${CLUSTER_PORT:-18080}"
@@ -59,7 +62,7 @@ binary() {
 }
 
 wait_healthy() { # port, log
-  for _ in $(seq 120); do
+  for _ in $(seq $((WAIT * 2))); do
     curl -fsS -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null && return
     sleep 0.5
   done
@@ -75,7 +78,10 @@ start_node() { # k
     return
   fi
   local demo=()
-  [[ $k == 1 ]] && demo=(--demo) # one node fills an empty database, before the others start
+  # one node fills an empty database, before the others start
+  [[ $k == 1 && ${CLUSTER_DEMO:-1} != 0 ]] && demo=(--demo)
+  local started
+  started=$(date +%s.%N)
   DATABASE_URL="$DATABASE_URL" nohup "$BIN" serve \
     --addr "127.0.0.1:$port" \
     --data-dir "$d" \
@@ -85,7 +91,7 @@ start_node() { # k
   echo $! >"$d/pid"
   echo "$port" >"$d/port"
   wait_healthy "$port" "$d/laowu.log"
-  say "node$k up: pid $(cat "$d/pid"), http://127.0.0.1:$port, data dir $d"
+  say "node$k up: pid $(cat "$d/pid"), http://127.0.0.1:$port, data dir $d, ready in $(echo "$(date +%s.%N) - $started" | bc) s"
 }
 
 write_nginx_conf() { # n
@@ -99,17 +105,23 @@ pid $DIR/nginx/nginx.pid;
 error_log $DIR/nginx/error.log warn;
 events { worker_connections 512; }
 http {
-    access_log $DIR/nginx/access.log;
+    log_format upstream '\$msec \$upstream_addr \$status \$request_time';
+    access_log $DIR/nginx/access.log upstream;
     client_body_temp_path $DIR/nginx/tmp/body;
     proxy_temp_path $DIR/nginx/tmp/proxy;
     fastcgi_temp_path $DIR/nginx/tmp/fastcgi;
     uwsgi_temp_path $DIR/nginx/tmp/uwsgi;
     scgi_temp_path $DIR/nginx/tmp/scgi;
 
+    # A session's requests go to one node (its import report files are on that node's disk),
+    # and so do an API client's (by its token); any node can serve any of them, so when one is
+    # down they move on. Requests with neither (the public board) go to any node.
+    map \$cookie_laowu_session\$http_authorization \$laowu_affinity {
+        "" \$request_id;
+        default \$cookie_laowu_session\$http_authorization;
+    }
     upstream laowu {
-        # A session's requests go to one node (its import report files are on that node's
-        # disk); any node can serve any session, so when one is down its sessions move on.
-        hash \$cookie_laowu_session consistent;
+        hash \$laowu_affinity consistent;
 $servers        keepalive 16;
     }
     server {

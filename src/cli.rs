@@ -108,6 +108,43 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         queries: usize,
     },
+    /// Fill a database with generated workers and open vacancies, a sending station owning the
+    /// workers and its API token (printed), for the HTTP and cluster benchmarks. Never on a
+    /// real database.
+    Seed {
+        #[arg(long, default_value_t = 100_000)]
+        workers: usize,
+        #[arg(long, default_value_t = 20_000)]
+        vacancies: usize,
+        /// API tokens of the station's login to make.
+        #[arg(long, default_value_t = 1)]
+        tokens: usize,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// The change feed's lag across a cluster's nodes under a mixed write load: registers
+    /// workers through FRONT (nginx), each with a word of its own, and times until every node's
+    /// search finds it (see benches/cluster.sh).
+    FeedLag {
+        /// The one address (nginx), host:port.
+        #[arg(long)]
+        front: SocketAddr,
+        /// Every node, host:port, comma separated.
+        #[arg(long, value_delimiter = ',')]
+        nodes: Vec<SocketAddr>,
+        /// A station's API token (LAOWU_TOKEN).
+        #[arg(long, env = "LAOWU_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Probed registrations.
+        #[arg(long, default_value_t = 200)]
+        writes: usize,
+        /// Probed registrations at once.
+        #[arg(long, default_value_t = 4)]
+        writers: usize,
+        /// Unprobed registrations at once beside them, for the duration.
+        #[arg(long, default_value_t = 4)]
+        background: usize,
+    },
     /// Matching quality on the judged set: precision@5, nDCG@10, recall@10 both ways, and the
     /// same for a shared-bigram baseline.
     Relevance {
@@ -244,6 +281,36 @@ pub async fn run() -> anyhow::Result<()> {
                 crate::search::bench::run(workers, vacancies, queries, dir.path())
             })
             .await??;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Seed {
+                    workers,
+                    vacancies,
+                    tokens,
+                    data,
+                },
+        } => {
+            let db = crate::db::connect(&data.database_url()).await?;
+            let report = crate::search::seed::run(&db, workers, vacancies, tokens).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::FeedLag {
+                    front,
+                    nodes,
+                    token,
+                    writes,
+                    writers,
+                    background,
+                },
+        } => {
+            let report =
+                crate::loadgen::feed_lag(front, nodes, token, writes, writers, background).await?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }

@@ -42,6 +42,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod loadgen;
 pub mod mail;
 pub mod quality;
 pub mod reports;

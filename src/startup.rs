@@ -147,7 +147,11 @@ impl Application {
             .with_context(|| format!("binding {}", config.addr))?;
         let mail = crate::mail::Sender::new(db.clone(), &config)?;
         let sms = crate::sms::SmsSender::new(db.clone(), &config)?;
+        let audit = crate::db::audit::AuditWriter::spawn(db.clone());
         let state = AppState {
+            audit,
+            tokens: Arc::default(),
+            districts: Arc::default(),
             db,
             config: Arc::new(config),
             search,

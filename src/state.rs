@@ -20,6 +20,12 @@ pub struct AppState {
     pub sms: Arc<crate::sms::SmsSender>,
     /// Login attempts per account and per address.
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
+    /// The staff listings' audit rows, written in groups ([`crate::db::audit::AuditWriter`]).
+    pub audit: crate::db::audit::AuditWriter,
+    /// Bearer token → user answers, for a few seconds ([`crate::auth::TokenCache`]).
+    pub tokens: Arc<crate::auth::TokenCache>,
+    /// Station → district it follows (stations never change once written).
+    pub districts: Arc<std::sync::Mutex<std::collections::HashMap<i64, Option<String>>>>,
 }
 
 impl AppState {

@@ -73,6 +73,58 @@ impl CurrentUser {
     }
 }
 
+/// Bearer token → user answers of this node, for [`TokenCache::TTL`] at most, so that an API
+/// client's requests do not each read `api_tokens` and `users`.
+///
+/// Revocation: on this node at once — every write that can change a token's answer (revoking
+/// it, switching the login off or anonymising it, barring the enterprise) bumps
+/// [`users::generation`] after its commit, and an entry read under an older generation is
+/// not used (the generation is taken *before* the read, so a read racing a revocation is
+/// cached as already stale). On the other nodes of a cluster within [`TokenCache::TTL`]: their
+/// entries expire and the next request reads the database again. Only live tokens are cached;
+/// an unknown or revoked token is looked up every time.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedToken>>,
+}
+
+struct CachedToken {
+    user: UserRow,
+    generation: u64,
+    read_at: std::time::Instant,
+}
+
+impl TokenCache {
+    /// How long another node's revocation can go unnoticed here.
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    /// Most tokens held (the cache is emptied when full).
+    const MAX: usize = 10_000;
+
+    /// The cached user of a token hash, if still good.
+    pub fn get(&self, hash: &str) -> Option<UserRow> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let e = entries.get(hash)?;
+        (e.generation == users::generation() && e.read_at.elapsed() < Self::TTL)
+            .then(|| e.user.clone())
+    }
+
+    /// Remembers a token's user, read under `generation`.
+    pub fn put(&self, hash: String, user: UserRow, generation: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(
+            hash,
+            CachedToken {
+                user,
+                generation,
+                read_at: std::time::Instant::now(),
+            },
+        );
+    }
+}
+
 /// The user if one is logged in.
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<CurrentUser>);
@@ -86,7 +138,19 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUs
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or(AppError::Unauthorized)?
             .trim();
-        return match users::user_for_token(&state.db, token).await? {
+        let hash = users::hash_token(token);
+        let user = match state.tokens.get(&hash) {
+            Some(u) => Some(u),
+            None => {
+                let generation = users::generation();
+                let found = users::user_for_token_hash(&state.db, &hash).await?;
+                if let Some(u) = &found {
+                    state.tokens.put(hash, u.clone(), generation);
+                }
+                found
+            }
+        };
+        return match user {
             Some(u) if u.active => Ok(Some(CurrentUser::from_row(u, ip))),
             _ => Err(AppError::Unauthorized),
         };

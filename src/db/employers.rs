@@ -159,6 +159,7 @@ pub async fn set_status(
         .await?;
     }
     tx.commit().await?;
+    super::users::changed();
     Ok(true)
 }
 

@@ -19,6 +19,7 @@ pub mod placements;
 pub mod quality;
 pub mod reset;
 pub mod rights;
+pub mod seed;
 pub mod sms;
 pub mod stations;
 pub mod training;
@@ -126,6 +127,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     }
     let pool = AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        // no `select 1` round trip before every query (sqlx's default): a connection the
+        // server closed fails its next query, which sqlx then drops from the pool
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(move |conn, _| {
             Box::pin(async move {
@@ -157,6 +161,28 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// `$1,$2,…` for an `in (…)` list of ids, padded to 20, 50 or 100 places (with -1, which is
+/// no id) so that a page's query is one of three statements, prepared once per connection,
+/// instead of a new text to parse and plan for every page. Longer lists are written out.
+pub fn id_list(ids: &[i64]) -> (String, Vec<i64>) {
+    let places = match ids.len() {
+        0..=20 => 20,
+        21..=50 => 50,
+        51..=100 => 100,
+        _ => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            return (list, Vec::new());
+        }
+    };
+    let list = (1..=places)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut binds = ids.to_vec();
+    binds.resize(places, -1);
+    (list, binds)
 }
 
 /// Whether the database answers.

@@ -216,5 +216,6 @@ pub async fn anonymise(
         .await?;
     record_change(&mut tx, "worker", id).await?;
     tx.commit().await?;
+    super::users::changed();
     Ok(mail_ids)
 }

@@ -163,7 +163,23 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
-fn hash_token(token: &str) -> String {
+/// Bumped after every committed write that can change what a token stands for (a token
+/// revoked, a login switched off or anonymised, an enterprise's standing); a cached token →
+/// user answer read under an older generation is not used ([`crate::auth::TokenCache`]).
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current generation of logins and tokens (read it *before* reading a user).
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Marks logins and tokens changed; call after the commit of such a change.
+pub fn changed() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The stored form of a bearer token (its SHA-256, hex).
+pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -190,13 +206,17 @@ pub async fn create_token(db: &Db, user_id: i64, name: &str) -> Result<String, s
 /// SQLite a long import holds the one write lock batch after batch, and a reader of its own
 /// job's progress must not wait for it (nor fail with "database is locked").
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let hash = hash_token(token);
+    user_for_token_hash(db, &hash_token(token)).await
+}
+
+/// [`user_for_token`] by the token's hash ([`hash_token`]).
+pub async fn user_for_token_hash(db: &Db, hash: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let row = sqlx::query(&format!(
         "select {COLUMNS}, t.last_used_at as token_last_used_at from users u \
          join api_tokens t on t.user_id = u.id \
          where t.token_hash = $1 and t.revoked_at is null"
     ))
-    .bind(&hash)
+    .bind(hash)
     .fetch_optional(db)
     .await?;
     let Some(row) = row else {
@@ -209,7 +229,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<UserRow>, sql
     if last.is_none_or(|l| l < stale_before) {
         let touched = sqlx::query("update api_tokens set last_used_at = $1 where token_hash = $2")
             .bind(crate::domain::fmt_instant(now))
-            .bind(&hash)
+            .bind(hash)
             .execute(db)
             .await;
         if let Err(e) = touched {
@@ -257,6 +277,7 @@ pub async fn revoke_token(db: &Db, id: i64) -> Result<(), sqlx::Error> {
         .bind(id)
         .execute(db)
         .await?;
+    changed();
     Ok(())
 }
 

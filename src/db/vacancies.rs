@@ -328,12 +328,15 @@ pub async fn by_ids(db: &Db, ids: &[i64], today: &str) -> Result<Vec<VacancyRow>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows = sqlx::query(&format!(
+    let (list, binds) = super::id_list(ids);
+    let sql = format!(
         "select {COLUMNS} from vacancies v join employers e on e.id = v.employer_id where v.id in ({list})"
-    ))
-    .fetch_all(db)
-    .await?;
+    );
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(db).await?;
     let mut found: Vec<VacancyRow> = rows
         .iter()
         .map(|r| VacancyRow::from_row(r, today))

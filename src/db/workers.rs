@@ -485,12 +485,13 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<WorkerRow>, sqlx::Error>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows = sqlx::query(&format!(
-        "select {COLUMNS} from workers where id in ({list})"
-    ))
-    .fetch_all(db)
-    .await?;
+    let (list, binds) = super::id_list(ids);
+    let sql = format!("select {COLUMNS} from workers where id in ({list})");
+    let mut q = sqlx::query(&sql);
+    for id in binds {
+        q = q.bind(id);
+    }
+    let rows = q.fetch_all(db).await?;
     let mut found: Vec<WorkerRow> = rows
         .iter()
         .map(WorkerRow::from_row)

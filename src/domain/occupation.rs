@@ -55,6 +55,9 @@ pub struct Taxonomy {
     patterns: Vec<(usize, f32)>,
     /// phrases with a gap (`炒*菜`: "炒过五年菜"): first part, second part, occupation, weight
     gapped: Vec<(String, String, usize, f32)>,
+    /// the first parts of the gapped phrases (pattern i = `gapped[i].0`): one pass finds which
+    /// occur, and only those phrases are looked for (a listing infers for every row it shows)
+    gapped_firsts: AhoCorasick,
 }
 
 /// Most characters between the two parts of a gapped phrase.
@@ -187,6 +190,14 @@ impl Taxonomy {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&phrases)
             .map_err(|e| format!("工种表的说法无法编译：{e}"))?;
+        let gapped_firsts = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(
+                gapped
+                    .iter()
+                    .map(|g: &(String, String, usize, f32)| g.0.as_str()),
+            )
+            .map_err(|e| format!("工种表的说法无法编译：{e}"))?;
         Ok(Self {
             occupations,
             families,
@@ -194,6 +205,7 @@ impl Taxonomy {
             matcher,
             patterns,
             gapped,
+            gapped_firsts,
         })
     }
 
@@ -239,7 +251,12 @@ impl Taxonomy {
             }
             // a gapped phrase counts unless a whole phrase already covers its second part
             // ("开过叉车" is a forklift, not 开*车)
-            for (a, b, index, weight) in &self.gapped {
+            let mut present = vec![false; self.gapped.len()];
+            for m in self.gapped_firsts.find_overlapping_iter(&text) {
+                present[m.pattern().as_usize()] = true;
+            }
+            for ((a, b, index, weight), _) in self.gapped.iter().zip(&present).filter(|(_, p)| **p)
+            {
                 if let Some((start, end)) = gap_match(&text, a, b)
                     && !spans.iter().any(|(s, e)| *s < end && start < *e)
                 {
@@ -305,6 +322,35 @@ impl OccupationTag {
 /// The occupations of a record: the chosen one first (when it is known), then those inferred
 /// from its text — or, when one was chosen, only the inferred ones of the same family.
 pub fn tags(chosen: Option<&str>, parts: &[(&str, f32)]) -> Vec<OccupationTag> {
+    // every listing shows each row's occupations: the answer for the same words (the taxonomy
+    // is fixed for the process) is remembered
+    let mut key = String::from(chosen.unwrap_or(""));
+    for (text, weight) in parts {
+        key.push_str(&format!("\u{1f}{weight}\u{1f}{text}"));
+    }
+    if let Some(hit) = TAGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .cloned()
+    {
+        return hit;
+    }
+    let out = infer_tags(chosen, parts);
+    let mut memo = TAGS.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() >= TAGS_KEPT {
+        memo.clear();
+    }
+    memo.insert(key, out.clone());
+    out
+}
+
+/// Most answers [`tags`] keeps.
+const TAGS_KEPT: usize = 50_000;
+static TAGS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Vec<OccupationTag>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn infer_tags(chosen: Option<&str>, parts: &[(&str, f32)]) -> Vec<OccupationTag> {
     let t = taxonomy();
     let chosen = chosen.and_then(|c| t.by_code(c));
     let mut out: Vec<OccupationTag> = Vec::new();

@@ -21,6 +21,7 @@ pub mod matching;
 pub mod query;
 pub mod relevance;
 pub mod schema;
+pub mod seed;
 pub mod sync;
 pub mod verify;
 
@@ -181,6 +182,8 @@ pub struct SearchIndex {
     pub workers: Side<WorkerFields>,
     /// The index was created empty (new, or an old schema) and must be rebuilt.
     pub needs_rebuild: bool,
+    /// Pages already answered by the current searchers ([`query::Answers`]).
+    pub answers: query::Answers,
 }
 
 impl SearchIndex {
@@ -232,6 +235,7 @@ impl SearchIndex {
             vacancies,
             workers,
             needs_rebuild,
+            answers: query::Answers::default(),
         })
     }
 

@@ -137,6 +137,71 @@ pub fn ids_of(
     Ok(out)
 }
 
+/// Pages of ids already answered by the searcher that would answer them again: the same
+/// query (words, filters, page, today's date for the board) against the same searcher
+/// generation has the same answer, so it is kept. A searcher changes when the index commits
+/// a change (the feed applies one, a rebuild), and the entries of older generations are
+/// dropped then, so an answer is never older than the index. The job board's and a station's
+/// common words (普工, 厨师, paging through one search) are then answered without scoring
+/// every matching document again.
+#[derive(Default)]
+pub struct Answers {
+    inner: std::sync::Mutex<AnswersInner>,
+}
+
+#[derive(Default)]
+struct AnswersInner {
+    /// the (vacancies, workers) searcher generations the entries belong to
+    generation: (u64, u64),
+    entries: std::collections::HashMap<String, (Vec<u64>, usize)>,
+}
+
+impl Answers {
+    /// Most pages kept (emptied when full).
+    const MAX: usize = 2048;
+
+    fn get(&self, generation: (u64, u64), key: &str) -> Option<(Vec<u64>, usize)> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.generation != generation {
+            return None;
+        }
+        inner.entries.get(key).cloned()
+    }
+
+    fn put(&self, generation: (u64, u64), key: String, answer: &(Vec<u64>, usize)) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.generation != generation {
+            inner.generation = generation;
+            inner.entries.clear();
+        }
+        if inner.entries.len() >= Self::MAX {
+            inner.entries.clear();
+        }
+        inner.entries.insert(key, answer.clone());
+    }
+}
+
+/// Answers a query through the cache of the index: `search` gets the (vacancies, workers)
+/// searchers and runs only when the current generation has no answer for `key` yet.
+fn cached(
+    ix: &SearchIndex,
+    key: String,
+    search: impl FnOnce(&Searcher, &Searcher) -> anyhow::Result<(Vec<u64>, usize)>,
+) -> anyhow::Result<(Vec<u64>, usize)> {
+    let vacancies = ix.vacancies.reader.searcher();
+    let workers = ix.workers.reader.searcher();
+    let generation = (
+        vacancies.generation().generation_id(),
+        workers.generation().generation_id(),
+    );
+    if let Some(hit) = ix.answers.get(generation, &key) {
+        return Ok(hit);
+    }
+    let answer = search(&vacancies, &workers)?;
+    ix.answers.put(generation, key, &answer);
+    Ok(answer)
+}
+
 /// Job-board search: open, unexpired vacancies with places left matching the words, with the
 /// given filters. Returns a page of ids and the total.
 #[derive(Debug, Default, Clone)]
@@ -152,6 +217,16 @@ pub struct BoardQuery {
 }
 
 pub fn search_board(ix: &SearchIndex, b: &BoardQuery) -> anyhow::Result<(Vec<u64>, usize)> {
+    cached(ix, format!("board {b:?}"), |vacancies, _| {
+        board_page(ix, vacancies, b)
+    })
+}
+
+fn board_page(
+    ix: &SearchIndex,
+    searcher: &Searcher,
+    b: &BoardQuery,
+) -> anyhow::Result<(Vec<u64>, usize)> {
     let f = &ix.vacancies.fields;
     let text = text_query(
         &ix.lexicon,
@@ -187,13 +262,7 @@ pub fn search_board(ix: &SearchIndex, b: &BoardQuery) -> anyhow::Result<(Vec<u64
         )));
     }
     let q = filtered(Some(text), filters);
-    page_of_ids(
-        &ix.vacancies.reader.searcher(),
-        q.as_ref(),
-        "id",
-        b.offset,
-        b.limit,
-    )
+    page_of_ids(searcher, q.as_ref(), "id", b.offset, b.limit)
 }
 
 /// Worker-list search for stations and the admin.
@@ -210,6 +279,16 @@ pub struct CaseloadQuery {
 }
 
 pub fn search_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> anyhow::Result<(Vec<u64>, usize)> {
+    cached(ix, format!("caseload {c:?}"), |_, workers| {
+        caseload_page(ix, workers, c)
+    })
+}
+
+fn caseload_page(
+    ix: &SearchIndex,
+    searcher: &Searcher,
+    c: &CaseloadQuery,
+) -> anyhow::Result<(Vec<u64>, usize)> {
     let f = &ix.workers.fields;
     let Some(text) = text_query(
         &ix.lexicon,
@@ -237,11 +316,5 @@ pub fn search_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> anyhow::Result<(V
         filters.push(term_str(f.household, flag));
     }
     let q = filtered(Some(text), filters);
-    page_of_ids(
-        &ix.workers.reader.searcher(),
-        q.as_ref(),
-        "id",
-        c.offset,
-        c.limit,
-    )
+    page_of_ids(searcher, q.as_ref(), "id", c.offset, c.limit)
 }

@@ -149,6 +149,7 @@ pub async fn create(state: &AppState, actor: &CurrentUser, input: &EventInput) -
 
 /// Filters of the events list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct EventQuery {
     /// `job_fair` or `trip`

@@ -152,6 +152,8 @@ pub async fn reset_with_code(
     }
     users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
     tx.commit().await?;
+    // cached token answers of this node are void now
+    users::changed();
     tracing::info!(user.id = user_id, "password reset by phone");
     Ok(())
 }
@@ -232,6 +234,8 @@ pub async fn reset_with_link(state: &AppState, token: &str, new_password: &str) 
     };
     users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
     tx.commit().await?;
+    // cached token answers of this node are void now
+    users::changed();
     tracing::info!(user.id = user_id, "password reset by e-mail link");
     Ok(())
 }

@@ -195,7 +195,7 @@ pub async fn tie(state: &AppState, actor: &CurrentUser, w: &WorkerRow) -> AppRes
     }
     Ok(match actor.role {
         Role::Station => match actor.station_id {
-            Some(s) => match stations::district_of(&state.db, s).await? {
+            Some(s) => match district_of(state, s).await? {
                 Some(district)
                     if workers::placed_in_district(&state.db, w.id, &district).await? =>
                 {
@@ -368,19 +368,22 @@ pub async fn caseload(
             crate::domain::IdCardNumber::parse(q.trim(), crate::domain::today()).is_ok()
         });
         if filter.household.is_empty() && !by_number {
-            filter.district = stations::district_of(&state.db, station).await?;
+            filter.district = district_of(state, station).await?;
         }
     }
     let (rows, total) = crate::service::search::caseload(state, &filter).await?;
-    audit::record(
-        &state.db,
-        actor.by(),
-        "list_workers",
-        "worker",
-        None,
-        &format!("名册第{}页，{}条", filter.page, rows.len()),
-    )
-    .await?;
+    // every listing is audited; the row is committed (in a group, see AuditWriter) before
+    // the list is returned
+    state
+        .audit
+        .record(
+            actor.by(),
+            "list_workers",
+            "worker",
+            None,
+            format!("名册第{}页，{}条", filter.page, rows.len()),
+        )
+        .await?;
     let rows = rows
         .into_iter()
         .map(|w| {
@@ -397,6 +400,27 @@ pub async fn caseload(
         total,
         page: filter.page,
     })
+}
+
+/// The district a station follows workers in ([`stations::district_of`]), remembered: a
+/// station's side and county are never changed once written.
+async fn district_of(state: &AppState, station: i64) -> AppResult<Option<String>> {
+    let known = state
+        .districts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&station)
+        .cloned();
+    if let Some(d) = known {
+        return Ok(d);
+    }
+    let d = stations::district_of(&state.db, station).await?;
+    state
+        .districts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(station, d.clone());
+    Ok(d)
 }
 
 /// A worker's record with everything around it, as the record page shows it.

@@ -25,6 +25,7 @@ mod probes;
 mod props;
 mod races;
 mod reset;
+mod searchpath;
 mod security;
 mod sms;
 mod smtp;
