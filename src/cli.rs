@@ -204,6 +204,13 @@ struct ServeArgs {
     /// by another node (or this one, restarted) after this long.
     #[arg(long, env = "LAOWU_IMPORT_LEASE_SECS", default_value_t = 60)]
     import_lease_secs: u64,
+    /// SMS transport: `aliyun://KEY:SECRET@HOST:PORT?sign=SIGN&tls=0` (default: JSON files
+    /// under DATA_DIR/sms/).
+    #[arg(long, env = "LAOWU_SMS_URL")]
+    sms_url: Option<String>,
+    /// File of `kind=TemplateCode` lines for the Aliyun transport.
+    #[arg(long, env = "LAOWU_SMS_TEMPLATES")]
+    sms_templates: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -533,6 +540,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         index_check_every: std::time::Duration::from_secs(args.index_check_secs.max(1)),
         trusted_proxies: args.trusted_proxies,
         import_lease: std::time::Duration::from_secs(args.import_lease_secs.max(3)),
+        sms_url: args.sms_url.filter(|s| !s.trim().is_empty()),
+        sms_templates: args.sms_templates,
     };
     tracing::info!(addr = %config.addr, database = %crate::db::redact(&config.database_url), "starting");
     let app = Application::build(config).await?;

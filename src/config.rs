@@ -78,6 +78,11 @@ pub struct Config {
     /// How long an import job's claim lasts without renewal (renewed every third of it): after
     /// a node dies, another node (or the restarted one) resumes the job once it runs out.
     pub import_lease: std::time::Duration,
+    /// `aliyun://KEY:SECRET@HOST:PORT?sign=…&tls=0`; `None` writes SMS as JSON files under
+    /// `DATA_DIR/sms/`.
+    pub sms_url: Option<String>,
+    /// A file of `kind=TemplateCode` lines (`LAOWU_SMS_TEMPLATES`).
+    pub sms_templates: Option<PathBuf>,
 }
 
 impl Config {
@@ -121,6 +126,8 @@ impl Config {
             index_check_every: std::time::Duration::from_secs(600),
             trusted_proxies: Vec::new(),
             import_lease: std::time::Duration::from_secs(60),
+            sms_url: None,
+            sms_templates: None,
         }
     }
 }

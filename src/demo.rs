@@ -290,6 +290,14 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
                 side: side.into(),
                 email: email.into(),
                 county_code: Some(county.into()),
+                phone: Some(
+                    if side == "sending" {
+                        "0851-24221234"
+                    } else {
+                        "0756-5512345"
+                    }
+                    .into(),
+                ),
             },
         )
         .await

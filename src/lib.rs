@@ -48,6 +48,7 @@ pub mod quality;
 pub mod reports;
 pub mod search;
 pub mod service;
+pub mod sms;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -146,6 +146,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let mail = crate::mail::Sender::new(db.clone(), &config)?;
+        let sms = crate::sms::SmsSender::new(db.clone(), &config)?;
         let audit = crate::db::audit::AuditWriter::spawn(db.clone());
         let state = AppState {
             audit,
@@ -155,6 +156,7 @@ impl Application {
             config: Arc::new(config),
             search,
             mail,
+            sms,
             throttle: Arc::default(),
         };
         let scheduler_state = state.clone();
@@ -166,6 +168,11 @@ impl Application {
             let quiet = quiet.clone();
             s.throttle.prune();
             async move { crate::service::notify::schedule(&s, &quiet).await }
+        });
+        let sms_state = state.clone();
+        state.sms.spawn(move || {
+            let s = sms_state.clone();
+            async move { crate::service::messages::schedule(&s).await }
         });
         crate::service::retention::spawn(state.clone());
         crate::service::import_jobs::spawn(state.clone());

@@ -16,6 +16,8 @@ pub struct AppState {
     pub search: Arc<Indexer>,
     /// The mail sender (delivers the outbox).
     pub mail: Arc<crate::mail::Sender>,
+    /// The SMS sender (delivers the SMS outbox).
+    pub sms: Arc<crate::sms::SmsSender>,
     /// Login attempts per account and per address.
     pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
     /// The staff listings' audit rows, written in groups ([`crate::db::audit::AuditWriter`]).

@@ -16,6 +16,9 @@ use crate::state::AppState;
 
 /// Session key holding the logged-in user's id.
 pub const SESSION_USER: &str = "user_id";
+/// The user's session epoch when the session logged in: a new password moves the user's on,
+/// and a session with an older one is over.
+pub const SESSION_EPOCH: &str = "epoch";
 
 /// The authenticated user of a request.
 #[derive(Debug, Clone)]
@@ -159,8 +162,9 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Option<CurrentUs
     let Some(user_id) = user_id else {
         return Ok(None);
     };
+    let epoch: i64 = session.get(SESSION_EPOCH).await.ok().flatten().unwrap_or(0);
     match users::get(&state.db, user_id).await? {
-        Some(u) if u.active => Ok(Some(CurrentUser::from_row(u, ip))),
+        Some(u) if u.active && u.session_epoch == epoch => Ok(Some(CurrentUser::from_row(u, ip))),
         _ => {
             session.flush().await.ok();
             Ok(None)

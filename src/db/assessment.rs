@@ -132,6 +132,9 @@ pub struct PeriodPlacement {
     pub retained_180: bool,
     /// a 帮扶车间 (assistance workshop) job
     pub workshop: bool,
+    /// hired through the platform (an enterprise on the platform); `false` for a job the
+    /// worker found alone or through an organised group, recorded by a station
+    pub on_platform: bool,
 }
 
 /// Placements of the county's workers that began by `to` and had not ended before `from`.
@@ -142,12 +145,13 @@ pub async fn placements_overlapping(
     to: &str,
 ) -> Result<Vec<PeriodPlacement>, sqlx::Error> {
     let rows = sqlx::query(
-        "select p.id, p.worker_id, p.town_code, p.start_date, p.left_on, v.assistance_workshop, \
+        "select p.id, p.worker_id, p.town_code, p.start_date, p.left_on, p.employer_id, \
+         coalesce(v.assistance_workshop, false) as assistance_workshop, \
          (select count(*) from follow_ups f where f.placement_id = p.id and f.day_offset = 180 \
           and f.status = 'done' and f.still_employed = $4 and f.done_on <= $3 \
           and f.done_on >= f.due_on) as retained \
          from placements p join workers w on w.id = p.worker_id \
-         join vacancies v on v.id = p.vacancy_id \
+         left join vacancies v on v.id = p.vacancy_id \
          where substr(w.hometown_code, 1, 6) = $1 and p.start_date <= $3 \
          and (p.left_on is null or p.left_on >= $2) order by p.id",
     )
@@ -167,6 +171,7 @@ pub async fn placements_overlapping(
                 left_on: r.try_get("left_on")?,
                 retained_180: r.try_get::<i64, _>("retained")? > 0,
                 workshop: get_bool(r, "assistance_workshop")?,
+                on_platform: r.try_get::<Option<i64>, _>("employer_id")?.is_some(),
             })
         })
         .collect()

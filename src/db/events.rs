@@ -610,8 +610,12 @@ pub async fn application_with(
     .transpose()
 }
 
-/// The active placement of a worker: `(id, employer_id)`.
-pub async fn active_placement(db: &Db, worker_id: i64) -> Result<Option<(i64, i64)>, sqlx::Error> {
+/// The active placement of a worker: `(id, employer_id)` (`None` for a job found without the
+/// platform).
+pub async fn active_placement(
+    db: &Db,
+    worker_id: i64,
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
     sqlx::query("select id, employer_id from placements where worker_id = $1 and status = 'active' order by id desc limit 1")
         .bind(worker_id)
         .fetch_optional(db)

@@ -17,12 +17,15 @@ pub const FOLLOW_UP_DAYS: [i64; 4] = [7, 30, 90, 180];
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlacementRow {
     pub id: i64,
-    pub application_id: i64,
+    /// `None` for a job found without the platform
+    pub application_id: Option<i64>,
     pub worker_id: i64,
     pub worker_name: String,
-    pub vacancy_id: i64,
+    pub vacancy_id: Option<i64>,
+    /// '' for a job found without the platform
     pub vacancy_title: String,
-    pub employer_id: i64,
+    pub employer_id: Option<i64>,
+    /// the enterprise's name, or the name given for a job found without the platform
     pub employer_name: String,
     pub station_id: Option<i64>,
     pub town_code: String,
@@ -45,11 +48,12 @@ pub struct PlacementRow {
 }
 
 const SELECT: &str = "select p.id, p.application_id, p.worker_id, w.name as worker_name, p.vacancy_id, \
-    v.title as vacancy_title, p.employer_id, e.name as employer_name, p.station_id, p.town_code, \
+    coalesce(v.title, '') as vacancy_title, p.employer_id, coalesce(e.name, p.employer_name, '') as employer_name, \
+    p.station_id, p.town_code, \
     p.start_date, p.wage, p.status, p.left_on, p.left_reason, p.channel, w.hometown_code, \
     w.poverty_alleviated, w.monitored \
-    from placements p join workers w on w.id = p.worker_id join vacancies v on v.id = p.vacancy_id \
-    join employers e on e.id = p.employer_id";
+    from placements p join workers w on w.id = p.worker_id left join vacancies v on v.id = p.vacancy_id \
+    left join employers e on e.id = p.employer_id";
 
 impl PlacementRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -307,6 +311,15 @@ pub struct FollowUpRow {
     pub worker_name: String,
     pub employer_name: String,
     pub vacancy_title: String,
+    /// who recorded the follow-up, and for which station (shared history of both ends)
+    pub done_by_name: Option<String>,
+    pub done_by_station: Option<String>,
+    /// the station that owns the follow-up
+    pub station_name: Option<String>,
+    /// a pending follow-up overdue 7 days: `head` (the station head's list); 14 days:
+    /// `bureau` (escalated to the county bureau)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 impl FollowUpRow {
@@ -320,6 +333,9 @@ impl FollowUpRow {
             monthly_wage: None,
             problem: None,
             note: String::new(),
+            done_by_name: None,
+            done_by_station: None,
+            escalation: None,
             ..self
         }
     }
@@ -327,9 +343,13 @@ impl FollowUpRow {
 
 const FOLLOW_SELECT: &str = "select f.id, f.placement_id, f.station_id, f.day_offset, f.due_on, f.status, \
     f.done_on, f.method, f.still_employed, f.wage_paid_on_time, f.monthly_wage, f.problem, f.note, \
-    p.worker_id, w.name as worker_name, e.name as employer_name, v.title as vacancy_title \
+    p.worker_id, w.name as worker_name, coalesce(e.name, p.employer_name, '') as employer_name, \
+    coalesce(v.title, '') as vacancy_title, \
+    (select u.display_name from users u where u.id = f.done_by) as done_by_name, \
+    (select st.name from users u join stations st on st.id = u.station_id where u.id = f.done_by) as done_by_station, \
+    (select os.name from stations os where os.id = f.station_id) as station_name \
     from follow_ups f join placements p on p.id = f.placement_id join workers w on w.id = p.worker_id \
-    join employers e on e.id = p.employer_id join vacancies v on v.id = p.vacancy_id";
+    left join employers e on e.id = p.employer_id left join vacancies v on v.id = p.vacancy_id";
 
 fn opt_bool(r: &AnyRow, col: &str) -> Result<Option<bool>, sqlx::Error> {
     let v: Option<i64> = match r.try_get::<Option<bool>, _>(col) {
@@ -359,6 +379,10 @@ impl FollowUpRow {
             worker_name: r.try_get("worker_name")?,
             employer_name: r.try_get("employer_name")?,
             vacancy_title: r.try_get("vacancy_title")?,
+            done_by_name: r.try_get("done_by_name")?,
+            done_by_station: r.try_get("done_by_station")?,
+            station_name: r.try_get("station_name")?,
+            escalation: None,
         })
     }
 }
@@ -389,6 +413,8 @@ pub enum FollowUpView {
     /// pending, due before today (oldest first)
     Overdue,
     Done,
+    /// pending, due on or before the given day (today − 14 days): the bureau's list
+    Escalated,
 }
 
 /// A station's (or, with `None`, every station's) follow-ups of one view.
@@ -411,6 +437,10 @@ pub async fn follow_ups(
         FollowUpView::Done => (
             "f.status = 'done' and $1 = $1 and $2 = $2",
             "f.done_on desc, f.id desc",
+        ),
+        FollowUpView::Escalated => (
+            "f.status = 'pending' and f.due_on <= $2 and $1 = $1",
+            "f.due_on, f.id",
         ),
     };
     let station = if station_id.is_some() {
@@ -613,4 +643,95 @@ pub async fn set_done_on_for_demo(db: &Db, id: i64, done_on: &str) -> Result<(),
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// A job found without the platform, to record.
+#[derive(Debug, Clone)]
+pub struct NewFoundJob<'a> {
+    pub worker_id: i64,
+    pub employer_name: &'a str,
+    /// GB/T 2260 county code of the workplace (stored in `town_code`)
+    pub workplace_county: &'a str,
+    pub station_id: Option<i64>,
+    pub start: time::Date,
+    pub wage: i64,
+    /// `self` or `organised`
+    pub channel: &'a str,
+    pub recorded_by: i64,
+}
+
+/// Records a job found without the platform, in the caller's transaction: the worker placed,
+/// the placement (no application, vacancy or enterprise row) with the same follow-ups as a
+/// hire. `None` when the worker is already in an active placement.
+pub async fn record_found(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    j: &NewFoundJob<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let now = now_timestamp();
+    sqlx::query("update workers set status = 'placed', updated_at = $1 where id = $2")
+        .bind(&now)
+        .bind(j.worker_id)
+        .execute(&mut **tx)
+        .await?;
+    let inserted = sqlx::query(
+        "insert into placements (application_id, worker_id, vacancy_id, employer_id, employer_name, station_id, \
+         town_code, start_date, wage, status, created_at, channel, recorded_by) \
+         values (null, $1, null, null, $2, $3, $4, $5, $6, 'active', $7, $8, $9) returning id",
+    )
+    .bind(j.worker_id)
+    .bind(j.employer_name)
+    .bind(j.station_id)
+    .bind(j.workplace_county)
+    .bind(fmt_date(j.start))
+    .bind(j.wage)
+    .bind(&now)
+    .bind(j.channel)
+    .bind(j.recorded_by)
+    .fetch_one(&mut **tx)
+    .await;
+    let placement_id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(e) if is_unique_violation_of(&e, "placements_one_active", "placements.worker_id") => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    for days in FOLLOW_UP_DAYS {
+        sqlx::query(
+            "insert into follow_ups (placement_id, station_id, day_offset, due_on, status) values ($1, $2, $3, $4, 'pending')",
+        )
+        .bind(placement_id)
+        .bind(j.station_id)
+        .bind(days)
+        .bind(fmt_date(j.start + time::Duration::days(days)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    record_change(tx, "worker", j.worker_id).await?;
+    Ok(Some(placement_id))
+}
+
+/// Opens a case the worker reported themselves (no follow-up), in the caller's transaction.
+pub async fn open_case(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    placement_id: i64,
+    worker_id: i64,
+    station_id: Option<i64>,
+    problem: &str,
+    description: &str,
+    today: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
+         values (null, $1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(placement_id)
+    .bind(worker_id)
+    .bind(station_id)
+    .bind(problem)
+    .bind(description)
+    .bind(today)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")
 }

@@ -128,3 +128,16 @@ pub async fn provider_exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
         .await?;
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
+
+/// Sets a station's phone (carried by the hire message).
+pub async fn set_phone<'c, E>(db: E, station_id: i64, phone: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("update stations set phone = $1 where id = $2")
+        .bind(phone)
+        .bind(station_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

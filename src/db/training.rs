@@ -300,12 +300,15 @@ pub async fn enroll(
 }
 
 /// Confirms a worker's own sign-up; `false` when it was no longer pending.
-pub async fn confirm(db: &Db, enrollment_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn confirm(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    enrollment_id: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "update enrollments set status = 'enrolled' where id = $1 and status = 'pending'",
     )
     .bind(enrollment_id)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
 }

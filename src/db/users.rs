@@ -30,10 +30,12 @@ pub struct UserRow {
     pub active: bool,
     /// The enterprise's standing, for an enterprise's login.
     pub employer_status: Option<EmployerStatus>,
+    /// Moved on by a new password: sessions that carry an older one are void.
+    pub session_epoch: i64,
 }
 
 const COLUMNS: &str = "u.id, u.email, u.phone, u.password_hash, u.role, u.display_name, u.station_id, \
-    u.employer_id, u.provider_id, u.worker_id, u.active, \
+    u.employer_id, u.provider_id, u.worker_id, u.active, u.session_epoch, \
     (select case when e.suspended_at is not null then 'suspended' else e.status end \
      from employers e where e.id = u.employer_id) as employer_status";
 
@@ -57,6 +59,7 @@ impl UserRow {
             worker_id: r.try_get("worker_id")?,
             active: get_bool(r, "active")? && !barred,
             employer_status,
+            session_epoch: r.try_get("session_epoch")?,
         })
     }
 }
@@ -276,4 +279,37 @@ pub async fn revoke_token(db: &Db, id: i64) -> Result<(), sqlx::Error> {
         .await?;
     changed();
     Ok(())
+}
+
+/// A new password in the caller's transaction: every session (the epoch moves on) and every
+/// API token of the user ends.
+pub async fn set_password_and_revoke(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update users set password_hash = $1, session_epoch = session_epoch + 1 where id = $2",
+    )
+    .bind(password_hash)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+        .bind(now_timestamp())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The active login whose mobile number is `phone`.
+pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "select {COLUMNS} from users u where u.phone = $1 and u.phone <> '' limit 1"
+    ))
+    .bind(phone)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(UserRow::from_row).transpose()
 }

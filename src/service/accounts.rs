@@ -123,6 +123,21 @@ pub struct StationInput {
     pub email: String,
     /// County served (default: 520328 for sending, 440403 for receiving)
     pub county_code: Option<String>,
+    /// The station's phone, carried by the hire message (a mobile or landline number)
+    pub phone: Option<String>,
+}
+
+/// A station's phone: digits with an optional area-code dash, 7–20 characters.
+fn station_phone(raw: &str) -> Result<String, String> {
+    let p = raw.trim();
+    if p.len() < 7
+        || p.len() > 20
+        || !p.chars().all(|c| c.is_ascii_digit() || c == '-')
+        || !p.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err("电话号码格式不正确（如 13800001234 或 0756-5512345）".into());
+    }
+    Ok(p.to_owned())
 }
 
 pub async fn create_station(db: &Db, actor: &CurrentUser, input: &StationInput) -> AppResult<i64> {
@@ -147,11 +162,16 @@ pub async fn create_station(db: &Db, actor: &CurrentUser, input: &StationInput) 
         }
         _ => side.map(|s| if s == "sending" { MEITAN } else { DOUMEN }.to_owned()),
     };
-    match (name, side, email) {
-        (Some(name), Some(side), Some(email)) if e.is_empty() => {
+    let phone = match input.phone.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => e.take("phone", station_phone(p)),
+        _ => Some(String::new()),
+    };
+    match (name, side, email, phone) {
+        (Some(name), Some(side), Some(email), Some(phone)) if e.is_empty() => {
             let mut tx = db.begin().await?;
             let id =
                 stations::insert(&mut *tx, &name, side, email.as_str(), county.as_deref()).await?;
+            stations::set_phone(&mut *tx, id, &phone).await?;
             if let (Some(county), "sending") = (county.as_deref(), side) {
                 // the county's workers who registered before it had a station
                 let n = crate::db::workers::assign_unassigned(&mut tx, id, county).await?;

@@ -133,6 +133,10 @@ pub async fn apply(
     )
     .await?
     .ok_or_else(|| AppError::conflict("vacancy_id", "已经投递（或推荐）过这个岗位"))?;
+    if status == "invited" {
+        crate::service::messages::invitation(&mut tx, worker_id, &employer.name, &vacancy.title)
+            .await?;
+    }
     if let Some(event_id) = input.event_id {
         crate::db::events::tag_application(&mut tx, id, event_id).await?;
     }
@@ -150,6 +154,7 @@ pub async fn apply(
     }
     tx.commit().await?;
     state.mail.nudge();
+    state.sms.nudge();
     tracing::info!(application.id = id, source, "application created");
     Ok(id)
 }
@@ -399,6 +404,11 @@ pub async fn transition(
         None
     };
     e.check()?;
+    let hire_employer = if hire.is_some() {
+        employers::get(&state.db, app.employer_id).await?
+    } else {
+        None
+    };
 
     let mut tx = state.db.begin().await?;
     if !applications::transition(&mut tx, id, &app.status, to, &reason, &note, actor.id).await? {
@@ -410,6 +420,17 @@ pub async fn transition(
     let mut placement_id = None;
     if let Some((start, wage)) = hire {
         placement_id = Some(hire_in_tx(&mut tx, &app, &worker, start, wage).await?);
+        if let Some(employer) = &hire_employer {
+            crate::service::messages::hire(
+                &mut tx,
+                worker.id,
+                worker.station_id,
+                &employer.name,
+                &fmt_date(start),
+                &employer.address,
+            )
+            .await?;
+        }
     }
     if to == "applied" {
         // an invitation accepted: the enterprise hears of it now
@@ -430,6 +451,7 @@ pub async fn transition(
     tx.commit().await?;
     state.search.nudge();
     state.mail.nudge();
+    state.sms.nudge();
     tracing::info!(application.id = id, from = %app.status, to, "application moved");
     Ok(TransitionResult {
         id,

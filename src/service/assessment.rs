@@ -284,7 +284,14 @@ async fn people_by_indicator(
             mine.iter().filter(|p| p.start_date >= from).collect();
         if let Some(p) = started.last() {
             let counted: Counted = (w, workplace::county_of_town(&p.town_code));
-            put(&mut out, Indicator::Placed, &counted);
+            // 通过平台就业: a job found alone and recorded by a station is not the platform's
+            if let Some(q) = started.iter().rev().find(|p| p.on_platform) {
+                put(
+                    &mut out,
+                    Indicator::Placed,
+                    &(w, workplace::county_of_town(&q.town_code)),
+                );
+            }
             if started.iter().any(|p| p.retained_180) {
                 put(&mut out, Indicator::Retained6m, &counted);
             }

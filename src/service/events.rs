@@ -461,6 +461,7 @@ pub async fn sign_up(
     tell_worker(state, &mut tx, &worker, &ev, Notice::SignedUp).await?;
     tx.commit().await?;
     state.mail.nudge();
+    state.sms.nudge();
     tracing::info!(event.id = event_id, signup.id = id, source, "signed up");
     Ok(id)
 }
@@ -522,8 +523,9 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes the worker's message in the caller's transaction: today by mail to a worker who gave
-/// an address (once per key `KIND:EVENT:WORKER`); the SMS issue switches this one function.
+/// Writes the worker's message in the caller's transaction: by SMS to the worker's phone
+/// (unless they turned messages off) and by mail to a worker who gave an address, each once
+/// per key `KIND:EVENT:WORKER`.
 async fn tell_worker(
     _state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -531,15 +533,26 @@ async fn tell_worker(
     ev: &EventRow,
     notice: Notice,
 ) -> AppResult<bool> {
+    let key = format!("{}:{}:{}", notice.kind(), ev.id, worker.id);
+    let mut wrote = crate::service::messages::event_notice(
+        tx,
+        worker.id,
+        notice.kind(),
+        key.clone(),
+        &ev.title,
+        &ev.when(),
+        &ev.place,
+    )
+    .await?;
     let Some(email) = worker.email.as_deref().filter(|e| !e.is_empty()) else {
-        return Ok(false);
+        return Ok(wrote);
     };
     let (subject, text) = message(notice, ev, &worker.name);
-    let wrote = outbox::enqueue(
+    wrote |= outbox::enqueue(
         tx,
         &NewMail {
             kind: notice.kind(),
-            dedupe_key: Some(format!("{}:{}:{}", notice.kind(), ev.id, worker.id)),
+            dedupe_key: Some(key),
             recipient: email,
             subject,
             body_html: format!("<p>{}</p>", html_escape(&text)),
@@ -560,9 +573,8 @@ pub async fn write_reminders(state: &AppState) -> anyhow::Result<bool> {
         &day_start(tomorrow + time::Duration::days(1)),
     )
     .await?;
-    let due: Vec<_> = due.into_iter().filter(|r| r.email.is_some()).collect();
     if due.is_empty() {
-        return Ok(false);
+        return write_booth_lists(state).await;
     }
     let mut patterns: Vec<String> = due
         .iter()
@@ -570,7 +582,9 @@ pub async fn write_reminders(state: &AppState) -> anyhow::Result<bool> {
         .collect();
     patterns.dedup();
     let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
-    let existing = outbox::keys_like(&state.db, &refs).await?;
+    let mut existing = outbox::keys_like(&state.db, &refs).await?;
+    // written when the SMS is (the mail only goes to those with an address)
+    existing.extend(crate::db::sms::keys_like(&state.db, &refs).await?);
     let mut wrote = false;
     for r in due {
         let key = format!("event_reminder:{}:{}", r.event_id, r.worker_id);
@@ -804,7 +818,7 @@ pub async fn check_in(
         None => None,
         Some((employer_id, start, wage)) => {
             let p = match events::active_placement(&state.db, worker.id).await? {
-                Some((pid, emp)) if emp == employer_id => Hire::Existing(pid),
+                Some((pid, Some(emp))) if emp == employer_id => Hire::Existing(pid),
                 Some(_) => return Err(AppError::conflict("worker_id", WORKER_ALREADY_PLACED)),
                 None => match events::application_with(&state.db, worker.id, employer_id).await? {
                     Some((app, status)) if status != "hired" => {

@@ -80,7 +80,7 @@ pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
         .ok_or(AppError::NotFound)?;
     let tie = crate::service::workers::tie(state, actor, &worker).await?;
     let owns = actor.station_id.is_some() && p.station_id == actor.station_id;
-    let own_employer = actor.employer_id == Some(p.employer_id);
+    let own_employer = actor.employer_id.is_some() && actor.employer_id == p.employer_id;
     match policy::placement_access(actor.role, tie, owns, own_employer) {
         PlacementAccess::None => Err(AppError::Forbidden),
         // the enterprise and the worker: the placement and its dates, no notes, no cases
@@ -128,15 +128,67 @@ pub async fn list(
     } else {
         None
     };
-    let t = today();
-    Ok(placements::follow_ups(
-        &state.db,
-        station,
-        view,
-        &fmt_date(t),
-        &fmt_date(t + time::Duration::days(7)),
-    )
-    .await?)
+    list_on(state, station, view, today()).await
+}
+
+/// Days overdue at which a pending follow-up reaches the station head's list.
+pub const HEAD_AFTER_DAYS: i64 = 7;
+/// Days overdue at which it is escalated to the county bureau (admin).
+pub const BUREAU_AFTER_DAYS: i64 = 14;
+
+/// The escalation of a pending follow-up due on `due` as of `today` (the clock is a
+/// parameter): `head` from 7 days overdue, `bureau` from 14.
+pub fn escalation(due: time::Date, today: time::Date) -> Option<&'static str> {
+    let late = (today - due).whole_days();
+    if late >= BUREAU_AFTER_DAYS {
+        Some("bureau")
+    } else if late >= HEAD_AFTER_DAYS {
+        Some("head")
+    } else {
+        None
+    }
+}
+
+/// The list as of `today` (injectable for tests), each pending row with its escalation.
+pub async fn list_on(
+    state: &AppState,
+    station: Option<i64>,
+    view: FollowUpView,
+    t: time::Date,
+) -> AppResult<Vec<FollowUpRow>> {
+    let second = if view == FollowUpView::Escalated {
+        t - time::Duration::days(BUREAU_AFTER_DAYS)
+    } else {
+        t + time::Duration::days(7)
+    };
+    let mut rows =
+        placements::follow_ups(&state.db, station, view, &fmt_date(t), &fmt_date(second)).await?;
+    for r in &mut rows {
+        if r.status == "pending"
+            && let Ok(due) = parse_date(&r.due_on)
+        {
+            r.escalation = escalation(due, t).map(str::to_owned);
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod escalation_tests {
+    use super::*;
+
+    #[test]
+    fn seven_days_reach_the_head_and_fourteen_the_bureau() {
+        let due = time::macros::date!(2026 - 11 - 01);
+        let on = |d: i64| escalation(due, due + time::Duration::days(d));
+        assert_eq!(on(-3), None);
+        assert_eq!(on(0), None);
+        assert_eq!(on(6), None);
+        assert_eq!(on(7), Some("head"));
+        assert_eq!(on(13), Some("head"));
+        assert_eq!(on(14), Some("bureau"));
+        assert_eq!(on(90), Some("bureau"));
+    }
 }
 
 /// What a follow-up records.
@@ -477,4 +529,217 @@ pub async fn retention(state: &AppState, actor: &CurrentUser) -> AppResult<Reten
         by_employer,
         travel_subsidy: subsidy,
     })
+}
+
+/// A job found without the platform (`POST /api/v1/placements`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FoundJobInput {
+    pub worker_id: Option<i64>,
+    /// the employer's name as the worker gives it
+    pub employer_name: String,
+    /// GB/T 2260 county code of the workplace (6 digits), e.g. 440403
+    pub workplace_county: String,
+    /// first day at work, `YYYY-MM-DD`
+    pub start_date: String,
+    /// monthly wage in yuan
+    pub wage: Option<i64>,
+    /// `self` (found alone) or `organised` (through an organised group)
+    pub channel: String,
+}
+
+/// Records a job a worker found without the platform: the same follow-ups as a hire, counted
+/// in retention and in the assessment (its workplace county from `workplace_county`).
+pub async fn record_found_job(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: &FoundJobInput,
+) -> AppResult<i64> {
+    use crate::domain::values::{check_wage, parse_date};
+    actor.require(&[Role::Station, Role::Admin])?;
+    let mut e = crate::error::FieldErrors::new();
+    let worker = match input.worker_id {
+        None => {
+            e.add("worker_id", "请指定务工人员");
+            None
+        }
+        Some(id) => {
+            let w = workers::get(&state.db, id).await?;
+            if w.is_none() {
+                e.add("worker_id", "没有这个务工人员");
+            }
+            w
+        }
+    };
+    if let Some(w) = &worker {
+        let tie = crate::service::workers::tie(state, actor, w).await?;
+        if !policy::may_record_found_job(actor.role, tie) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let employer = e.take(
+        "employer_name",
+        crate::domain::employer::text_field(&input.employer_name, 2, 60, "用工单位名称"),
+    );
+    let county = input.workplace_county.trim();
+    if county.len() != 6
+        || !county.bytes().all(|b| b.is_ascii_digit())
+        || crate::domain::gb2260::periods(county).is_empty()
+        || county.ends_with("00")
+    {
+        e.add(
+            "workplace_county",
+            "务工地应为6位县级行政区划代码（如斗门区 440403）",
+        );
+    }
+    let start = match input.start_date.trim() {
+        "" => {
+            e.add("start_date", "请填写上岗日期");
+            None
+        }
+        s => e.take("start_date", parse_date(s)),
+    };
+    if let Some(s) = start {
+        let days = (s - today()).whole_days();
+        if !(-366..=180).contains(&days) {
+            e.add("start_date", "上岗日期应在一年以内，最晚不超过180天以后");
+        }
+    }
+    let wage = match input.wage {
+        None => {
+            e.add("wage", "请填写月薪");
+            None
+        }
+        Some(w) if w <= 0 => {
+            e.add("wage", "月薪应大于0");
+            None
+        }
+        Some(w) => e.take("wage", check_wage(w)),
+    };
+    let channel = match input.channel.trim() {
+        "self" | "自主就业" => Some("self"),
+        "organised" | "organized" | "有组织劳务输出" => Some("organised"),
+        _ => {
+            e.add(
+                "channel",
+                "就业渠道应为 self（自主就业）或 organised（有组织输出）",
+            );
+            None
+        }
+    };
+    if let Some(w) = &worker
+        && w.status == "placed"
+    {
+        e.add("worker_id", "该务工人员已有在岗记录，请先登记离岗");
+    }
+    e.check()?;
+    let (Some(worker), Some(employer), Some(start), Some(wage), Some(channel)) =
+        (worker, employer, start, wage, channel)
+    else {
+        return Err(AppError::invalid("worker_id", "请检查填写的内容"));
+    };
+    let mut tx = state.db.begin().await?;
+    let id = placements::record_found(
+        &mut tx,
+        &placements::NewFoundJob {
+            worker_id: worker.id,
+            employer_name: &employer,
+            workplace_county: county,
+            station_id: worker.station_id.or(actor.station_id),
+            start,
+            wage,
+            channel,
+            recorded_by: actor.id,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::conflict("worker_id", "该务工人员已有在岗记录，请先登记离岗"))?;
+    tx.commit().await?;
+    state.search.nudge();
+    crate::db::audit::record(
+        &state.db,
+        actor.by(),
+        "record_found_job",
+        "placement",
+        Some(id),
+        channel,
+    )
+    .await?;
+    tracing::info!(
+        placement.id = id,
+        worker.id = worker.id,
+        channel,
+        "job found without the platform recorded"
+    );
+    Ok(id)
+}
+
+/// A problem the worker reports from `/me`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ProblemInput {
+    /// 欠薪, 工伤, 劳动纠纷, 住宿, 子女入学, 其他 (or its code)
+    pub problem: String,
+    pub description: String,
+}
+
+/// The worker reports a problem at their current job: a case opens at once on their
+/// station's list, and the worker gets an SMS with the station's phone.
+pub async fn report_problem(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: &ProblemInput,
+) -> AppResult<i64> {
+    actor.require(&[Role::Worker])?;
+    let worker_id = actor.worker_id.ok_or(AppError::Forbidden)?;
+    let mut e = FieldErrors::new();
+    let problem = code_of(&PROBLEMS, input.problem.trim());
+    if problem.is_none() {
+        e.add(
+            "problem",
+            "请选择问题：欠薪、工伤、劳动纠纷、住宿、子女入学或其他",
+        );
+    }
+    let description: String = input.description.trim().chars().take(500).collect();
+    if problem == Some("other") && description.is_empty() {
+        e.add("description", "选“其他”时请简单说明");
+    }
+    let placement = placements::of_worker(&state.db, worker_id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|p| p.status == "active");
+    if placement.is_none() {
+        e.add("problem", "你目前没有在岗记录，请直接联系工作站");
+    }
+    e.check()?;
+    let (Some(problem), Some(p)) = (problem, placement) else {
+        return Err(AppError::invalid("problem", "请选择问题"));
+    };
+    let mut tx = state.db.begin().await?;
+    let id = placements::open_case(
+        &mut tx,
+        p.id,
+        worker_id,
+        p.station_id,
+        problem,
+        &description,
+        &fmt_date(today()),
+    )
+    .await?;
+    crate::service::messages::problem_reported(
+        &mut tx,
+        worker_id,
+        p.station_id,
+        &label(&PROBLEMS, problem),
+    )
+    .await?;
+    tx.commit().await?;
+    state.sms.nudge();
+    tracing::info!(
+        case.id = id,
+        placement.id = p.id,
+        "worker reported a problem"
+    );
+    Ok(id)
 }

@@ -163,6 +163,7 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
     wrote |= crate::service::events::write_reminders(state).await?;
     if wrote {
         state.mail.nudge();
+        state.sms.nudge();
     }
     Ok(())
 }

@@ -68,6 +68,16 @@ pub fn may_manage_worker(role: Role, tie: WorkerTie) -> bool {
     worker_access(role, tie) == Access::Full
 }
 
+/// Whether an actor may record a job a worker found without the platform (alone or through an
+/// organised group): the worker's own station, the admin. A receiving station follows such a
+/// job once it is recorded in its district, but does not record it.
+pub fn may_record_found_job(role: Role, tie: WorkerTie) -> bool {
+    matches!(
+        (role, tie),
+        (Role::Admin, _) | (Role::Station, WorkerTie::OwnStation)
+    )
+}
+
 /// Whether an actor may record follow-ups and cases of a worker's placement: the station that
 /// owns the follow-up, the worker's own station, a receiving station in whose district the
 /// worker works, the admin.

@@ -222,7 +222,11 @@ pub async fn enroll(
         }
         Err(e) => return Err(e.into()),
     };
+    if status == "enrolled" {
+        crate::service::messages::course_confirmed(&mut tx, worker_id, &course).await?;
+    }
     tx.commit().await?;
+    state.sms.nudge();
     tracing::info!(
         enrollment.id = id,
         course.id = course_id,
@@ -241,9 +245,16 @@ pub async fn confirm(state: &AppState, actor: &CurrentUser, enrollment_id: i64) 
     if en.status != "pending" {
         return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
     }
-    if !training::confirm(&state.db, enrollment_id).await? {
+    let course = training::course(&state.db, en.course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    if !training::confirm(&mut tx, enrollment_id).await? {
         return Err(AppError::conflict("status", "只有待确认的报名可以确认"));
     }
+    crate::service::messages::course_confirmed(&mut tx, en.worker_id, &course).await?;
+    tx.commit().await?;
+    state.sms.nudge();
     Ok(())
 }
 

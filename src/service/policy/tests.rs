@@ -62,6 +62,17 @@ fn worker_table() {
 }
 
 #[test]
+fn found_job_table() {
+    for role in ROLES {
+        for tie in TIES {
+            let allowed =
+                role == Role::Admin || (role == Role::Station && tie == WorkerTie::OwnStation);
+            assert_eq!(may_record_found_job(role, tie), allowed, "{role:?} {tie:?}");
+        }
+    }
+}
+
+#[test]
 fn follow_up_and_placement_table() {
     for role in ROLES {
         for tie in TIES {

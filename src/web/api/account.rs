@@ -107,3 +107,28 @@ pub async fn anonymise(
     rights::anonymise(&state, &user, id).await?;
     Ok(StatusCode::OK)
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct SmsSetting {
+    /// `false`: only the password-reset code is sent
+    pub enabled: Option<bool>,
+}
+
+/// The worker turns text messages (all but the reset code) on or off.
+#[utoipa::path(put, path = "/me/sms", tag = "rights", request_body = SmsSetting,
+    responses((status = 200), (status = 403), (status = 422)))]
+pub async fn sms_setting(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: CurrentUser,
+    crate::web::extract::ApiJson(input): crate::web::extract::ApiJson<SmsSetting>,
+) -> crate::error::AppResult<axum::Json<serde_json::Value>> {
+    let Some(on) = input.enabled else {
+        return Err(crate::error::AppError::invalid(
+            "enabled",
+            "请说明是否接收短信（true 或 false）",
+        ));
+    };
+    crate::service::messages::set_enabled(&state, &user, on).await?;
+    Ok(axum::Json(serde_json::json!({"enabled": on})))
+}

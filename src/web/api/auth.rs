@@ -51,3 +51,114 @@ pub async fn token(
         }),
     ))
 }
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ResetCodeRequest {
+    /// The login's mobile number
+    pub phone: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    pub message: String,
+}
+
+fn accepted(message: &str) -> (StatusCode, Json<Accepted>) {
+    (
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: message.to_owned(),
+        }),
+    )
+}
+
+/// Asks a 6-digit reset code by SMS: 202 whatever the phone (valid 10 minutes; one per 60 s
+/// and 10 a day per phone, else 429).
+#[utoipa::path(post, path = "/auth/reset-code", tag = "auth", request_body = ResetCodeRequest,
+    responses((status = 202, body = Accepted), (status = 422), (status = 429)))]
+pub async fn reset_code(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetCodeRequest>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
+    crate::service::reset::request_code(&state, &req.phone, None).await?;
+    Ok(accepted(
+        "如果该手机号已注册，验证码短信将在1分钟内送达，10分钟内有效",
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ResetRequest {
+    pub phone: String,
+    pub code: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+/// A new password with the code: 5 wrong codes end it; every session and token of the user
+/// is revoked.
+#[utoipa::path(post, path = "/auth/reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 200, body = Done), (status = 422)))]
+pub async fn reset(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetRequest>,
+) -> AppResult<Json<Done>> {
+    crate::service::reset::reset_with_code(&state, &req.phone, &req.code, &req.password).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ResetLinkRequest {
+    /// The login's e-mail address (enterprises, officers)
+    pub email: String,
+}
+
+/// Mails a one-time reset link (30 minutes): 202 whatever the address.
+#[utoipa::path(post, path = "/auth/reset-link", tag = "auth", request_body = ResetLinkRequest,
+    responses((status = 202, body = Accepted), (status = 422)))]
+pub async fn reset_link(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetLinkRequest>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
+    crate::service::reset::request_link(&state, &req.email).await?;
+    Ok(accepted(
+        "如果该邮箱已注册，重设密码的链接已发出，30分钟内有效",
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ResetByLinkRequest {
+    pub token: String,
+    pub password: String,
+}
+
+/// A new password with the mailed link's token (one use).
+#[utoipa::path(post, path = "/auth/reset-link/use", tag = "auth", request_body = ResetByLinkRequest,
+    responses((status = 200, body = Done), (status = 422)))]
+pub async fn reset_by_link(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ResetByLinkRequest>,
+) -> AppResult<Json<Done>> {
+    crate::service::reset::reset_with_link(&state, &req.token, &req.password).await?;
+    Ok(Json(Done { ok: true }))
+}
+
+/// A station sends a reset code to one of its workers' phone, in person (the officer never
+/// sees the code or a password).
+#[utoipa::path(post, path = "/workers/{id}/reset-code", tag = "auth",
+    responses((status = 202, body = Accepted), (status = 403), (status = 404), (status = 429)))]
+pub async fn worker_reset_code(
+    State(state): State<AppState>,
+    user: crate::auth::CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<(StatusCode, Json<Accepted>)> {
+    crate::service::reset::request_code_for_worker(&state, &user, id).await?;
+    Ok(accepted("验证码已发到该务工人员的手机，请让本人查看"))
+}

@@ -140,7 +140,13 @@ pub async fn followups(
         None | Some("" | "due") => FollowUpView::Due,
         Some("overdue") => FollowUpView::Overdue,
         Some("done") => FollowUpView::Done,
-        Some(_) => return Err(AppError::invalid("status", "应为 due、overdue 或 done")),
+        Some("escalated") => FollowUpView::Escalated,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "status",
+                "应为 due、overdue、done 或 escalated",
+            ));
+        }
     };
     Ok(Json(FollowUpList {
         items: follow::list(&state, &user, view).await?,
@@ -213,4 +219,29 @@ pub async fn retention(
     user: CurrentUser,
 ) -> AppResult<Json<RetentionReport>> {
     Ok(Json(follow::retention(&state, &user).await?))
+}
+
+/// A job found without the platform (alone or through an organised group): a placement with
+/// the same follow-ups as a hire.
+#[utoipa::path(post, path = "/placements", tag = "follow-up", request_body = follow::FoundJobInput,
+    responses((status = 201, body = Created), (status = 403), (status = 409), (status = 422)))]
+pub async fn record_found(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<follow::FoundJobInput>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let id = follow::record_found_job(&state, &user, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The worker reports a problem at their current job: a case on their station's list.
+#[utoipa::path(post, path = "/me/problems", tag = "follow-up", request_body = follow::ProblemInput,
+    responses((status = 201, body = Created), (status = 403), (status = 422)))]
+pub async fn report_problem(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<follow::ProblemInput>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    let id = follow::report_problem(&state, &user, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }

@@ -51,6 +51,10 @@ pub async fn login(
                 .insert(SESSION_USER, user.id)
                 .await
                 .map_err(anyhow::Error::from)?;
+            session
+                .insert(crate::auth::SESSION_EPOCH, user.session_epoch)
+                .await
+                .map_err(anyhow::Error::from)?;
             tracing::info!(user.id = user.id, "login");
             Ok(Redirect::to(user.role.home()).into_response())
         }

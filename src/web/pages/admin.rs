@@ -134,6 +134,7 @@ pub async fn create_station(
         side: form.get("side").to_owned(),
         email: form.get("email").to_owned(),
         county_code: form.opt("county_code"),
+        phone: form.opt("phone"),
     };
     let result = accounts::create_station(&state.db, &user, &input).await;
     after_create(&state, &session, &user, form, result, "工作站").await

@@ -22,7 +22,30 @@ pub async fn profile(
     let id = user.worker_id.ok_or(AppError::NotFound)?;
     let record = svc::record(&state, &user, id).await?;
     let layout = Layout::new("我的信息", &session, Some(&user)).await;
-    Ok(render(&WorkerPage::of(layout, record, true)))
+    let mut page = WorkerPage::of(layout, record, true);
+    page.sms_on = crate::service::messages::enabled(&state, &user).await?;
+    Ok(render(&page))
+}
+
+/// The worker turns text messages (all but the reset code) on or off.
+pub async fn sms(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
+) -> PageResult<Response> {
+    let on = form.flag("sms_on");
+    crate::service::messages::set_enabled(&state, &user, on).await?;
+    super::flash(
+        &session,
+        if on {
+            "已保存：录用、邀请、培训等消息会发短信给你。"
+        } else {
+            "已保存：只在重设密码时发验证码短信。"
+        },
+    )
+    .await;
+    Ok(Redirect::to("/me").into_response())
 }
 
 /// The worker's mail preferences: an address and the weekly list of new matches.
@@ -122,5 +145,29 @@ pub async fn delete_request(
 ) -> PageResult<Response> {
     crate::service::rights::request_deletion(&state, &user).await?;
     super::flash(&session, "注销申请已提交，工作站核实后将删除你的个人信息。").await;
+    Ok(Redirect::to("/me").into_response())
+}
+
+/// The worker reports a problem at their current job (/me → 反映问题).
+pub async fn problem(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
+) -> PageResult<Response> {
+    let input = crate::service::followups::ProblemInput {
+        problem: form.get("problem").to_owned(),
+        description: form.get("description").to_owned(),
+    };
+    match crate::service::followups::report_problem(&state, &user, &input).await {
+        Ok(_) => {
+            super::flash(&session, "已转给你的工作站，他们会尽快联系你。").await;
+        }
+        Err(e @ AppError::Validation(_)) => {
+            let msg = e.field_errors().summary();
+            super::flash(&session, &format!("未提交：{msg}")).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to("/me").into_response())
 }

@@ -276,6 +276,8 @@ pub fn router() -> Router<AppState> {
         .route("/placements/{id}", get(followups::placement))
         .route("/placements/{id}/leave", post(followups::leave))
         .route("/me/preferences", post(me::preferences))
+        .route("/me/sms", post(me::sms))
+        .route("/me/problem", post(me::problem))
         .route("/me/data.json", get(me::download))
         .route("/me/correct", post(me::correct))
         .route("/me/delete-request", post(me::delete_request))

@@ -188,6 +188,8 @@ pub struct WorkerPage {
     pub applications: Vec<crate::service::applications::ApplicationRow>,
     pub placements: Vec<crate::service::followups::PlacementRow>,
     pub weekly_matches: bool,
+    /// the worker receives text messages besides the reset code
+    pub sms_on: bool,
     pub certificates: Vec<crate::service::courses::CertificateRow>,
     pub enrollments: Vec<(crate::service::courses::EnrollmentRow, String)>,
     pub programmes: Vec<super::public::Choice>,
@@ -226,6 +228,7 @@ impl WorkerPage {
             applications: r.applications,
             placements: r.placements,
             weekly_matches: r.weekly_matches,
+            sms_on: true,
             certificates: r.certificates,
             enrollments: r.enrollments,
             programmes: super::public::programme_choices(""),

@@ -1,0 +1,251 @@
+//! Getting back in: a 6-digit code by SMS to the phone of the login (valid 10 minutes, 5
+//! tries, one per 60 s and 10 a day per phone), asked by the worker or by a station in person
+//! (the code still goes to the worker's phone; the officer never sees a password); and a
+//! one-time link by e-mail for enterprises and officers (30 minutes). Every answer is the same
+//! whether or not the phone or address is registered; a new password ends every session and
+//! API token of the user.
+
+use rand::Rng;
+use time::OffsetDateTime;
+
+use crate::auth::{CurrentUser, Role, password};
+use crate::db::outbox::{self, NewMail};
+use crate::db::{reset, users, workers};
+use crate::domain::{Email, MobilePhone, fmt_instant};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::policy;
+use crate::state::AppState;
+
+/// How long a code lives.
+pub const CODE_MINUTES: i64 = 10;
+/// Wrong tries that end a code.
+pub const CODE_TRIES: i64 = 5;
+/// Codes per phone: one per minute, ten a day.
+pub const CODES_PER_MINUTE: i64 = 1;
+pub const CODES_PER_DAY: i64 = 10;
+/// How long an e-mail link lives.
+pub const LINK_MINUTES: i64 = 30;
+/// Links per login and hour.
+pub const LINKS_PER_HOUR: i64 = 5;
+
+fn instant(offset: time::Duration) -> String {
+    fmt_instant(OffsetDateTime::now_utc() + offset)
+}
+
+fn phone_field(raw: &str) -> AppResult<String> {
+    MobilePhone::parse(raw)
+        .map(|p| p.as_str().to_owned())
+        .map_err(|m| AppError::invalid("phone", m))
+}
+
+/// Sends a code to `phone` when a login has that number; the same answer (and the same rows
+/// counted against the limits) when none has.
+pub async fn request_code(
+    state: &AppState,
+    phone_raw: &str,
+    by_station: Option<i64>,
+) -> AppResult<()> {
+    let phone = phone_field(phone_raw)?;
+    let minute_ago = instant(time::Duration::seconds(-60));
+    if reset::codes_since(&state.db, &phone, &minute_ago).await? >= CODES_PER_MINUTE {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: 60,
+        });
+    }
+    let day_ago = instant(time::Duration::days(-1));
+    if reset::codes_since(&state.db, &phone, &day_ago).await? >= CODES_PER_DAY {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: 3600,
+        });
+    }
+    let user = users::by_phone(&state.db, &phone)
+        .await?
+        .filter(|u| u.active);
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    let now = instant(time::Duration::ZERO);
+    let mut tx = state.db.begin().await?;
+    reset::insert_code(
+        &mut tx,
+        &phone,
+        user.as_ref().map(|u| u.id),
+        &reset::hash(&phone, &code),
+        &now,
+        &instant(time::Duration::minutes(CODE_MINUTES)),
+        by_station,
+    )
+    .await?;
+    if user.is_some() {
+        crate::service::messages::reset_code(&mut tx, &phone, &code).await?;
+    }
+    tx.commit().await?;
+    state.sms.nudge();
+    tracing::info!(known = user.is_some(), by_station, "reset code asked");
+    Ok(())
+}
+
+/// A station asks a code for one of its workers, in person: it goes to the worker's phone.
+pub async fn request_code_for_worker(
+    state: &AppState,
+    actor: &CurrentUser,
+    worker_id: i64,
+) -> AppResult<()> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let worker = workers::get(&state.db, worker_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tie = crate::service::workers::tie(state, actor, &worker).await?;
+    if !policy::may_manage_worker(actor.role, tie) {
+        return Err(AppError::Forbidden);
+    }
+    request_code(state, &worker.phone, actor.station_id).await?;
+    crate::db::audit::record(
+        &state.db,
+        actor.by(),
+        "reset_code_for_worker",
+        "worker",
+        Some(worker_id),
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
+fn new_password_field(e: &mut FieldErrors, pw: &str, login: &str) {
+    if let Err(m) = password::check_strength(pw, login) {
+        e.add("password", m);
+    }
+}
+
+/// A new password with the code: 5 wrong codes end it.
+pub async fn reset_with_code(
+    state: &AppState,
+    phone_raw: &str,
+    code: &str,
+    new_password: &str,
+) -> AppResult<()> {
+    let mut e = FieldErrors::new();
+    let phone = e.take(
+        "phone",
+        MobilePhone::parse(phone_raw).map_err(str::to_owned),
+    );
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        e.add("code", "验证码应为6位数字");
+    }
+    let phone = phone.map(|p| p.as_str().to_owned()).unwrap_or_default();
+    new_password_field(&mut e, new_password, &phone);
+    e.check()?;
+    let wrong = || AppError::invalid("code", "验证码不正确或已失效，请重新获取");
+    let now = instant(time::Duration::ZERO);
+    let Some(live) = reset::live_code(&state.db, &phone, &now).await? else {
+        return Err(wrong());
+    };
+    let matches = reset::hash(&phone, code) == live.code_hash;
+    let Some(user_id) = live.user_id.filter(|_| matches) else {
+        reset::wrong_try(&state.db, live.id, CODE_TRIES, &now).await?;
+        return Err(wrong());
+    };
+    let hash = password::hash(new_password).await?;
+    let mut tx = state.db.begin().await?;
+    if !reset::use_code(&mut tx, live.id, &now).await? {
+        return Err(wrong());
+    }
+    users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
+    tx.commit().await?;
+    // cached token answers of this node are void now
+    users::changed();
+    tracing::info!(user.id = user_id, "password reset by phone");
+    Ok(())
+}
+
+/// Mails a one-time link to an enterprise's or officer's login address; the same answer for
+/// an address nobody has.
+pub async fn request_link(state: &AppState, email_raw: &str) -> AppResult<()> {
+    let email = Email::parse(email_raw).map_err(|m| AppError::invalid("email", m))?;
+    let Some(user) = users::find_by_login(&state.db, email.as_str())
+        .await?
+        .filter(|u| u.active && u.email.is_some())
+    else {
+        return Ok(());
+    };
+    let hour_ago = instant(time::Duration::hours(-1));
+    if reset::links_since(&state.db, user.id, &hour_ago).await? >= LINKS_PER_HOUR {
+        // quietly: a refusal here would tell that the address is registered
+        return Ok(());
+    }
+    let mut raw = [0u8; 24];
+    rand::rng().fill(&mut raw);
+    let token = hex::encode(raw);
+    let link = format!("{}/reset/mail/{token}", state.config.base_url);
+    let text = format!(
+        "{}：\n\n有人（希望是您本人）申请重设斗门·湄潭劳务协作平台的登录密码。请在{LINK_MINUTES}分钟内打开下面的链接设置新密码（只能使用一次）：\n\n{link}\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n",
+        user.display_name
+    );
+    let html = format!(
+        "<p>{}：</p><p>请在{LINK_MINUTES}分钟内打开下面的链接设置新密码（只能使用一次）：</p><p><a href=\"{link}\">{link}</a></p><p>如果不是您本人操作，请忽略本邮件。</p>",
+        askama::filters::escape(&user.display_name, askama::filters::Html)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    );
+    let mut tx = state.db.begin().await?;
+    reset::insert_link(
+        &mut tx,
+        user.id,
+        &reset::hash("link", &token),
+        &instant(time::Duration::ZERO),
+        &instant(time::Duration::minutes(LINK_MINUTES)),
+    )
+    .await?;
+    outbox::enqueue(
+        &mut tx,
+        &NewMail {
+            kind: "reset_link",
+            dedupe_key: None,
+            recipient: email.as_str(),
+            subject: "重设密码".into(),
+            body_text: text,
+            body_html: html,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    state.mail.nudge();
+    Ok(())
+}
+
+/// A new password with an e-mail link (one use, 30 minutes).
+pub async fn reset_with_link(state: &AppState, token: &str, new_password: &str) -> AppResult<()> {
+    let mut e = FieldErrors::new();
+    new_password_field(&mut e, new_password, "");
+    e.check()?;
+    let hash = password::hash(new_password).await?;
+    let mut tx = state.db.begin().await?;
+    let Some(user_id) = reset::use_link(
+        &mut tx,
+        &reset::hash("link", token.trim()),
+        &instant(time::Duration::ZERO),
+    )
+    .await?
+    else {
+        return Err(AppError::invalid(
+            "token",
+            "链接已失效（超过30分钟或已使用），请重新申请",
+        ));
+    };
+    users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
+    tx.commit().await?;
+    // cached token answers of this node are void now
+    users::changed();
+    tracing::info!(user.id = user_id, "password reset by e-mail link");
+    Ok(())
+}
+
+/// Whether a link can still be used.
+pub async fn link_live(state: &AppState, token: &str) -> AppResult<bool> {
+    Ok(reset::link_live(
+        &state.db,
+        &reset::hash("link", token.trim()),
+        &instant(time::Duration::ZERO),
+    )
+    .await?)
+}
