@@ -150,6 +150,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_time_zone_is_refused_not_dropped() {
+        assert!(parse_china_time("2027-01-10T09:00:00Z").is_err());
+        assert!(parse_china_time("2027-01-10T09:00+08:00").is_err());
+        assert!(parse_china_time("2027-01-10T09:00:00").is_ok());
+        assert!(parse_china_time("2027-01-10 09:00").is_ok());
+    }
+
+    #[test]
     fn china_time_is_entered_and_shown_as_typed_and_stored_in_utc() {
         let t = parse_china_time("2027-02-18T07:30").unwrap();
         assert_eq!(super::super::fmt_instant(t), "2027-02-17T23:30:00Z");

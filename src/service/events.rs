@@ -114,6 +114,18 @@ pub async fn create(state: &AppState, actor: &CurrentUser, input: &EventInput) -
             s => s,
         },
     };
+    // a sending station organises trips from its own county's townships only
+    if let (Some(id), Some(from)) = (station_id.filter(|_| actor.is(Role::Station)), &from_town) {
+        let county = stations::get(&state.db, id)
+            .await?
+            .filter(|s| s.side == "sending")
+            .and_then(|s| s.county_code);
+        if let Some(c) = county
+            && !from.starts_with(&c)
+        {
+            e.add("from_town", "只能组织从本县乡镇出发的专车");
+        }
+    }
     e.check()?;
     let (Some(kind), Some(starts), Some(capacity)) = (kind, starts, input.capacity) else {
         return Err(AppError::invalid("kind", "请选择活动类型"));

@@ -522,6 +522,40 @@ async fn a_trip_checks_in_only_its_passengers_and_an_arrival_begins_the_placemen
         .await,
         0
     );
+    // a closed vacancy takes nobody, at an arrival as anywhere else
+    let close = app
+        .post(
+            &format!("/api/v1/vacancies/{}/close", w.v2),
+            Some(&w.hr1),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(close.status(), StatusCode::OK);
+    let r = app
+        .post(&checkins, Some(&w.station), &arrive(Some(w.v2)))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closed vacancy"
+    );
+    let reopen = app
+        .post(
+            &format!("/api/v1/vacancies/{}/reopen", w.v2),
+            Some(&w.hr1),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reopen.status(), StatusCode::OK);
+    // a worker id with somebody else's 身份证 number: refused, not silently resolved
+    let mut mixed = arrive(Some(w.v2));
+    mixed["id_number"] = json!(id_number("19900101", 999));
+    let r = app.post(&checkins, Some(&w.station), &mixed).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "mismatched number"
+    );
     let r = app
         .post(&checkins, Some(&w.station), &arrive(Some(w.v2)))
         .await;
@@ -995,4 +1029,36 @@ async fn of_many_sign_ups_at_once_for_the_last_seats_exactly_that_many_win() {
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn a_station_runs_trips_from_its_own_county_only() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let r = app
+        .post(
+            "/api/v1/stations",
+            Some(&admin),
+            &json!({"name": "福贡县劳务工作站", "side": "sending", "email": "fg@events.test", "county_code": "533323"}),
+        )
+        .await;
+    let fugong = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let token = app
+        .login_as("fg@events.test", laowu::auth::Role::Station, Some(fugong))
+        .await;
+    let body = |from: &str| {
+        json!({"kind": "trip", "title": "返岗专车", "starts_at": format!("{}T07:00", in_days(5)),
+            "place": "县客运站", "capacity": 40, "from_town": from, "to_town": "440403106"})
+    };
+    let r = app
+        .post("/api/v1/events", Some(&token), &body("520328004"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["errors"]["from_town"][0].is_string(), "{v}");
+    assert_eq!(app.count("select count(*) from events").await, 0);
+    let r = app
+        .post("/api/v1/events", Some(&token), &body("533323101"))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
 }
