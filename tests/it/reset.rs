@@ -337,3 +337,68 @@ async fn an_officer_resets_by_a_one_time_mailed_link() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "one use");
 }
+
+/// A worker who forgot the password gets back in on the pages, with the phone alone.
+#[tokio::test]
+async fn a_worker_gets_back_in_on_the_pages_with_the_phone_alone() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let client = browser();
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains("忘记密码"));
+    let csrf = app.csrf(&client, "/reset").await;
+    let r = client
+        .post(app.url("/reset/code"))
+        .form(&[("_csrf", csrf.as_str()), ("phone", PHONE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("短信验证码"), "{html}");
+    let code = last_code(&app, PHONE).await;
+    // a wrong code: the page says so and keeps the phone
+    let r = client
+        .post(app.url("/reset"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("phone", PHONE),
+            ("code", "000000"),
+            ("password", "Meitan-2027-new"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(PHONE));
+    let r = client
+        .post(app.url("/reset"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("phone", PHONE),
+            ("code", code.as_str()),
+            ("password", "Meitan-2027-new"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login");
+    // the new password works, the old one no longer
+    let ok = app
+        .api
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"login": PHONE, "password": "Meitan-2027-new"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let old = app
+        .api
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"login": PHONE, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+}

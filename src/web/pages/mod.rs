@@ -11,6 +11,7 @@ pub mod matches;
 pub mod me;
 pub mod public;
 pub mod reports;
+pub mod reset;
 pub mod station;
 pub mod training;
 pub mod work;
@@ -275,6 +276,13 @@ pub fn router() -> Router<AppState> {
         .route("/station/retention", get(followups::retention))
         .route("/placements/{id}", get(followups::placement))
         .route("/placements/{id}/leave", post(followups::leave))
+        .route("/reset", get(reset::start).post(reset::with_code))
+        .route("/reset/code", post(reset::send_code))
+        .route("/reset/mail", get(reset::mail).post(reset::send_link))
+        .route(
+            "/reset/mail/{token}",
+            get(reset::link).post(reset::with_link),
+        )
         .route("/me/preferences", post(me::preferences))
         .route("/me/sms", post(me::sms))
         .route("/me/problem", post(me::problem))
