@@ -61,6 +61,17 @@ pub async fn request_code(
     let user = users::by_phone(&state.db, &phone)
         .await?
         .filter(|u| u.active);
+    issue_code(state, &phone, user, by_station).await
+}
+
+/// Writes a code for `user` (none: an unknown phone, counted the same) and its SMS.
+async fn issue_code(
+    state: &AppState,
+    phone: &str,
+    user: Option<users::UserRow>,
+    by_station: Option<i64>,
+) -> AppResult<()> {
+    let phone = phone.to_owned();
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let now = instant(time::Duration::ZERO);
     let mut tx = state.db.begin().await?;
@@ -97,7 +108,24 @@ pub async fn request_code_for_worker(
     if !policy::may_manage_worker(actor.role, tie) {
         return Err(AppError::Forbidden);
     }
-    request_code(state, &worker.phone, actor.station_id).await?;
+    // the code resets this worker's own login only — never whichever login shares the phone
+    let Some(login) = users::of_worker(&state.db, worker_id)
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Err(AppError::invalid(
+            "worker_id",
+            "该务工人员还没有登录账号，不需要重设密码",
+        ));
+    };
+    let phone = phone_field(&worker.phone)?;
+    let minute_ago = instant(time::Duration::seconds(-60));
+    if reset::codes_since(&state.db, &phone, &minute_ago).await? >= CODES_PER_MINUTE {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: 60,
+        });
+    }
+    issue_code(state, &phone, Some(login), actor.station_id).await?;
     crate::db::audit::record(
         &state.db,
         actor.by(),

@@ -279,6 +279,21 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    // a worker without a login: nothing to reset, and no code goes to the phone — which may be
+    // another person's login (a code asked "for" this worker must never reset that one)
+    let other_phone = "13712340000";
+    let no_login = app
+        .station_worker(&station, &id_number("19900101", 4), other_phone, false)
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/workers/{no_login}/reset-code"),
+            Some(&station),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(sms_rows(&app, other_phone).await, 0);
 }
 
 #[tokio::test]
