@@ -368,19 +368,6 @@ fn occupation_reason(tier: Tier, mine: (u64, u64), theirs_codes: &str) -> Option
     }
 }
 
-/// The stored occupation codes of a document, space-separated.
-fn stored_codes(s: &Searcher, a: DocAddress, field: tantivy::schema::Field) -> String {
-    s.doc::<TantivyDocument>(a)
-        .ok()
-        .map(|d| {
-            d.get_all(field)
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
-}
-
 fn combine(
     text: Option<Box<dyn Query>>,
     extra: Vec<(Occur, Box<dyn Query>)>,
@@ -413,14 +400,27 @@ fn top_hits(
     Ok((top, max))
 }
 
-fn stored_text(s: &Searcher, a: DocAddress, field: tantivy::schema::Field) -> String {
-    s.doc::<TantivyDocument>(a)
-        .ok()
-        .and_then(|d| {
-            d.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_owned))
-        })
-        .unwrap_or_default()
+/// A stored text field and the stored occupation codes (space-separated) of a document,
+/// read with one fetch from the document store.
+fn stored(
+    s: &Searcher,
+    a: DocAddress,
+    text: tantivy::schema::Field,
+    occ: tantivy::schema::Field,
+) -> (String, String) {
+    let Ok(d) = s.doc::<TantivyDocument>(a) else {
+        return (String::new(), String::new());
+    };
+    let body = d
+        .get_first(text)
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let codes = d
+        .get_all(occ)
+        .filter_map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (body, codes)
 }
 
 /// Vacancies for a worker, best first.
@@ -502,9 +502,9 @@ pub fn vacancies_for_worker(
     scored.truncate(limit);
     let mut out = Vec::with_capacity(scored.len());
     for (score, a, facts, id, tier) in scored {
-        let body = stored_text(&searcher, a, f.body);
+        let (body, codes) = stored(&searcher, a, f.body, f.occ);
         let mut reasons = Vec::new();
-        if let Some(r) = occupation_reason(tier, mine, &stored_codes(&searcher, a, f.occ)) {
+        if let Some(r) = occupation_reason(tier, mine, &codes) {
             reasons.push(r);
         }
         let hits: Vec<&str> = w
@@ -629,13 +629,13 @@ pub fn workers_for_vacancy(
     let body = format!("{} {} {}", v.title, v.occupation, v.description);
     let mut out = Vec::with_capacity(scored.len());
     for (score, a, facts, id, tier) in scored {
-        let profile = stored_text(&searcher, a, f.profile);
+        let (profile, codes) = stored(&searcher, a, f.profile, f.occ);
         let mut parts = profile.split('|');
         let skills = parts.next().unwrap_or("");
         let jobs = parts.next().unwrap_or("");
         let certs = parts.next().unwrap_or("");
         let mut reasons = Vec::new();
-        if let Some(r) = occupation_reason(tier, mine, &stored_codes(&searcher, a, f.occ)) {
+        if let Some(r) = occupation_reason(tier, mine, &codes) {
             reasons.push(r);
         }
         let hits: Vec<&str> = skills

@@ -351,6 +351,15 @@ pub async fn assessment(
 ) -> AppResult<Assessment> {
     let s = checked_scope(state, actor, q).await?;
     let (_, people) = people_by_indicator(state, &s).await?;
+    table(state, s, &people).await
+}
+
+/// The table of a computed scope: each indicator's target, actual and rate.
+async fn table(
+    state: &AppState,
+    s: Scope,
+    people: &HashMap<Indicator, BTreeMap<i64, Option<String>>>,
+) -> AppResult<Assessment> {
     let targets = db::targets(&state.db, s.year, false).await?;
     let indicators = Indicator::ALL
         .iter()
@@ -492,9 +501,10 @@ pub async fn workbook(
     actor: &CurrentUser,
     q: &AssessmentQuery,
 ) -> AppResult<Vec<u8>> {
-    let a = assessment(state, actor, q).await?;
+    // one computation for the table and its sheets
     let s = checked_scope(state, actor, q).await?;
     let (workers, people) = people_by_indicator(state, &s).await?;
+    let a = table(state, s, &people).await?;
     let sheets: Vec<(Indicator, Vec<Person>)> = Indicator::ALL
         .iter()
         .map(|i| (*i, people_list(actor, &workers, people.get(i))))
