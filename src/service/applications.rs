@@ -16,7 +16,7 @@ use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors, WORKER_ALREADY_PLACED};
 use crate::mail::templates::ApplicationMail;
-use crate::service::policy::{self, ApplicationFacts, ApplyAs};
+use crate::service::policy::{self, ApplicationFacts, ApplyAs, WorkerTie};
 use crate::state::AppState;
 
 /// Reasons an application is turned down (拒绝原因).
@@ -58,6 +58,9 @@ pub async fn apply(
         .await?
         .ok_or_else(|| AppError::invalid("vacancy_id", "没有这个岗位"))?;
     let own_vacancy = actor.employer_id == Some(vacancy.employer_id);
+    // Whether the worker is among the vacancy's candidates (asked for enterprises only: the
+    // policy lets an enterprise invite candidates and nobody else).
+    let mut candidate = false;
     if actor.is(Role::Employer) {
         // An enterprise invites only its candidates: one neutral answer for everyone else,
         // so that an invitation cannot probe who is registered or seeking work.
@@ -78,7 +81,15 @@ pub async fn apply(
         }
         let matched = crate::service::search::is_candidate(state, &vacancy, worker_id).await?;
         let worker = workers::get(&state.db, worker_id).await?;
-        if !matched || worker.as_ref().is_none_or(|w| w.status != "seeking") {
+        candidate = matched && worker.as_ref().is_some_and(|w| w.status == "seeking");
+        let asked = policy::may_apply(
+            actor.role,
+            WorkerTie::None,
+            own_vacancy,
+            vacancy.employer_status,
+            candidate,
+        );
+        if asked.is_none() {
             return Err(refuse());
         }
     }
@@ -91,7 +102,7 @@ pub async fn apply(
         tie,
         own_vacancy,
         vacancy.employer_status,
-        actor.is(Role::Employer),
+        candidate,
     ) else {
         return Err(AppError::Forbidden);
     };

@@ -520,6 +520,14 @@ async fn a_receiving_station_follows_the_workers_placed_in_its_district_and_noth
         .get(&format!("/api/v1/workers/{}", k.worker_id), Some(&doumen))
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // nor a worker whom no station holds yet (a Fugong worker before Fugong has a station)
+    let mut body = worker_body(&id_number_fugong("19920202", 3), "13600006666");
+    body["hometown_code"] = json!("533323101");
+    let unassigned = id_of(app.post("/api/v1/workers", None, &body).await).await;
+    let r = app
+        .get(&format!("/api/v1/workers/{unassigned}"), Some(&doumen))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     hire(&app, &k).await;
     // after: name and phone to follow them up, never the 身份证 number or household
     let r = app
