@@ -661,7 +661,8 @@ pub async fn cases(db: &Db, scope: &Scope, view: &CaseView) -> Result<Vec<CaseRo
         ),
     };
     let scope_cond = scope.condition("c.station_id", 2);
-    let sql = format!("{CASE_SELECT} where {cond}{scope_cond} order by c.opened_on, c.id limit 500");
+    let sql =
+        format!("{CASE_SELECT} where {cond}{scope_cond} order by c.opened_on, c.id limit 500");
     let q = sqlx::query(&sql).bind(arg);
     let rows = bind_scope(q, scope).fetch_all(db).await?;
     rows.iter().map(CaseRow::from_row).collect()

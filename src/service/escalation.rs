@@ -205,7 +205,8 @@ pub async fn set_head(
     if !policy::may_mark_head(actor.role) {
         return Err(AppError::Forbidden);
     }
-    let head = head.ok_or_else(|| AppError::invalid("head", "请填写是否为站长（true 或 false）"))?;
+    let head =
+        head.ok_or_else(|| AppError::invalid("head", "请填写是否为站长（true 或 false）"))?;
     let user = users::get(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;

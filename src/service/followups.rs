@@ -6,7 +6,9 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::placements::{self, FollowUpRecord};
-pub use crate::db::placements::{CaseRow, CaseView, FollowUpRow, FollowUpView, PlacementRow, Scope};
+pub use crate::db::placements::{
+    CaseRow, CaseView, FollowUpRow, FollowUpView, PlacementRow, Scope,
+};
 use crate::db::workers;
 use crate::domain::employer::text_field;
 use crate::domain::status::Escalation;

@@ -15,11 +15,11 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::outbox::{self, NewMail};
 use crate::db::placements::{FollowUpView, Scope};
 use crate::db::{stations, users, workers};
-use crate::service::policy::EscalationList;
-use crate::service::{escalation, followups};
 use crate::domain::values::fmt_date;
 use crate::domain::{CST, today};
 use crate::mail::templates::{BureauMail, DigestMail, WeeklyMail};
+use crate::service::policy::EscalationList;
+use crate::service::{escalation, followups};
 use crate::state::AppState;
 
 /// Keys that had nothing to send when last looked at, and when that was.

@@ -42,7 +42,12 @@ async fn placed(app: &TestApp, station: &str, worker: i64, county: &str, days: i
                     "start_date": ago(days), "wage": 5000, "channel": "organised"}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
     r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
@@ -92,16 +97,26 @@ async fn follow_ups_and_cases_climb_at_7_and_14_days_and_the_head_sees_what_othe
     }
     let r = app
         .put(
-            &format!("/api/v1/users/{}/head", user_id(&app, "admin@test.local").await),
+            &format!(
+                "/api/v1/users/{}/head",
+                user_id(&app, "admin@test.local").await
+            ),
             Some(&admin),
             &json!({"head": true}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
-    assert!(v["errors"]["head"][0].as_str().unwrap().contains("工作站"), "{v}");
+    assert!(
+        v["errors"]["head"][0].as_str().unwrap().contains("工作站"),
+        "{v}"
+    );
     let r = app
-        .put(&format!("/api/v1/users/{head_id}/head"), Some(&admin), &json!({}))
+        .put(
+            &format!("/api/v1/users/{head_id}/head"),
+            Some(&admin),
+            &json!({}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
@@ -126,7 +141,12 @@ async fn follow_ups_and_cases_climb_at_7_and_14_days_and_the_head_sees_what_othe
     for (n, late) in lates.iter().enumerate() {
         let phone = format!("1365555{:04}", n);
         let w = app
-            .station_worker(&officer, &id_number("19880808", 10 + n as u32), &phone, true)
+            .station_worker(
+                &officer,
+                &id_number("19880808", 10 + n as u32),
+                &phone,
+                true,
+            )
             .await;
         placed(&app, &officer, w, "440403", 7 + late).await;
         let me = app.token(&phone, PASSWORD).await;
@@ -226,7 +246,10 @@ async fn follow_ups_and_cases_climb_at_7_and_14_days_and_the_head_sees_what_othe
     let list = json_of(&app, "/api/v1/escalations?level=head", &fg_head).await;
     assert_eq!(list["follow_ups"], json!([]), "{list}");
     assert_eq!(list["cases"], json!([]), "{list}");
-    assert!(!list.to_string().contains("工资"), "no case text of another station");
+    assert!(
+        !list.to_string().contains("工资"),
+        "no case text of another station"
+    );
     let r = app.get("/api/v1/escalations?level=all", Some(&admin)).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -283,8 +306,14 @@ async fn follow_ups_and_cases_climb_at_7_and_14_days_and_the_head_sees_what_othe
         .text()
         .await
         .unwrap();
-    assert!(html.contains("站长督办") && html.contains("第3号：上月工资没发"), "{html}");
-    assert!(!html.contains("第0号"), "a 6-day case is not on the head's list");
+    assert!(
+        html.contains("站长督办") && html.contains("第3号：上月工资没发"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("第0号"),
+        "a 6-day case is not on the head's list"
+    );
     let r = hb.get(app.url("/admin/escalations")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
@@ -305,8 +334,18 @@ async fn follow_ups_and_cases_climb_at_7_and_14_days_and_the_head_sees_what_othe
     // the admin's pages: the head flag on the admin page, and taken away again
     let ab = browser();
     app.browser_login(&ab, "admin@test.local", PASSWORD).await;
-    let html = ab.get(app.url("/admin")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("★ 站长") && html.contains("设为站长"), "{html}");
+    let html = ab
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("★ 站长") && html.contains("设为站长"),
+        "{html}"
+    );
     let csrf = app.csrf(&ab, "/admin").await;
     let r = ab
         .post(app.url(&format!("/admin/users/{head_id}/head")))
@@ -409,9 +448,16 @@ async fn the_receiving_station_sees_and_records_the_meitan_workers_in_its_distri
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let mine = json_of(&app, "/api/v1/followups?status=overdue", &meitan).await;
-    assert_eq!(mine["items"].as_array().unwrap().len(), 1, "only Xiangzhou left");
+    assert_eq!(
+        mine["items"].as_array().unwrap().len(),
+        1,
+        "only Xiangzhou left"
+    );
     let done = json_of(&app, "/api/v1/followups?status=done", &meitan).await;
-    assert_eq!(done["items"][0]["done_by_station"], "斗门区劳务协作站", "{done}");
+    assert_eq!(
+        done["items"][0]["done_by_station"], "斗门区劳务协作站",
+        "{done}"
+    );
     for who in [&meitan, &dm] {
         let cases = json_of(&app, "/api/v1/cases", who).await;
         let items = cases["items"].as_array().unwrap();
@@ -459,12 +505,17 @@ async fn both_stations_and_the_bureau_get_their_daily_digest_once() {
     assert_eq!(to, ["dm@test.local", "mt@test.local"]);
     assert!(mails.iter().all(|m| m.subject().contains("已逾期1条")));
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    assert_eq!(smtp.messages().len(), 2, "nothing escalated: no bureau digest");
-    let body: String = sqlx::query("select body_text from outbox where recipient = 'dm@test.local'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-        .get(0);
+    assert_eq!(
+        smtp.messages().len(),
+        2,
+        "nothing escalated: no bureau digest"
+    );
+    let body: String =
+        sqlx::query("select body_text from outbox where recipient = 'dm@test.local'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+            .get(0);
     assert!(body.contains("负责：湄潭县劳务工作站"), "{body}");
 
     // the visit slips to 15 days late: the bureau's digest, once
@@ -480,13 +531,20 @@ async fn both_stations_and_the_bureau_get_their_daily_digest_once() {
         .find(|m| m.subject().contains("县局督办"))
         .expect("the bureau's digest");
     assert_eq!(bureau.to, ["admin@test.local"]);
-    assert!(bureau.subject().contains("逾期回访1条"), "{}", bureau.subject());
+    assert!(
+        bureau.subject().contains("逾期回访1条"),
+        "{}",
+        bureau.subject()
+    );
     let body: String = sqlx::query("select body_text from outbox where kind = 'bureau_digest'")
         .fetch_one(&app.db)
         .await
         .unwrap()
         .get(0);
-    assert!(body.contains("逾期15天·县局督办") && body.contains("负责：湄潭县劳务工作站"), "{body}");
+    assert!(
+        body.contains("逾期15天·县局督办") && body.contains("负责：湄潭县劳务工作站"),
+        "{body}"
+    );
 
     // a second node on the same database writes none of them again
     let _second = spawn_app_with(Some(app.database_url.clone()), mail_at_once(&smtp)).await;
@@ -495,7 +553,10 @@ async fn both_stations_and_the_bureau_get_their_daily_digest_once() {
         smtp.messages().len(),
         3,
         "{:?}",
-        smtp.messages().iter().map(|m| m.subject()).collect::<Vec<_>>()
+        smtp.messages()
+            .iter()
+            .map(|m| m.subject())
+            .collect::<Vec<_>>()
     );
     assert_eq!(
         app.count("select count(*) from outbox where kind = 'bureau_digest'")

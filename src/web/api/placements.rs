@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::CurrentUser;
+use crate::domain::today;
 use crate::error::{AppError, AppResult};
 use crate::service::applications::{
     self as apps, ApplicationInput, TransitionInput, TransitionResult,
 };
 use crate::service::applications::{ApplicationRow, EventRow};
-use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
-use crate::domain::today;
 use crate::service::escalation::{self, Escalations};
+use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
 use crate::service::followups::{CaseRow, CaseView, FollowUpRow, FollowUpView};
 use crate::service::policy::EscalationList;
 use crate::state::AppState;
@@ -122,7 +122,8 @@ pub async fn leave(
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FollowUpQuery {
-    /// `due` (this week), `overdue` (oldest first) or `done`; default `due`
+    /// `due` (this week), `overdue` (oldest first), `done`, or `escalated` (overdue 14 days and
+    /// more); default `due`. A receiving station's lists include its district's placements
     pub status: Option<String>,
 }
 

@@ -8,10 +8,10 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::error::{AppError, FieldErrors};
+use crate::service::escalation::{self, Escalations};
 use crate::service::followups::{
     self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
 };
-use crate::service::escalation::{self, Escalations};
 use crate::service::followups::{CaseRow, CaseView, FollowUpRow, FollowUpView};
 use crate::service::policy::EscalationList;
 use crate::state::AppState;
