@@ -101,11 +101,21 @@ pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
                 ..p
             },
         }),
-        PlacementAccess::Full => Ok(PlacementView {
-            follow_ups: placements::follow_ups_of(&state.db, id).await?,
-            cases: placements::cases_of_placement(&state.db, id).await?,
-            placement: p,
-        }),
+        PlacementAccess::Full => {
+            // stations and the admin: each late visit and quiet case with its level
+            let t = today();
+            let mut follow_ups = placements::follow_ups_of(&state.db, id).await?;
+            follow_ups
+                .iter_mut()
+                .for_each(|f| escalation::mark_follow_up(f, t));
+            let mut cases = placements::cases_of_placement(&state.db, id).await?;
+            cases.iter_mut().for_each(|c| escalation::mark_case(c, t));
+            Ok(PlacementView {
+                follow_ups,
+                cases,
+                placement: p,
+            })
+        }
     }
 }
 

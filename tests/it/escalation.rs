@@ -402,7 +402,7 @@ async fn the_receiving_station_sees_and_records_the_meitan_workers_in_its_distri
     let w2 = app
         .station_worker(&meitan, &id_number("19900101", 2), "13655550002", false)
         .await;
-    placed(&app, &meitan, w1, "440403", 7 + 16).await;
+    let p1 = placed(&app, &meitan, w1, "440403", 7 + 16).await;
     placed(&app, &meitan, w2, "440402", 7 + 16).await;
 
     let mine = json_of(&app, "/api/v1/followups?status=overdue", &meitan).await;
@@ -452,6 +452,21 @@ async fn the_receiving_station_sees_and_records_the_meitan_workers_in_its_distri
         mine["items"].as_array().unwrap().len(),
         1,
         "only Xiangzhou left"
+    );
+    // the placement's page, for the Meitan officer: who recorded the visit, for which station
+    let mb = browser();
+    app.browser_login(&mb, "mt@test.local", PASSWORD).await;
+    let html = mb
+        .get(app.url(&format!("/placements/{p1}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("（斗门区劳务协作站）") && html.contains("宿舍漏水"),
+        "{html}"
     );
     let done = json_of(&app, "/api/v1/followups?status=done", &meitan).await;
     assert_eq!(
