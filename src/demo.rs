@@ -307,6 +307,14 @@ pub async fn fill_if_empty(state: &AppState) -> anyhow::Result<()> {
         u.station_id = Some(id);
         accounts::create_user(db, &u).await.map_err(explain)?;
         logins.push((email.into(), "劳务工作站", pw));
+        // each station's head (站长), who sees the station's late follow-ups and quiet cases
+        let head_email = format!("head-{email}");
+        let pw = password();
+        let mut u = user(&head_email, &pw, "station", "站长");
+        u.station_id = Some(id);
+        let head = accounts::create_user(db, &u).await.map_err(explain)?;
+        crate::db::users::set_head(db, head, true).await?;
+        logins.push((head_email, "站长", pw));
         station_ids.push(id);
         bar.inc(1);
     }
@@ -628,7 +636,7 @@ async fn targets(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()> {
 async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()> {
     use crate::service::applications::{self, ApplicationInput, TransitionInput};
     use crate::service::followups::{self, FollowUpInput};
-    for (n, days_ago) in [(1i64, 200i64), (2, 100), (3, 40), (4, 12), (5, 3)] {
+    for (n, days_ago) in [(1i64, 200i64), (2, 100), (3, 40), (4, 25), (5, 17)] {
         let worker_id = n + 1;
         let vacancy_id = n * 2;
         let id = applications::apply(
@@ -662,11 +670,12 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
         let view = followups::placement(state, admin, placement)
             .await
             .map_err(explain)?;
-        // the fourth hire is left with an overdue visit, for the caseload page
+        // the fourth and fifth hires are left with visits overdue 18 and 10 days, for the
+        // caseload page and the escalation lists (the bureau's and the head's)
         let recorded = view
             .follow_ups
             .iter()
-            .filter(|f| n != 4 && f.due_on <= fmt_date(today() - time::Duration::days(2)));
+            .filter(|f| n < 4 && f.due_on <= fmt_date(today() - time::Duration::days(2)));
         for f in recorded {
             let problem = (n == 3 && f.day_offset == 30).then(|| "wage_arrears".to_owned());
             followups::complete(

@@ -235,6 +235,14 @@ pub async fn end(
     .bind(placement_id)
     .execute(&mut **tx)
     .await?;
+    // the placement's end is an action on its open cases
+    sqlx::query(
+        "update cases set last_action_on = $1 where placement_id = $2 and resolved_on is null",
+    )
+    .bind(today)
+    .bind(placement_id)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "update workers set status = 'seeking', updated_at = $1 where id = $2 and status = 'placed'",
     )
@@ -320,6 +328,12 @@ pub struct FollowUpRow {
     /// `bureau` (escalated to the county bureau)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation: Option<String>,
+    /// days past the due day, for a pending follow-up that is late
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_days: Option<i64>,
+    /// what the lists show, e.g. `逾期10天·站长督办`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation_label: Option<String>,
 }
 
 impl FollowUpRow {
@@ -336,6 +350,8 @@ impl FollowUpRow {
             done_by_name: None,
             done_by_station: None,
             escalation: None,
+            overdue_days: None,
+            escalation_label: None,
             ..self
         }
     }
@@ -383,6 +399,8 @@ impl FollowUpRow {
             done_by_station: r.try_get("done_by_station")?,
             station_name: r.try_get("station_name")?,
             escalation: None,
+            overdue_days: None,
+            escalation_label: None,
         })
     }
 }
@@ -417,10 +435,51 @@ pub enum FollowUpView {
     Escalated,
 }
 
-/// A station's (or, with `None`, every station's) follow-ups of one view.
+/// Whose follow-ups and cases a list holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// every station's (the admin, the bureau's digest)
+    All,
+    /// a station's own and, for a receiving station (`district`: its county code), those of
+    /// the active placements whose workplace is in its district, whoever owns them
+    Station { id: i64, district: Option<String> },
+}
+
+impl Scope {
+    /// The condition on `owner` (the station column), from bind number `n` on; its
+    /// arguments are bound by [`bind_scope`].
+    fn condition(&self, owner: &str, n: usize) -> String {
+        match self {
+            Scope::All => String::new(),
+            Scope::Station { district: None, .. } => format!(" and {owner} = ${n}"),
+            Scope::Station {
+                district: Some(_), ..
+            } => format!(
+                " and ({owner} = ${n} or (p.status = 'active' and p.town_code like ${}))",
+                n + 1
+            ),
+        }
+    }
+}
+
+/// Binds a scope's arguments (the station id as a number, the district pattern as text).
+fn bind_scope<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    scope: &Scope,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    if let Scope::Station { id, district } = scope {
+        q = q.bind(*id);
+        if let Some(d) = district {
+            q = q.bind(format!("{d}%"));
+        }
+    }
+    q
+}
+
+/// Follow-ups of one view within a scope.
 pub async fn follow_ups(
     db: &Db,
-    station_id: Option<i64>,
+    scope: &Scope,
     view: FollowUpView,
     today: &str,
     week_ahead: &str,
@@ -443,17 +502,10 @@ pub async fn follow_ups(
             "f.due_on, f.id",
         ),
     };
-    let station = if station_id.is_some() {
-        " and f.station_id = $3"
-    } else {
-        ""
-    };
-    let sql = format!("{FOLLOW_SELECT} where {cond}{station} order by {order} limit 500");
-    let mut q = sqlx::query(&sql).bind(today).bind(week_ahead);
-    if let Some(s) = station_id {
-        q = q.bind(s);
-    }
-    let rows = q.fetch_all(db).await?;
+    let scope_cond = scope.condition("f.station_id", 3);
+    let sql = format!("{FOLLOW_SELECT} where {cond}{scope_cond} order by {order} limit 500");
+    let q = sqlx::query(&sql).bind(today).bind(week_ahead);
+    let rows = bind_scope(q, scope).fetch_all(db).await?;
     rows.iter().map(FollowUpRow::from_row).collect()
 }
 
@@ -496,10 +548,18 @@ pub async fn complete_follow_up(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    // a follow-up is an action on the placement's open cases
+    sqlx::query(
+        "update cases set last_action_on = $1 where placement_id = $2 and resolved_on is null",
+    )
+    .bind(r.done_on)
+    .bind(f.placement_id)
+    .execute(&mut **tx)
+    .await?;
     if let Some(p) = r.problem {
         sqlx::query(
-            "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on, last_action_on) \
+             values ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
         .bind(f.id)
         .bind(f.placement_id)
@@ -514,7 +574,7 @@ pub async fn complete_follow_up(
     Ok(true)
 }
 
-/// A problem raised at a follow-up.
+/// A problem raised at a follow-up (or reported by the worker).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseRow {
     pub id: i64,
@@ -523,16 +583,32 @@ pub struct CaseRow {
     pub worker_id: i64,
     pub worker_name: String,
     pub station_id: Option<i64>,
+    /// the station that owns the case
+    pub station_name: Option<String>,
     pub problem: String,
     pub description: String,
     pub opened_on: String,
+    /// the day of the last action: opened, a follow-up recorded on its placement, the
+    /// placement ended
+    pub last_action_on: String,
     pub resolved_on: Option<String>,
     pub resolution: Option<String>,
+    /// an open case without action for 7 days: `head`; 14 days: `bureau`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
+    /// days since the last action, for an open case
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_days: Option<i64>,
+    /// what the lists show, e.g. `14天未处理·县局督办`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation_label: Option<String>,
 }
 
 const CASE_SELECT: &str = "select c.id, c.follow_up_id, c.placement_id, c.worker_id, w.name as worker_name, \
-    c.station_id, c.problem, c.description, c.opened_on, c.resolved_on, c.resolution \
-    from cases c join workers w on w.id = c.worker_id";
+    c.station_id, (select os.name from stations os where os.id = c.station_id) as station_name, \
+    c.problem, c.description, c.opened_on, coalesce(c.last_action_on, c.opened_on) as last_action_on, \
+    c.resolved_on, c.resolution \
+    from cases c join workers w on w.id = c.worker_id join placements p on p.id = c.placement_id";
 
 impl CaseRow {
     fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -543,11 +619,16 @@ impl CaseRow {
             worker_id: r.try_get("worker_id")?,
             worker_name: r.try_get("worker_name")?,
             station_id: r.try_get("station_id")?,
+            station_name: r.try_get("station_name")?,
             problem: r.try_get("problem")?,
             description: r.try_get("description")?,
             opened_on: r.try_get("opened_on")?,
+            last_action_on: r.try_get("last_action_on")?,
             resolved_on: r.try_get("resolved_on")?,
             resolution: r.try_get("resolution")?,
+            escalation: None,
+            idle_days: None,
+            escalation_label: None,
         })
     }
 }
@@ -560,30 +641,30 @@ pub async fn case(db: &Db, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
     row.as_ref().map(CaseRow::from_row).transpose()
 }
 
-/// Open (or all) cases of a station, or of every station.
-pub async fn cases(
-    db: &Db,
-    station_id: Option<i64>,
-    open_only: bool,
-) -> Result<Vec<CaseRow>, sqlx::Error> {
-    let mut conds = Vec::new();
-    if open_only {
-        conds.push("c.resolved_on is null".to_owned());
-    }
-    if station_id.is_some() {
-        conds.push("c.station_id = $1".to_owned());
-    }
-    let w = if conds.is_empty() {
-        String::new()
-    } else {
-        format!(" where {}", conds.join(" and "))
+/// Which cases a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseView {
+    Open,
+    All,
+    /// open, without action since the given day (inclusive): the head's and the bureau's lists
+    QuietSince(String),
+}
+
+/// Cases of one view within a scope, oldest first.
+pub async fn cases(db: &Db, scope: &Scope, view: &CaseView) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let (cond, arg) = match view {
+        CaseView::Open => ("c.resolved_on is null and $1 = $1", String::new()),
+        CaseView::All => ("$1 = $1", String::new()),
+        CaseView::QuietSince(day) => (
+            "c.resolved_on is null and coalesce(c.last_action_on, c.opened_on) <= $1",
+            day.clone(),
+        ),
     };
-    let sql = format!("{CASE_SELECT}{w} order by c.opened_on, c.id limit 500");
-    let mut q = sqlx::query(&sql);
-    if let Some(s) = station_id {
-        q = q.bind(s);
-    }
-    let rows = q.fetch_all(db).await?;
+    let scope_cond = scope.condition("c.station_id", 2);
+    let sql =
+        format!("{CASE_SELECT} where {cond}{scope_cond} order by c.opened_on, c.id limit 500");
+    let q = sqlx::query(&sql).bind(arg);
+    let rows = bind_scope(q, scope).fetch_all(db).await?;
     rows.iter().map(CaseRow::from_row).collect()
 }
 
@@ -606,7 +687,8 @@ pub async fn resolve_case(
     by: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "update cases set resolved_on = $1, resolution = $2, resolved_by = $3 where id = $4 and resolved_on is null",
+        "update cases set resolved_on = $1, resolution = $2, resolved_by = $3, last_action_on = $1 \
+         where id = $4 and resolved_on is null",
     )
     .bind(today)
     .bind(resolution)
@@ -722,8 +804,8 @@ pub async fn open_case(
     today: &str,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on) \
-         values (null, $1, $2, $3, $4, $5, $6) returning id",
+        "insert into cases (follow_up_id, placement_id, worker_id, station_id, problem, description, opened_on, last_action_on) \
+         values (null, $1, $2, $3, $4, $5, $6, $6) returning id",
     )
     .bind(placement_id)
     .bind(worker_id)

@@ -313,3 +313,71 @@ pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<UserRow>, sqlx::Err
     .await?;
     row.as_ref().map(UserRow::from_row).transpose()
 }
+
+/// Whether a login is its station's head (站长).
+pub async fn is_head(db: &Db, user_id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("select is_head from users where id = $1 and role = 'station'")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    row.map_or(Ok(false), |r| get_bool(&r, "is_head"))
+}
+
+/// Marks a station login head or not; `false` when there is no such station login.
+pub async fn set_head(db: &Db, user_id: i64, head: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("update users set is_head = $1 where id = $2 and role = 'station'")
+        .bind(head)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A station's login as the admin's page lists it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StationLogin {
+    pub id: i64,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub station_id: Option<i64>,
+    pub station_name: Option<String>,
+    pub is_head: bool,
+    pub active: bool,
+}
+
+/// Every station login, by station.
+pub async fn station_logins(db: &Db) -> Result<Vec<StationLogin>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select u.id, u.display_name, u.email, u.station_id, s.name as station_name, u.is_head, u.active \
+         from users u left join stations s on s.id = u.station_id where u.role = 'station' \
+         order by u.station_id, u.id limit 1000",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StationLogin {
+                id: r.try_get("id")?,
+                display_name: r.try_get("display_name")?,
+                email: r.try_get("email")?,
+                station_id: r.try_get("station_id")?,
+                station_name: r.try_get("station_name")?,
+                is_head: get_bool(r, "is_head")?,
+                active: get_bool(r, "active")?,
+            })
+        })
+        .collect()
+}
+
+/// The active admin logins with an e-mail address (the bureau's daily digest): (id, address).
+pub async fn bureau_recipients(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select id, email from users where role = 'admin' and active = true and email is not null \
+         and email <> '' order by id",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("email")?)))
+        .collect()
+}

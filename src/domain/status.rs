@@ -216,3 +216,55 @@ states! {
         Failed = "failed" / "导入失败",
     }
 }
+
+states! {
+    /// How far a late follow-up (or an open case without action) has climbed: the station
+    /// head's list from 7 days, the county bureau's from 14.
+    Escalation {
+        Head = "head" / "站长督办",
+        Bureau = "bureau" / "县局督办",
+    }
+}
+
+/// Days late (overdue, or without action) at which an item reaches the station head.
+pub const HEAD_AFTER_DAYS: i64 = 7;
+/// Days late at which it is escalated to the county bureau (admin).
+pub const BUREAU_AFTER_DAYS: i64 = 14;
+
+impl Escalation {
+    /// The level of an item `late` days late (`None` under 7 days).
+    pub fn after(late: i64) -> Option<Self> {
+        if late >= BUREAU_AFTER_DAYS {
+            Some(Self::Bureau)
+        } else if late >= HEAD_AFTER_DAYS {
+            Some(Self::Head)
+        } else {
+            None
+        }
+    }
+
+    /// What a list shows: `逾期10天·站长督办` (or `10天未处理·县局督办` for a case).
+    pub fn tag(self, late: i64, case: bool) -> String {
+        if case {
+            format!("{late}天未处理·{}", self.label())
+        } else {
+            format!("逾期{late}天·{}", self.label())
+        }
+    }
+}
+
+#[cfg(test)]
+mod escalation_tests {
+    use super::Escalation;
+
+    #[test]
+    fn seven_days_reach_the_head_and_fourteen_the_bureau() {
+        assert_eq!(Escalation::after(-2), None);
+        assert_eq!(Escalation::after(6), None);
+        assert_eq!(Escalation::after(7), Some(Escalation::Head));
+        assert_eq!(Escalation::after(13), Some(Escalation::Head));
+        assert_eq!(Escalation::after(14), Some(Escalation::Bureau));
+        assert_eq!(Escalation::Head.tag(7, false), "逾期7天·站长督办");
+        assert_eq!(Escalation::Bureau.tag(14, true), "14天未处理·县局督办");
+    }
+}

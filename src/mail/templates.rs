@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::db::placements::FollowUpRow;
+use crate::db::placements::{CaseRow, FollowUpRow};
 use crate::service::search::VacancyMatch;
 
 /// A rendered message.
@@ -61,6 +61,8 @@ impl ApplicationMail {
 /// Data of a station's daily digest of follow-ups.
 pub struct DigestMail {
     pub station_name: String,
+    /// the station the digest goes to (a row of another station's says who owns it)
+    pub station_id: Option<i64>,
     pub date: String,
     pub due: Vec<FollowUpRow>,
     pub overdue: Vec<FollowUpRow>,
@@ -88,6 +90,38 @@ impl DigestMail {
             self.overdue.len()
         );
         render(subject, &DigestText { m: self }, &DigestHtml { m: self })
+    }
+}
+
+/// Data of the county bureau's daily digest of escalated follow-ups and cases.
+pub struct BureauMail {
+    pub date: String,
+    pub follow_ups: Vec<FollowUpRow>,
+    pub cases: Vec<CaseRow>,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/bureau.txt")]
+struct BureauText<'a> {
+    m: &'a BureauMail,
+}
+
+#[derive(Template)]
+#[template(path = "mail/bureau.html")]
+struct BureauHtml<'a> {
+    m: &'a BureauMail,
+}
+
+impl BureauMail {
+    pub fn render(&self) -> anyhow::Result<Rendered> {
+        let subject = format!(
+            "【县局督办】{}：逾期回访{}条，久未处理的问题{}件",
+            self.date,
+            self.follow_ups.len(),
+            self.cases.len()
+        );
+        render(subject, &BureauText { m: self }, &BureauHtml { m: self })
     }
 }
 

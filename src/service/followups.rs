@@ -6,12 +6,16 @@ use utoipa::ToSchema;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::placements::{self, FollowUpRecord};
-pub use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView, PlacementRow};
+pub use crate::db::placements::{
+    CaseRow, CaseView, FollowUpRow, FollowUpView, PlacementRow, Scope,
+};
 use crate::db::workers;
 use crate::domain::employer::text_field;
+use crate::domain::status::Escalation;
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::service::escalation;
 use crate::service::policy::{self, PlacementAccess, WorkerTie};
 use crate::state::AppState;
 
@@ -97,11 +101,21 @@ pub async fn placement(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
                 ..p
             },
         }),
-        PlacementAccess::Full => Ok(PlacementView {
-            follow_ups: placements::follow_ups_of(&state.db, id).await?,
-            cases: placements::cases_of_placement(&state.db, id).await?,
-            placement: p,
-        }),
+        PlacementAccess::Full => {
+            // stations and the admin: each late visit and quiet case with its level
+            let t = today();
+            let mut follow_ups = placements::follow_ups_of(&state.db, id).await?;
+            follow_ups
+                .iter_mut()
+                .for_each(|f| escalation::mark_follow_up(f, t));
+            let mut cases = placements::cases_of_placement(&state.db, id).await?;
+            cases.iter_mut().for_each(|c| escalation::mark_case(c, t));
+            Ok(PlacementView {
+                follow_ups,
+                cases,
+                placement: p,
+            })
+        }
     }
 }
 
@@ -116,43 +130,31 @@ pub async fn follow_up(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
     Ok(f)
 }
 
-/// Follow-ups of one view: a station's own, or (admin) everyone's.
+/// Follow-ups of one view: a station's own (and, for a receiving station, those of the
+/// placements in its district), or (admin) everyone's.
 pub async fn list(
     state: &AppState,
     actor: &CurrentUser,
     view: FollowUpView,
 ) -> AppResult<Vec<FollowUpRow>> {
     actor.require(&[Role::Station, Role::Admin])?;
-    let station = if actor.is(Role::Station) {
-        Some(actor.station_id.unwrap_or(-1))
-    } else {
-        None
-    };
-    list_on(state, station, view, today()).await
+    let scope = escalation::scope_of(state, actor).await?;
+    list_on(state, &scope, view, today()).await
 }
 
-/// Days overdue at which a pending follow-up reaches the station head's list.
-pub const HEAD_AFTER_DAYS: i64 = 7;
-/// Days overdue at which it is escalated to the county bureau (admin).
-pub const BUREAU_AFTER_DAYS: i64 = 14;
+pub use crate::domain::status::{BUREAU_AFTER_DAYS, HEAD_AFTER_DAYS};
 
 /// The escalation of a pending follow-up due on `due` as of `today` (the clock is a
 /// parameter): `head` from 7 days overdue, `bureau` from 14.
 pub fn escalation(due: time::Date, today: time::Date) -> Option<&'static str> {
-    let late = (today - due).whole_days();
-    if late >= BUREAU_AFTER_DAYS {
-        Some("bureau")
-    } else if late >= HEAD_AFTER_DAYS {
-        Some("head")
-    } else {
-        None
-    }
+    Escalation::after((today - due).whole_days()).map(Escalation::as_str)
 }
 
-/// The list as of `today` (injectable for tests), each pending row with its escalation.
+/// The list as of `t` (injectable for tests), each late row with its days overdue and
+/// escalation.
 pub async fn list_on(
     state: &AppState,
-    station: Option<i64>,
+    scope: &Scope,
     view: FollowUpView,
     t: time::Date,
 ) -> AppResult<Vec<FollowUpRow>> {
@@ -162,13 +164,9 @@ pub async fn list_on(
         t + time::Duration::days(7)
     };
     let mut rows =
-        placements::follow_ups(&state.db, station, view, &fmt_date(t), &fmt_date(second)).await?;
+        placements::follow_ups(&state.db, scope, view, &fmt_date(t), &fmt_date(second)).await?;
     for r in &mut rows {
-        if r.status == "pending"
-            && let Ok(due) = parse_date(&r.due_on)
-        {
-            r.escalation = escalation(due, t).map(str::to_owned);
-        }
+        escalation::mark_follow_up(r, t);
     }
     Ok(rows)
 }
@@ -339,19 +337,21 @@ pub async fn leave(
     Ok(())
 }
 
-/// Open cases of a station (or all, for the admin).
+/// Cases of a station (with, for a receiving station, those of the placements in its
+/// district), or all for the admin; each open one with its days without action and level.
 pub async fn cases(
     state: &AppState,
     actor: &CurrentUser,
-    open_only: bool,
+    view: CaseView,
 ) -> AppResult<Vec<CaseRow>> {
     actor.require(&[Role::Station, Role::Admin])?;
-    let station = if actor.is(Role::Station) {
-        Some(actor.station_id.unwrap_or(-1))
-    } else {
-        None
-    };
-    Ok(placements::cases(&state.db, station, open_only).await?)
+    let scope = escalation::scope_of(state, actor).await?;
+    let t = today();
+    let mut rows = placements::cases(&state.db, &scope, &view).await?;
+    for c in &mut rows {
+        escalation::mark_case(c, t);
+    }
+    Ok(rows)
 }
 
 /// Records how a case was resolved.

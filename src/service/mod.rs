@@ -7,6 +7,7 @@ pub mod applications;
 pub mod assessment;
 pub mod courses;
 pub mod employers;
+pub mod escalation;
 pub mod events;
 pub mod followups;
 pub mod import_jobs;

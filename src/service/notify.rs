@@ -13,11 +13,13 @@ use time::OffsetDateTime;
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::outbox::{self, NewMail};
-use crate::db::placements::{self, FollowUpView};
-use crate::db::{stations, workers};
+use crate::db::placements::{FollowUpView, Scope};
+use crate::db::{stations, users, workers};
 use crate::domain::values::fmt_date;
 use crate::domain::{CST, today};
-use crate::mail::templates::{DigestMail, WeeklyMail};
+use crate::mail::templates::{BureauMail, DigestMail, WeeklyMail};
+use crate::service::policy::EscalationList;
+use crate::service::{escalation, followups};
 use crate::state::AppState;
 
 /// Keys that had nothing to send when last looked at, and when that was.
@@ -66,33 +68,35 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
     let week_key = format!("{year}-W{week:02}");
     let existing: Vec<String> = outbox::keys_like(
         &state.db,
-        &[&format!("digest:%:{date}"), &format!("weekly:%:{week_key}")],
+        &[
+            &format!("digest:%:{date}"),
+            &format!("weekly:%:{week_key}"),
+            &format!("bureau:%:{date}"),
+        ],
     )
     .await?;
     let mut wrote = false;
-    let week_ahead = fmt_date(today() + time::Duration::days(7));
+    let t = today();
     for s in stations::list(&state.db).await? {
         let key = format!("digest:{}:{date}", s.id);
         if existing.contains(&key) || skip(quiet, &key, recheck) {
             continue;
         }
-        let due =
-            placements::follow_ups(&state.db, Some(s.id), FollowUpView::Due, &date, &week_ahead)
-                .await?;
-        let overdue = placements::follow_ups(
-            &state.db,
-            Some(s.id),
-            FollowUpView::Overdue,
-            &date,
-            &week_ahead,
-        )
-        .await?;
+        // a receiving station's digest also lists the placements in its district
+        let scope = escalation::station_scope(&s);
+        let due = followups::list_on(state, &scope, FollowUpView::Due, t)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let overdue = followups::list_on(state, &scope, FollowUpView::Overdue, t)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         if due.is_empty() && overdue.is_empty() {
             mark(quiet, &key, recheck);
             continue;
         }
         let m = DigestMail {
             station_name: s.name.clone(),
+            station_id: Some(s.id),
             date: date.clone(),
             due,
             overdue,
@@ -114,6 +118,7 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
         .await?;
         tx.commit().await?;
     }
+    wrote |= bureau_digests(state, quiet, &existing, &date).await?;
     for (id, name, email) in workers::weekly_subscribers(&state.db).await? {
         let key = format!("weekly:{id}:{week_key}");
         if existing.contains(&key) || skip(quiet, &key, recheck) {
@@ -166,6 +171,68 @@ pub async fn schedule(state: &AppState, quiet: &Mutex<Quiet>) -> anyhow::Result<
         state.sms.nudge();
     }
     Ok(())
+}
+
+/// The county bureau's daily digest: to every active admin login with an e-mail address, the
+/// follow-ups overdue 14 days and the open cases without action for 14 days, once a day per
+/// login (`bureau:USER:DATE`, claimed by the outbox's unique key, so several nodes write it
+/// once); nothing when there is nothing escalated.
+async fn bureau_digests(
+    state: &AppState,
+    quiet: &Mutex<Quiet>,
+    existing: &[String],
+    date: &str,
+) -> anyhow::Result<bool> {
+    let recheck = state.config.quiet_recheck;
+    let pending: Vec<(String, String)> = users::bureau_recipients(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, email)| (format!("bureau:{id}:{date}"), email))
+        .filter(|(key, _)| !existing.contains(key) && !skip(quiet, key, recheck))
+        .collect();
+    if pending.is_empty() {
+        return Ok(false);
+    }
+    let list = escalation::list_on(state, &Scope::All, EscalationList::Bureau, today())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut wrote = false;
+    for (key, email) in pending {
+        if list.is_empty() {
+            mark(quiet, &key, recheck);
+            continue;
+        }
+        let m = BureauMail {
+            date: date.to_owned(),
+            follow_ups: list.follow_ups.clone(),
+            cases: list.cases.clone(),
+            link: format!("{}/admin/escalations", state.config.base_url),
+        }
+        .render()?;
+        let mut tx = state.db.begin().await?;
+        let written = outbox::enqueue(
+            &mut tx,
+            &NewMail {
+                kind: "bureau_digest",
+                dedupe_key: Some(key),
+                recipient: &email,
+                subject: m.subject,
+                body_text: m.text,
+                body_html: m.html,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if written {
+            tracing::info!(
+                follow_ups = list.follow_ups.len(),
+                cases = list.cases.len(),
+                "bureau digest written"
+            );
+        }
+        wrote |= written;
+    }
+    Ok(wrote)
 }
 
 #[cfg(test)]

@@ -91,6 +91,32 @@ pub fn may_follow(role: Role, tie: WorkerTie, owns_follow_up: bool) -> bool {
     }
 }
 
+/// The lists of late follow-ups and quiet cases ([`crate::domain::status::Escalation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationList {
+    /// overdue (or without action) 7 days and more: the station head's list
+    Head,
+    /// 14 days and more: the county bureau's list
+    Bureau,
+}
+
+/// Who reads an escalation list: the admin (the county bureau) every station's; a station's
+/// head their station's head list; any officer their station's bureau list (the same rows as
+/// `GET /api/v1/followups?status=escalated`). `is_head`: the login is marked head.
+pub fn may_view_escalations(role: Role, is_head: bool, list: EscalationList) -> bool {
+    match (role, list) {
+        (Role::Admin, _) => true,
+        (Role::Station, EscalationList::Head) => is_head,
+        (Role::Station, EscalationList::Bureau) => true,
+        _ => false,
+    }
+}
+
+/// Who marks a station login head (or not): the admin only — never the login itself.
+pub fn may_mark_head(role: Role) -> bool {
+    role == Role::Admin
+}
+
 /// How much of a placement an actor sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlacementAccess {

@@ -17,6 +17,7 @@ use laowu::domain::today;
 use laowu::domain::values::fmt_date;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use sqlx::Row as _;
 
 use crate::helpers::{
     PASSWORD, TestApp, browser, employer_body, id_number, pii_in, spawn_app, vacancy_body,
@@ -114,6 +115,8 @@ const ROWS: &[Row] = &[
     r("GET", "/api/v1/followups", "/api/v1/followups", NoBody,                                                ".....xx.x"),
     r("GET", "/api/v1/cases", "/api/v1/cases", NoBody,                                                        ".....xx.x"),
     r("GET", "/api/v1/retention", "/api/v1/retention", NoBody,                                                ".....xx.x"),
+    // station 1's login is its head; station 2's is not
+    r("GET", "/api/v1/escalations", "/api/v1/escalations?level=head", NoBody,                                 ".....x..x"),
     r("GET", "/api/v1/programmes", "/api/v1/programmes", NoBody,                                              "xxxxxxxxx"),
     r("GET", "/api/v1/occupations", "/api/v1/occupations", NoBody,                                            "xxxxxxxxx"),
     r("GET", "/api/v1/courses", "/api/v1/courses", NoBody,                                                    "xxxxxxxxx"),
@@ -145,6 +148,8 @@ const ROWS: &[Row] = &[
     r("GET", "/station/followups/{id}", "/station/followups/{followup}", NoBody,                              ".....x..x"),
     r("GET", "/station/cases", "/station/cases", NoBody,                                                      ".....xx.x"),
     r("GET", "/station/retention", "/station/retention", NoBody,                                              ".....xx.x"),
+    r("GET", "/station/head", "/station/head", NoBody,                                                        ".....x..x"),
+    r("GET", "/admin/escalations", "/admin/escalations", NoBody,                                              "........x"),
     r("GET", "/placements/{id}", "/placements/{placement}", NoBody,                                           ".x.x.x..x"),
     r("GET", "/reports/monthly", "/reports/monthly", NoBody,                                                  "........x"),
     r("GET", "/reports/monthly.xlsx", "/reports/monthly.xlsx", NoBody,                                        "........x"),
@@ -313,6 +318,8 @@ const ROWS: &[Row] = &[
     // accounts
     r("POST", "/api/v1/users", "/api/v1/users",
         Json(r#"{"email":"u{seq}@test.local","password":"Doumen-2026","role":"station","station_id":{station}}"#), "........x"),
+    r("PUT", "/api/v1/users/{id}/head", "/api/v1/users/{s1user}/head", Json(r#"{"head":true}"#),           "........x"),
+    r("POST", "/admin/users/{id}/head", "/admin/users/{s1user}/head", Form("head=1"),                       "........x"),
     r("POST", "/admin/users", "/admin/users",
         Form("role=station&org_id={station}&user_email=p{seq}@test.local&user_password=Doumen-2026&display_name=新同事"),
                                                                                                               "........x"),
@@ -408,6 +415,20 @@ impl Fixture {
         let (_, s2_token) = app
             .station(&admin, "福贡县驻斗门工作站", "s2@test.local")
             .await;
+        // station 1's login is its head (站长): the head's list is its, not station 2's
+        let s1_user: i64 = sqlx::query("select id from users where email = 's1@test.local'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+            .get(0);
+        let r = app
+            .put(
+                &format!("/api/v1/users/{s1_user}/head"),
+                Some(&admin),
+                &json!({"head": true}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
         let (e1, e1_token) = app.verified_employer(&admin, 1).await;
         let (_, e2_token) = app.verified_employer(&admin, 2).await;
         let mut pending = Vec::new();
@@ -590,6 +611,7 @@ impl Fixture {
             ("leaver", c),
             ("employer", e1),
             ("station", s1),
+            ("s1user", s1_user),
             ("pending", pending[0]),
             ("pending2", pending[1]),
             ("pending3", pending[2]),

@@ -7,6 +7,7 @@ mod assessment;
 mod checks;
 mod cluster;
 mod employers;
+mod escalation;
 mod events;
 mod feed;
 mod forget;

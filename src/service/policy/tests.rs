@@ -405,3 +405,24 @@ fn assessment_table() {
         }
     }
 }
+
+#[test]
+fn escalation_table() {
+    use EscalationList::*;
+    for role in ROLES {
+        for head in [false, true] {
+            for list in [Head, Bureau] {
+                let expected = matches!(
+                    (role, head, list),
+                    (Role::Admin, _, _) | (Role::Station, true, _) | (Role::Station, false, Bureau)
+                );
+                assert_eq!(
+                    may_view_escalations(role, head, list),
+                    expected,
+                    "{role:?} head={head} {list:?}"
+                );
+            }
+        }
+        assert_eq!(may_mark_head(role), role == Role::Admin, "{role:?}");
+    }
+}

@@ -7,13 +7,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::CurrentUser;
+use crate::domain::today;
 use crate::error::{AppError, AppResult};
 use crate::service::applications::{
     self as apps, ApplicationInput, TransitionInput, TransitionResult,
 };
 use crate::service::applications::{ApplicationRow, EventRow};
+use crate::service::escalation::{self, Escalations};
 use crate::service::followups::{self as follow, FollowUpInput, PlacementView, RetentionReport};
-use crate::service::followups::{CaseRow, FollowUpRow, FollowUpView};
+use crate::service::followups::{CaseRow, CaseView, FollowUpRow, FollowUpView};
+use crate::service::policy::EscalationList;
 use crate::state::AppState;
 use crate::web::api::admin::Created;
 use crate::web::extract::{ApiJson, ApiQuery};
@@ -119,7 +122,8 @@ pub async fn leave(
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FollowUpQuery {
-    /// `due` (this week), `overdue` (oldest first) or `done`; default `due`
+    /// `due` (this week), `overdue` (oldest first), `done`, or `escalated` (overdue 14 days and
+    /// more); default `due`. A receiving station's lists include its district's placements
     pub status: Option<String>,
 }
 
@@ -169,7 +173,7 @@ pub async fn complete(
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CaseQuery {
-    /// `open` (default) or `all`
+    /// `open` (default), `all`, or `escalated` (open, without action for 14 days or more)
     pub status: Option<String>,
 }
 
@@ -178,17 +182,57 @@ pub struct CaseList {
     pub items: Vec<CaseRow>,
 }
 
-/// Cases (problems raised at follow-ups) of a station; the admin sees all.
-#[utoipa::path(get, path = "/cases", tag = "follow-up", params(CaseQuery), responses((status = 200, body = CaseList), (status = 403)))]
+/// Cases (problems raised at follow-ups or reported by the worker) of a station — a
+/// receiving station's include those of the placements in its district — each open one with
+/// its days without action and escalation; the admin sees all.
+#[utoipa::path(get, path = "/cases", tag = "follow-up", params(CaseQuery),
+    responses((status = 200, body = CaseList), (status = 403), (status = 422)))]
 pub async fn cases(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> AppResult<Json<CaseList>> {
-    let open_only = q.status.as_deref() != Some("all");
-    Ok(Json(CaseList {
-        items: follow::cases(&state, &user, open_only).await?,
-    }))
+    let items = match q.status.as_deref().map(str::trim) {
+        None | Some("" | "open") => follow::cases(&state, &user, CaseView::Open).await?,
+        Some("all") => follow::cases(&state, &user, CaseView::All).await?,
+        Some("escalated") => {
+            escalation::list(&state, &user, EscalationList::Bureau, today())
+                .await?
+                .cases
+        }
+        Some(_) => {
+            return Err(AppError::invalid("status", "应为 open、all 或 escalated"));
+        }
+    };
+    Ok(Json(CaseList { items }))
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct EscalationQuery {
+    /// `head` (default: overdue or without action 7 days and more, the station head's list) or
+    /// `bureau` (14 days and more, the county bureau's list)
+    pub level: Option<String>,
+}
+
+/// The escalation list: follow-ups overdue and open cases without action — `level=head` for
+/// a station head (their station's, with a receiving station's district) and the admin;
+/// `level=bureau` for the admin (every station's) and a station (its own). A station login
+/// not marked head asking for `head` gets 403.
+#[utoipa::path(get, path = "/escalations", tag = "follow-up", params(EscalationQuery),
+    responses((status = 200, body = Escalations), (status = 403), (status = 422)))]
+pub async fn escalations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<EscalationQuery>,
+) -> AppResult<Json<Escalations>> {
+    let level = match q.level.as_deref().map(str::trim) {
+        None | Some("" | "head") => EscalationList::Head,
+        Some("bureau" | "escalated") => EscalationList::Bureau,
+        Some(_) => return Err(AppError::invalid("level", "应为 head 或 bureau")),
+    };
+    Ok(Json(escalation::list(&state, &user, level, today()).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -13,6 +13,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::service::accounts::{self, ProviderInput, StationInput, UserInput};
 use crate::service::admin::{self as admin_svc, AuditEntry, AuditFilter, EmployerRow, StationRow};
 use crate::service::employers as employer_svc;
+use crate::service::escalation::{self, StationLogin};
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -21,6 +22,7 @@ struct AdminPage {
     layout: Layout,
     employers: Vec<EmployerRow>,
     stations: Vec<StationRow>,
+    logins: Vec<StationLogin>,
     errors: FieldErrors,
     f: FormData,
 }
@@ -38,10 +40,12 @@ async fn page(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let (employers, stations) = admin_svc::overview(state, user).await?;
+    let logins = escalation::station_logins(state, user).await?;
     let p = AdminPage {
         layout: Layout::new("管理", session, Some(user)).await,
         employers,
         stations,
+        logins,
         errors,
         f,
     };
@@ -179,6 +183,36 @@ pub async fn create_user(
         Err(AppError::Validation(errors))
     };
     after_create(&state, &session, &user, form, result, "账号").await
+}
+
+/// Marks a station login head (站长) or not: `head=1` or `head=0`.
+pub async fn set_head(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<FormData>,
+) -> PageResult<Response> {
+    let head = match form.get("head") {
+        "1" | "on" | "true" => Some(true),
+        "0" | "off" | "false" => Some(false),
+        _ => None,
+    };
+    let r = escalation::set_head(&state, &user, id, head)
+        .await
+        .map(|l| {
+            let name = if l.display_name.is_empty() {
+                l.email.unwrap_or_default()
+            } else {
+                l.display_name
+            };
+            if l.is_head {
+                format!("已将{name}设为站长。")
+            } else {
+                format!("已取消{name}的站长标记。")
+            }
+        });
+    super::outcome(&session, r, "/admin").await
 }
 
 #[derive(askama::Template)]

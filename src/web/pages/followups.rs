@@ -8,10 +8,12 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, outcome, render};
 use crate::error::{AppError, FieldErrors};
+use crate::service::escalation::{self, Escalations};
 use crate::service::followups::{
     self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
 };
-use crate::service::followups::{CaseRow, FollowUpRow, FollowUpView};
+use crate::service::followups::{CaseRow, CaseView, FollowUpRow, FollowUpView};
+use crate::service::policy::EscalationList;
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -22,6 +24,11 @@ struct FollowUpsPage {
     due: Vec<FollowUpRow>,
     done: Vec<FollowUpRow>,
     open_cases: usize,
+    /// the officer's station: rows of another station's (a receiving station's district)
+    /// say who owns them
+    own_station: Option<i64>,
+    /// the officer is the station's head: the page links the head's list
+    is_head: bool,
 }
 
 pub async fn caseload(
@@ -33,13 +40,16 @@ pub async fn caseload(
     let due = follow::list(&state, &user, FollowUpView::Due).await?;
     let mut done = follow::list(&state, &user, FollowUpView::Done).await?;
     done.truncate(30);
-    let open_cases = follow::cases(&state, &user, true).await?.len();
+    let open_cases = follow::cases(&state, &user, CaseView::Open).await?.len();
+    let is_head = escalation::is_head(&state, &user).await?;
     Ok(render(&FollowUpsPage {
         layout: Layout::new("跟踪服务", &session, Some(&user)).await,
         overdue,
         due,
         done,
         open_cases,
+        own_station: user.station_id,
+        is_head,
     }))
 }
 
@@ -141,6 +151,7 @@ struct CasesPage {
     layout: Layout,
     open: Vec<CaseItem>,
     closed: Vec<CaseItem>,
+    own_station: Option<i64>,
 }
 
 pub async fn cases(
@@ -148,7 +159,7 @@ pub async fn cases(
     session: Session,
     PageUser(user): PageUser,
 ) -> PageResult<Response> {
-    let all = follow::cases(&state, &user, false).await?;
+    let all = follow::cases(&state, &user, CaseView::All).await?;
     let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) =
         all.into_iter().partition(|c| c.resolved_on.is_none());
     let item = |c: CaseRow| CaseItem {
@@ -159,6 +170,7 @@ pub async fn cases(
         layout: Layout::new("问题台账", &session, Some(&user)).await,
         open: open.into_iter().map(item).collect(),
         closed: closed.into_iter().rev().take(50).map(item).collect(),
+        own_station: user.station_id,
     }))
 }
 
@@ -173,6 +185,70 @@ pub async fn resolve(
         .await
         .map(|_| "已办结。".to_owned());
     outcome(&session, r, "/station/cases").await
+}
+
+#[derive(askama::Template)]
+#[template(path = "escalations.html")]
+struct EscalationsPage {
+    layout: Layout,
+    heading: &'static str,
+    intro: &'static str,
+    list: Escalations,
+    cases: Vec<CaseItem>,
+    own_station: Option<i64>,
+}
+
+async fn escalations_page(
+    state: &AppState,
+    session: &Session,
+    user: &crate::auth::CurrentUser,
+    level: EscalationList,
+) -> PageResult<Response> {
+    let mut list = escalation::list(state, user, level, crate::domain::today()).await?;
+    let (heading, intro) = match level {
+        EscalationList::Head => (
+            "站长督办",
+            "本站（输入地工作站含本辖区在岗人员）逾期7天以上的回访，和7天以上未处理的问题。逾期14天起同时报县局督办。",
+        ),
+        EscalationList::Bureau => (
+            "县局督办",
+            "各工作站逾期14天以上的回访，和14天以上未处理的问题。",
+        ),
+    };
+    let cases = std::mem::take(&mut list.cases)
+        .into_iter()
+        .map(|c| CaseItem {
+            problem: label(&PROBLEMS, &c.problem),
+            c,
+        })
+        .collect();
+    Ok(render(&EscalationsPage {
+        layout: Layout::new(heading, session, Some(user)).await,
+        heading,
+        intro,
+        list,
+        cases,
+        own_station: user.station_id,
+    }))
+}
+
+/// The station head's list (a station login not marked head: 403).
+pub async fn head(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    escalations_page(&state, &session, &user, EscalationList::Head).await
+}
+
+/// The county bureau's list of escalated follow-ups and cases (the admin).
+pub async fn bureau(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    user.require(&[crate::auth::Role::Admin])?;
+    escalations_page(&state, &session, &user, EscalationList::Bureau).await
 }
 
 #[derive(askama::Template)]

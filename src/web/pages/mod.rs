@@ -272,6 +272,8 @@ pub fn router() -> Router<AppState> {
             get(followups::form_page).post(followups::record),
         )
         .route("/station/cases", get(followups::cases))
+        .route("/station/head", get(followups::head))
+        .route("/admin/escalations", get(followups::bureau))
         .route("/station/cases/{id}/resolve", post(followups::resolve))
         .route("/station/retention", get(followups::retention))
         .route("/placements/{id}", get(followups::placement))
@@ -346,6 +348,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stations", post(admin::create_station))
         .route("/admin/providers", post(admin::create_provider))
         .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{id}/head", post(admin::set_head))
         .route("/admin/audit", get(admin::audit))
         .route("/station", get(station::caseload).post(station::search))
         .route(
