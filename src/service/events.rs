@@ -656,7 +656,8 @@ pub fn booth_list_message(
 }
 
 /// Writes, once per booth (key `event_booth_list:EVENT:EMPLOYER`), the evening-before list of
-/// sign-ups to each enterprise with a booth at a fair that starts tomorrow.
+/// sign-ups to each enterprise with a booth at a fair that starts tomorrow — once somebody has
+/// signed up (a list of nobody is not sent, so that it cannot stand in for the real one).
 async fn write_booth_lists(state: &AppState) -> anyhow::Result<bool> {
     if OffsetDateTime::now_utc().to_offset(CST).hour() < BOOTH_LIST_HOUR {
         return Ok(false);
@@ -683,6 +684,10 @@ async fn write_booth_lists(state: &AppState) -> anyhow::Result<bool> {
             .filter(|p| p.signed_up)
             .map(|p| p.worker_id)
             .collect();
+        if ids.is_empty() {
+            // nobody signed up yet: nothing to tell, and the list is sent at the first sign-up
+            continue;
+        }
         let people: Vec<workers::MaskedWorker> = workers::by_ids(&state.db, &ids)
             .await?
             .iter()
