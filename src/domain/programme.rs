@@ -28,7 +28,7 @@ impl Programme {
         Self::ALL
             .into_iter()
             .find(|p| p.code() == code || p.name() == code)
-            .ok_or("培训工程应为 cantonese-chef、guangdong-technician、nanyue-housekeeping 或 rural-craftsman")
+            .ok_or("培训工程应为粤菜师傅、广东技工、南粤家政或乡村工匠")
     }
 
     pub fn code(self) -> &'static str {
