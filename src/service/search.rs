@@ -107,6 +107,31 @@ pub struct VacancyMatch {
     pub reasons: Vec<String>,
 }
 
+/// The score as a page shows it: a whole number, and at least 1 when something really matched
+/// (an occupation, a skill or a wish named in the other's text), so that no "匹配度 0" stands
+/// next to a matched skill.
+pub fn shown_score(score: f32, reasons: &[String]) -> i64 {
+    let whole = score.round().max(0.0) as i64;
+    let matched = reasons
+        .iter()
+        .any(|r| r.starts_with("技能") || r.starts_with("意向") || r.starts_with("工种") || r.starts_with("相近工种"));
+    if whole == 0 && matched { 1 } else { whole }
+}
+
+impl VacancyMatch {
+    /// [`shown_score`].
+    pub fn shown_score(&self) -> i64 {
+        shown_score(self.score, &self.reasons)
+    }
+}
+
+impl WorkerMatch {
+    /// [`shown_score`].
+    pub fn shown_score(&self) -> i64 {
+        shown_score(self.score, &self.reasons)
+    }
+}
+
 /// A worker suggested for a vacancy, masked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkerMatch {

@@ -12,6 +12,7 @@ use crate::service::followups::{
     self as follow, FollowUpInput, METHODS, PROBLEMS, PlacementView, RetentionReport, label,
 };
 use crate::service::followups::{CaseRow, FollowUpRow, FollowUpView};
+use crate::service::workers::WorkerContact;
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -22,21 +23,26 @@ struct FollowUpsPage {
     due: Vec<FollowUpRow>,
     done: Vec<FollowUpRow>,
     open_cases: usize,
+    pager: super::pager::Pager,
 }
 
 pub async fn caseload(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let overdue = follow::list(&state, &user, FollowUpView::Overdue).await?;
     let due = follow::list(&state, &user, FollowUpView::Due).await?;
-    let mut done = follow::list(&state, &user, FollowUpView::Done).await?;
-    done.truncate(30);
+    let done = follow::list(&state, &user, FollowUpView::Done).await?;
+    // the records already made, 30 a page
+    let (done, pager) =
+        super::pager::paged(done, "/station/followups", &[], super::pager::page_param(&pq), 30);
     let open_cases = follow::cases(&state, &user, true).await?.len();
     Ok(render(&FollowUpsPage {
         layout: Layout::new("跟踪服务", &session, Some(&user)).await,
         overdue,
+        pager,
         due,
         done,
         open_cases,
@@ -48,6 +54,8 @@ pub async fn caseload(
 struct FollowUpForm {
     layout: Layout,
     f: FollowUpRow,
+    /// the worker's name, phone (tap to call) and record
+    contact: Option<WorkerContact>,
     methods: Vec<(&'static str, &'static str)>,
     problems: Vec<(&'static str, &'static str)>,
     form: FormData,
@@ -61,9 +69,11 @@ pub async fn form_page(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let f = follow::follow_up(&state, &user, id).await?;
+    let contact = crate::service::workers::contact(&state, &user, f.worker_id).await?;
     Ok(render(&FollowUpForm {
         layout: Layout::new("登记回访", &session, Some(&user)).await,
         f,
+        contact,
         methods: METHODS.to_vec(),
         problems: PROBLEMS.to_vec(),
         form: FormData::default(),
@@ -115,9 +125,11 @@ pub async fn record(
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let f = follow::follow_up(&state, &user, id).await?;
+            let contact = crate::service::workers::contact(&state, &user, f.worker_id).await?;
             let page = FollowUpForm {
                 layout: Layout::new("登记回访", &session, Some(&user)).await,
                 f,
+                contact,
                 methods: METHODS.to_vec(),
                 problems: PROBLEMS.to_vec(),
                 form,
@@ -141,12 +153,14 @@ struct CasesPage {
     layout: Layout,
     open: Vec<CaseItem>,
     closed: Vec<CaseItem>,
+    pager: super::pager::Pager,
 }
 
 pub async fn cases(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let all = follow::cases(&state, &user, false).await?;
     let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) =
@@ -155,10 +169,15 @@ pub async fn cases(
         problem: label(&PROBLEMS, &c.problem),
         c,
     };
+    // the open cases all on one page; the resolved ones, newest first, 50 a page
+    let closed: Vec<CaseItem> = closed.into_iter().rev().map(item).collect();
+    let (closed, pager) =
+        super::pager::paged(closed, "/station/cases", &[], super::pager::page_param(&pq), 50);
     Ok(render(&CasesPage {
         layout: Layout::new("问题台账", &session, Some(&user)).await,
         open: open.into_iter().map(item).collect(),
-        closed: closed.into_iter().rev().take(50).map(item).collect(),
+        closed,
+        pager,
     }))
 }
 
@@ -205,6 +224,8 @@ struct PlacementPage {
     layout: Layout,
     p: PlacementView,
     can_follow: bool,
+    /// the worker's name, phone (tap to call) and record
+    contact: Option<WorkerContact>,
 }
 
 pub async fn placement(
@@ -216,8 +237,10 @@ pub async fn placement(
     let p = follow::placement(&state, &user, id).await?;
     let can_follow =
         follow::may_follow(&state, &user, p.placement.station_id, p.placement.worker_id).await?;
+    let contact = crate::service::workers::contact(&state, &user, p.placement.worker_id).await?;
     Ok(render(&PlacementPage {
         layout: Layout::new("就业记录", &session, Some(&user)).await,
+        contact,
         p,
         can_follow,
     }))
