@@ -80,3 +80,16 @@ impl Programme {
         Self::parse(code).map_or_else(|_| code.to_owned(), |p| p.name().to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_programme_is_named_in_chinese() {
+        let e = Programme::parse("chef").unwrap_err();
+        assert!(e.contains("粤菜师傅") && e.contains("乡村工匠"), "{e}");
+        assert!(!e.contains("cantonese-chef"));
+        assert_eq!(Programme::parse("南粤家政"), Ok(Programme::NanyueHousekeeping));
+    }
+}

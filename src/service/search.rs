@@ -252,3 +252,17 @@ pub async fn matches_for_vacancy(
         .collect();
     Ok((v, items))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown_score;
+
+    #[test]
+    fn scores_are_whole_and_a_matched_skill_is_never_zero() {
+        assert_eq!(shown_score(67.46, &[]), 67);
+        assert_eq!(shown_score(0.3, &["月薪 4800–6200".into()]), 0);
+        assert_eq!(shown_score(0.3, &["技能：粤菜".into()]), 1);
+        assert_eq!(shown_score(0.0, &["意向：厨师".into()]), 1);
+        assert_eq!(shown_score(-2.0, &[]), 0);
+    }
+}

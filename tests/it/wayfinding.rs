@@ -123,6 +123,12 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     app.browser_login(&worker, "13900000008", PASSWORD).await;
     let (_, before) = page(&app, &worker, &format!("/vacancies/{v}")).await;
     assert!(before.contains("投递这个岗位"));
+    let hr_browser = browser();
+    app.browser_login(&hr_browser, "hr1@test.local", PASSWORD).await;
+    app.wait_indexed().await;
+    let candidates = format!("/vacancies/{v}/candidates");
+    let (_, html) = page(&app, &hr_browser, &candidates).await;
+    assert!(html.contains(&format!("/invite/{w}")), "a candidate may be invited: {html}");
     let csrf = app.csrf(&worker, &format!("/vacancies/{v}")).await;
     let r = worker
         .post(app.url(&format!("/vacancies/{v}/apply")))
@@ -135,14 +141,63 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     assert!(after.contains("已投递"), "{after}");
     assert!(!after.contains("投递这个岗位"));
     // the enterprise's candidates page: the applicant shows 已投递, no 邀请 button for them
+    app.wait_indexed().await;
+    let (status, html) = page(&app, &hr_browser, &candidates).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains(&format!("/invite/{w}")), "an applicant is offered an invitation");
+    assert!(html.contains("已投递"), "{html}");
+}
+
+#[tokio::test]
+async fn an_invited_candidate_shows_as_invited_and_the_vacancy_page_asks_for_an_answer() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, hr) = app.verified_employer(&admin, 1).await;
+    let v = vacancy(&app, &hr, "厨师（粤菜）").await;
+    let w = app
+        .station_worker(&station, &id_number("19900101", 18), "13900000018", true)
+        .await;
     let hr_browser = browser();
     app.browser_login(&hr_browser, "hr1@test.local", PASSWORD).await;
     app.wait_indexed().await;
-    let (status, html) = page(&app, &hr_browser, &format!("/vacancies/{v}/candidates")).await;
+    let candidates = format!("/vacancies/{v}/candidates");
+    let csrf = app.csrf(&hr_browser, &candidates).await;
+    let r = hr_browser
+        .post(app.url(&format!("/vacancies/{v}/invite/{w}")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &hr_browser, &candidates).await;
+    assert!(html.contains("已邀请"), "{html}");
+    assert!(!html.contains(&format!("/invite/{w}")));
+    let worker = browser();
+    app.browser_login(&worker, "13900000018", PASSWORD).await;
+    let (_, html) = page(&app, &worker, &format!("/vacancies/{v}")).await;
+    assert!(html.contains("企业邀请你应聘这个岗位"), "{html}");
+    assert!(!html.contains("投递这个岗位"));
+}
+
+#[tokio::test]
+async fn the_follow_up_form_shows_whom_to_call_and_the_call_is_audited() {
+    let app = spawn_app().await;
+    let fx = crate::access::Fixture::build(&app).await;
+    let officer = &fx.visitors[5].browser;
+    let views = "select count(*) from audit_log where action = 'view_worker'";
+    let before = app.count(views).await;
+    let path = fx.fill("/station/followups/{followup}", 1);
+    let (status, html) = page(&app, officer, &path).await;
     assert_eq!(status, StatusCode::OK);
-    if html.contains(&format!("/invite/{w}")) {
-        panic!("an applicant is offered an invitation: {html}");
-    }
+    assert!(html.contains("href=\"tel:138"), "{html}");
+    assert!(html.contains(&fx.fill("href=\"/station/workers/{worker}\"", 1)));
+    assert_eq!(app.count(views).await, before + 1, "the view of the phone is audited");
+    // the enterprise sees whom it hired, with the phone, but no link into the station's record
+    let (status, html) = page(&app, &fx.visitors[3].browser, &fx.fill("/placements/{placement}", 1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"tel:138"), "{html}");
+    assert!(!html.contains("/station/workers/"));
 }
 
 #[tokio::test]
