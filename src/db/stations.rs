@@ -37,11 +37,7 @@ impl StationRow {
             .map(crate::domain::region::region_label)
             .filter(|c| !c.is_empty() && !self.name.contains(c.as_str()));
         let side = (!self.name.contains(&self.side_label()[..9])).then(|| self.side_label());
-        let parts: Vec<String> = side
-            .map(str::to_owned)
-            .into_iter()
-            .chain(county)
-            .collect();
+        let parts: Vec<String> = side.map(str::to_owned).into_iter().chain(county).collect();
         if parts.is_empty() {
             self.name.clone()
         } else {

@@ -60,7 +60,10 @@ pub fn fmt_shown(t: OffsetDateTime) -> String {
 /// A stored instant (RFC 3339) as people read it ([`fmt_shown`]); a stored date, empty text
 /// or anything else that is no instant comes back as it is.
 pub fn shown(stored: &str) -> String {
-    match OffsetDateTime::parse(stored.trim(), &time::format_description::well_known::Rfc3339) {
+    match OffsetDateTime::parse(
+        stored.trim(),
+        &time::format_description::well_known::Rfc3339,
+    ) {
         Ok(t) => fmt_shown(t),
         Err(_) => stored.to_owned(),
     }
@@ -68,7 +71,10 @@ pub fn shown(stored: &str) -> String {
 
 /// The China date of a stored instant, `2026-11-30` (the text itself when it is no instant).
 pub fn shown_date(stored: &str) -> String {
-    match OffsetDateTime::parse(stored.trim(), &time::format_description::well_known::Rfc3339) {
+    match OffsetDateTime::parse(
+        stored.trim(),
+        &time::format_description::well_known::Rfc3339,
+    ) {
         Ok(t) => values::fmt_date(t.to_offset(CST).date()),
         Err(_) => stored.to_owned(),
     }
@@ -108,6 +114,9 @@ mod tests {
         assert_eq!(shown("2026-11-30"), "2026-11-30");
         assert_eq!(shown(""), "");
         assert_eq!(shown_opt(&None), "");
-        assert_eq!(shown_opt(&Some("2026-01-01T00:00:00Z".into())), "2026-01-01 08:00");
+        assert_eq!(
+            shown_opt(&Some("2026-01-01T00:00:00Z".into())),
+            "2026-01-01 08:00"
+        );
     }
 }

@@ -90,6 +90,9 @@ mod tests {
         let e = Programme::parse("chef").unwrap_err();
         assert!(e.contains("粤菜师傅") && e.contains("乡村工匠"), "{e}");
         assert!(!e.contains("cantonese-chef"));
-        assert_eq!(Programme::parse("南粤家政"), Ok(Programme::NanyueHousekeeping));
+        assert_eq!(
+            Programme::parse("南粤家政"),
+            Ok(Programme::NanyueHousekeeping)
+        );
     }
 }

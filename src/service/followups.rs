@@ -9,17 +9,21 @@ use crate::db::placements::{self, FollowUpRecord};
 pub use crate::db::placements::{CaseRow, FollowUpRow, FollowUpView, PlacementRow};
 use crate::db::workers;
 use crate::domain::employer::text_field;
+use crate::domain::status::{ContactMethod, ProblemKind};
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::service::policy::{self, PlacementAccess, WorkerTie};
 use crate::state::AppState;
-use crate::domain::status::{ContactMethod, ProblemKind};
 
 /// Contact methods: code and label (from [`ContactMethod`]).
 pub const METHODS: [(&str, &str); 3] = {
     use ContactMethod as M;
-    [pair(M::Visit.as_str(), M::Visit.label()), pair(M::Phone.as_str(), M::Phone.label()), pair(M::Wechat.as_str(), M::Wechat.label())]
+    [
+        pair(M::Visit.as_str(), M::Visit.label()),
+        pair(M::Phone.as_str(), M::Phone.label()),
+        pair(M::Wechat.as_str(), M::Wechat.label()),
+    ]
 };
 
 /// Problems a follow-up can raise: code and label (from [`ProblemKind`]).
@@ -28,7 +32,14 @@ pub const PROBLEMS: [(&str, &str); 6] = {
     const fn p(k: P) -> (&'static str, &'static str) {
         (k.as_str(), k.label())
     }
-    [p(P::WageArrears), p(P::Injury), p(P::Dispute), p(P::Schooling), p(P::Housing), p(P::Other)]
+    [
+        p(P::WageArrears),
+        p(P::Injury),
+        p(P::Dispute),
+        p(P::Schooling),
+        p(P::Housing),
+        p(P::Other),
+    ]
 };
 
 const fn pair(code: &'static str, label: &'static str) -> (&'static str, &'static str) {

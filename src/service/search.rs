@@ -112,9 +112,12 @@ pub struct VacancyMatch {
 /// next to a matched skill.
 pub fn shown_score(score: f32, reasons: &[String]) -> i64 {
     let whole = score.round().max(0.0) as i64;
-    let matched = reasons
-        .iter()
-        .any(|r| r.starts_with("技能") || r.starts_with("意向") || r.starts_with("工种") || r.starts_with("相近工种"));
+    let matched = reasons.iter().any(|r| {
+        r.starts_with("技能")
+            || r.starts_with("意向")
+            || r.starts_with("工种")
+            || r.starts_with("相近工种")
+    });
     if whole == 0 && matched { 1 } else { whole }
 }
 

@@ -387,7 +387,8 @@ impl WorkerListQuery {
                 let q: String = q.chars().take(200).collect();
                 if let Ok(p) = crate::domain::MobilePhone::parse(&q) {
                     p.as_str().to_owned()
-                } else if let Ok(n) = crate::domain::IdCardNumber::parse(&q, crate::domain::today()) {
+                } else if let Ok(n) = crate::domain::IdCardNumber::parse(&q, crate::domain::today())
+                {
                     n.as_str().to_owned()
                 } else {
                     q

@@ -61,7 +61,10 @@ fn village_table() -> String {
         .iter()
         .flat_map(|county| r.townships_of(county))
         .map(|t| {
-            let mut list = vec![serde_json::json!([t.code, format!("{}（村/社区不详）", t.name)])];
+            let mut list = vec![serde_json::json!([
+                t.code,
+                format!("{}（村/社区不详）", t.name)
+            ])];
             list.extend(
                 r.villages_of(&t.code)
                     .into_iter()
@@ -75,10 +78,10 @@ fn village_table() -> String {
 
 /// The URL a page links a static file by: with its content hash (`/static/app.<hash>.css`).
 pub fn href(name: &str) -> String {
-    ASSETS
-        .iter()
-        .find(|a| a.name == name)
-        .map_or_else(|| format!("/static/{name}"), |a| format!("/static/{}", a.hashed))
+    ASSETS.iter().find(|a| a.name == name).map_or_else(
+        || format!("/static/{name}"),
+        |a| format!("/static/{}", a.hashed),
+    )
 }
 
 /// `GET /static/{file}`: the hashed name for a year (immutable), the plain name for an hour.
@@ -94,13 +97,14 @@ pub async fn serve(Path(file): Path<String>) -> Response {
     });
     match found {
         Some((a, cache)) => (
-            [(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, cache)],
+            [
+                (header::CONTENT_TYPE, a.content_type),
+                (header::CACHE_CONTROL, cache),
+            ],
             a.body.clone(),
         )
             .into_response(),
-        None => {
-            crate::web::pages::PageError(crate::error::AppError::NotFound).into_response()
-        }
+        None => crate::web::pages::PageError(crate::error::AppError::NotFound).into_response(),
     }
 }
 

@@ -14,7 +14,9 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCod
 }
 
 async fn vacancy(app: &TestApp, hr: &str, title: &str) -> i64 {
-    let r = app.post("/api/v1/vacancies", Some(hr), &vacancy_body(title)).await;
+    let r = app
+        .post("/api/v1/vacancies", Some(hr), &vacancy_body(title))
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
@@ -23,7 +25,9 @@ async fn vacancy(app: &TestApp, hr: &str, title: &str) -> i64 {
 async fn the_caseload_pages_clamp_and_keep_the_filters() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     for n in 0..53 {
         let idn = id_number("19900101", 100 + n);
         app.station_worker(&station, &idn, &format!("1390000{n:04}"), false)
@@ -34,24 +38,34 @@ async fn the_caseload_pages_clamp_and_keep_the_filters() {
     let (status, first) = page(&app, &officer, "/station?status=seeking").await;
     assert_eq!(status, StatusCode::OK);
     assert!(first.contains("第 1 / 2 页"), "{first}");
-    assert!(first.contains(r#"href="/station?status=seeking&amp;page=2""#) || first.contains(r#"href="/station?status=seeking&#38;page=2""#), "{first}");
+    assert!(
+        first.contains(r#"href="/station?status=seeking&amp;page=2""#)
+            || first.contains(r#"href="/station?status=seeking&#38;page=2""#),
+        "{first}"
+    );
     let (status, last) = page(&app, &officer, "/station?status=seeking&page=999").await;
     assert_eq!(status, StatusCode::OK);
     assert!(last.contains("第 2 / 2 页"));
     assert!(last.contains("← 上一页"));
     assert!(!last.contains("下一页 →"));
-    assert_eq!(last.matches("/station/workers/").count() - last.matches("/station/workers/new").count(), 3);
+    assert_eq!(
+        last.matches("/station/workers/").count() - last.matches("/station/workers/new").count(),
+        3
+    );
 }
 
 #[tokio::test]
 async fn the_audit_log_names_people_in_chinese_and_china_time() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     let w = app
         .station_worker(&station, &id_number("19900101", 7), "13900000007", false)
         .await;
-    app.get(&format!("/api/v1/workers/{w}"), Some(&station)).await;
+    app.get(&format!("/api/v1/workers/{w}"), Some(&station))
+        .await;
     let boss = browser();
     app.browser_login(&boss, "admin@test.local", PASSWORD).await;
     let (status, html) = page(&app, &boss, "/admin/audit?action=view_worker").await;
@@ -68,13 +82,26 @@ async fn the_audit_log_names_people_in_chinese_and_china_time() {
 async fn login_returns_to_the_page_that_asked_and_never_to_another_host() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     let anon = browser();
-    let r = anon.get(app.url("/station/followups")).send().await.unwrap();
+    let r = anon
+        .get(app.url("/station/followups"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], "/login?next=%2Fstation%2Ffollowups");
+    assert_eq!(
+        r.headers()["location"],
+        "/login?next=%2Fstation%2Ffollowups"
+    );
     let (_, login) = page(&app, &anon, "/login?next=%2Fstation%2Ffollowups").await;
-    assert!(login.contains(r#"name="next" value="/station/followups""#) || login.contains(r#"name="next" value="&#47;station&#47;followups""#), "{login}");
+    assert!(
+        login.contains(r#"name="next" value="/station/followups""#)
+            || login.contains(r#"name="next" value="&#47;station&#47;followups""#),
+        "{login}"
+    );
     let csrf = app.csrf(&anon, "/login").await;
     let r = anon
         .post(app.url("/login"))
@@ -90,7 +117,11 @@ async fn login_returns_to_the_page_that_asked_and_never_to_another_host() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/station/followups");
     // another host is never followed: home instead
-    for evil in ["//evil.example/x", "https://evil.example/", "/\\evil.example"] {
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
         let c = browser();
         let csrf = app.csrf(&c, "/login").await;
         let r = c
@@ -113,7 +144,9 @@ async fn login_returns_to_the_page_that_asked_and_never_to_another_host() {
 async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_offer_an_invite() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     let (_, hr) = app.verified_employer(&admin, 1).await;
     let v = vacancy(&app, &hr, "厨师（粤菜）").await;
     let w = app
@@ -124,11 +157,15 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     let (_, before) = page(&app, &worker, &format!("/vacancies/{v}")).await;
     assert!(before.contains("投递这个岗位"));
     let hr_browser = browser();
-    app.browser_login(&hr_browser, "hr1@test.local", PASSWORD).await;
+    app.browser_login(&hr_browser, "hr1@test.local", PASSWORD)
+        .await;
     app.wait_indexed().await;
     let candidates = format!("/vacancies/{v}/candidates");
     let (_, html) = page(&app, &hr_browser, &candidates).await;
-    assert!(html.contains(&format!("/invite/{w}")), "a candidate may be invited: {html}");
+    assert!(
+        html.contains(&format!("/invite/{w}")),
+        "a candidate may be invited: {html}"
+    );
     let csrf = app.csrf(&worker, &format!("/vacancies/{v}")).await;
     let r = worker
         .post(app.url(&format!("/vacancies/{v}/apply")))
@@ -144,7 +181,10 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     app.wait_indexed().await;
     let (status, html) = page(&app, &hr_browser, &candidates).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains(&format!("/invite/{w}")), "an applicant is offered an invitation");
+    assert!(
+        !html.contains(&format!("/invite/{w}")),
+        "an applicant is offered an invitation"
+    );
     assert!(html.contains("已投递"), "{html}");
 }
 
@@ -152,14 +192,17 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
 async fn an_invited_candidate_shows_as_invited_and_the_vacancy_page_asks_for_an_answer() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     let (_, hr) = app.verified_employer(&admin, 1).await;
     let v = vacancy(&app, &hr, "厨师（粤菜）").await;
     let w = app
         .station_worker(&station, &id_number("19900101", 18), "13900000018", true)
         .await;
     let hr_browser = browser();
-    app.browser_login(&hr_browser, "hr1@test.local", PASSWORD).await;
+    app.browser_login(&hr_browser, "hr1@test.local", PASSWORD)
+        .await;
     app.wait_indexed().await;
     let candidates = format!("/vacancies/{v}/candidates");
     let csrf = app.csrf(&hr_browser, &candidates).await;
@@ -192,9 +235,18 @@ async fn the_follow_up_form_shows_whom_to_call_and_the_call_is_audited() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"tel:138"), "{html}");
     assert!(html.contains(&fx.fill("href=\"/station/workers/{worker}\"", 1)));
-    assert_eq!(app.count(views).await, before + 1, "the view of the phone is audited");
+    assert_eq!(
+        app.count(views).await,
+        before + 1,
+        "the view of the phone is audited"
+    );
     // the enterprise sees whom it hired, with the phone, but no link into the station's record
-    let (status, html) = page(&app, &fx.visitors[3].browser, &fx.fill("/placements/{placement}", 1)).await;
+    let (status, html) = page(
+        &app,
+        &fx.visitors[3].browser,
+        &fx.fill("/placements/{placement}", 1),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"tel:138"), "{html}");
     assert!(!html.contains("/station/workers/"));
@@ -223,13 +275,23 @@ async fn the_hometown_picker_works_in_two_steps_without_javascript() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    assert!(html.contains("（村/社区不详）"), "the township's villages now");
+    assert!(
+        html.contains("（村/社区不详）"),
+        "the township's villages now"
+    );
     assert!(html.contains(r#"value="冉小梅""#), "what was typed stays");
-    assert!(!html.contains("class=\"error\""), "no errors at the picker's step");
+    assert!(
+        !html.contains("class=\"error\""),
+        "no errors at the picker's step"
+    );
     // the script that does it in one step is a hashed static file the CSP allows
     let js = html
         .split("src=\"")
-        .find_map(|s| s.split('"').next().filter(|p| p.starts_with("/static/hometown.")))
+        .find_map(|s| {
+            s.split('"')
+                .next()
+                .filter(|p| p.starts_with("/static/hometown."))
+        })
         .expect("the picker's script")
         .to_owned();
     let r = anon.get(app.url(&js)).send().await.unwrap();
@@ -241,7 +303,9 @@ async fn the_hometown_picker_works_in_two_steps_without_javascript() {
 async fn station_search_takes_a_phone_with_spaces_and_the_board_lists_towns_with_vacancies() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, station) = app.station(&admin, "湄潭县驻斗门工作站", "s1@test.local").await;
+    let (_, station) = app
+        .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
+        .await;
     app.station_worker(&station, &id_number("19900101", 9), "13912345678", false)
         .await;
     let officer = browser();
@@ -300,17 +364,33 @@ async fn pages_are_compressed_and_static_files_cached_for_a_year_by_a_hashed_nam
     let html = page(&app, &client, "/").await.1;
     let css = html
         .split("href=\"")
-        .find_map(|s| s.split('"').next().filter(|p| p.starts_with("/static/app.")))
+        .find_map(|s| {
+            s.split('"')
+                .next()
+                .filter(|p| p.starts_with("/static/app."))
+        })
         .expect("the stylesheet")
         .to_owned();
-    assert!(css.len() > "/static/app..css".len() + 8, "a hashed name: {css}");
+    assert!(
+        css.len() > "/static/app..css".len() + 8,
+        "a hashed name: {css}"
+    );
     let r = client.get(app.url(&css)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         r.headers()["cache-control"],
         "public, max-age=31536000, immutable"
     );
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    let r = client.get(app.url("/static/app.0000000000.css")).send().await.unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let r = client
+        .get(app.url("/static/app.0000000000.css"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

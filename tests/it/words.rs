@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use laowu::domain::Programme;
 use laowu::domain::status::{
-    ApplicationStatus, AuditAction, ContactMethod, EmployerStatus, EnrollmentStatus, ImportJobStatus,
-    PlacementStatus, ProblemKind, VacancyStatus, WorkerStatus,
+    ApplicationStatus, AuditAction, ContactMethod, EmployerStatus, EnrollmentStatus,
+    ImportJobStatus, PlacementStatus, ProblemKind, VacancyStatus, WorkerStatus,
 };
 use reqwest::StatusCode;
 
@@ -124,7 +124,10 @@ async fn no_page_shows_a_utc_instant_or_a_raw_code() {
     let codes = raw_codes();
     let mut wrong = Vec::new();
     let mut seen = 0;
-    for row in ROWS.iter().filter(|r| r.method == "GET" && is_page(r.route)) {
+    for row in ROWS
+        .iter()
+        .filter(|r| r.method == "GET" && is_page(r.route))
+    {
         for (who, _) in ROLES.iter().enumerate() {
             if row.allow.as_bytes()[who] != b'x' {
                 continue;

@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
+use super::next::safe_next;
 use super::public::{Choice, town_choices};
 use super::{FormData, Layout, PageResult, flash, render};
-use super::next::safe_next;
-use std::collections::HashMap;
 use crate::auth::{MaybeUser, SESSION_USER};
 use crate::domain::employer::EmployerInput;
 use crate::domain::region::{FUGONG, MEITAN, regions};
@@ -17,6 +16,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::service;
 use crate::service::accounts::check_login;
 use crate::state::AppState;
+use std::collections::HashMap;
 
 #[derive(askama::Template)]
 #[template(path = "login.html")]

@@ -8,10 +8,10 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
+use crate::domain::status::AuditAction;
 use crate::domain::status::EmployerStatus;
 use crate::error::{AppError, FieldErrors};
 use crate::service::accounts::{self, ProviderInput, StationInput, UserInput};
-use crate::domain::status::AuditAction;
 use crate::service::admin::{self as admin_svc, AuditEntry, AuditFilter, EmployerRow, StationRow};
 use crate::service::employers as employer_svc;
 use crate::state::AppState;

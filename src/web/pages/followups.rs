@@ -36,8 +36,13 @@ pub async fn caseload(
     let due = follow::list(&state, &user, FollowUpView::Due).await?;
     let done = follow::list(&state, &user, FollowUpView::Done).await?;
     // the records already made, 30 a page
-    let (done, pager) =
-        super::pager::paged(done, "/station/followups", &[], super::pager::page_param(&pq), 30);
+    let (done, pager) = super::pager::paged(
+        done,
+        "/station/followups",
+        &[],
+        super::pager::page_param(&pq),
+        30,
+    );
     let open_cases = follow::cases(&state, &user, true).await?.len();
     Ok(render(&FollowUpsPage {
         layout: Layout::new("跟踪服务", &session, Some(&user)).await,
@@ -171,8 +176,13 @@ pub async fn cases(
     };
     // the open cases all on one page; the resolved ones, newest first, 50 a page
     let closed: Vec<CaseItem> = closed.into_iter().rev().map(item).collect();
-    let (closed, pager) =
-        super::pager::paged(closed, "/station/cases", &[], super::pager::page_param(&pq), 50);
+    let (closed, pager) = super::pager::paged(
+        closed,
+        "/station/cases",
+        &[],
+        super::pager::page_param(&pq),
+        50,
+    );
     Ok(render(&CasesPage {
         layout: Layout::new("问题台账", &session, Some(&user)).await,
         open: open.into_iter().map(item).collect(),

@@ -16,8 +16,7 @@ pub fn safe_next(next: &str) -> Option<&str> {
         && n.len() <= 512
         && !n.starts_with("/login")
         && !n.starts_with("/logout")
-        && n
-            .chars()
+        && n.chars()
             .all(|c| !c.is_control() && c != '\\' && !c.is_whitespace());
     ok.then_some(n)
 }
@@ -46,7 +45,11 @@ pub async fn remember(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if is_get
         && response.status() == StatusCode::SEE_OTHER
-        && response.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()) == Some("/login")
+        && response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            == Some("/login")
         && let Ok(v) = header::HeaderValue::from_str(&login_url(&path))
     {
         response.headers_mut().insert(header::LOCATION, v);

@@ -144,10 +144,16 @@ pub async fn board(
         ),
     };
     // a page past the end shows the last page
-    let (items, page) = match (super::pager::last_page(page, total, per_page), query.filter(per_page)) {
+    let (items, page) = match (
+        super::pager::last_page(page, total, per_page),
+        query.filter(per_page),
+    ) {
         (Some(last), Ok(mut filter)) => {
             filter.page = last;
-            (crate::service::search::board(&state, &filter).await?.0, last)
+            (
+                crate::service::search::board(&state, &filter).await?.0,
+                last,
+            )
         }
         _ => (items, page),
     };
