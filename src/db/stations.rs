@@ -46,35 +46,6 @@ impl StationRow {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn station(name: &str, side: &str, county: Option<&str>) -> StationRow {
-        StationRow {
-            id: 1,
-            name: name.into(),
-            side: side.into(),
-            email: String::new(),
-            county_code: county.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn a_station_name_says_its_side_once() {
-        assert_eq!(
-            station("湄潭站（输出地）", "sending", None).listed(),
-            "湄潭站（输出地）"
-        );
-        assert_eq!(
-            station("斗门站", "receiving", None).listed(),
-            "斗门站（输入地（斗门））"
-        );
-        let s = station("湄潭县驻斗门工作站", "sending", Some("520328")).listed();
-        assert!(s.starts_with("湄潭县驻斗门工作站（输出地（湄潭）"), "{s}");
-    }
-}
-
 pub async fn insert<'c, E>(
     db: E,
     name: &str,
@@ -186,4 +157,33 @@ where
         .execute(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn station(name: &str, side: &str, county: Option<&str>) -> StationRow {
+        StationRow {
+            id: 1,
+            name: name.into(),
+            side: side.into(),
+            email: String::new(),
+            county_code: county.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_station_name_says_its_side_once() {
+        assert_eq!(
+            station("湄潭站（输出地）", "sending", None).listed(),
+            "湄潭站（输出地）"
+        );
+        assert_eq!(
+            station("斗门站", "receiving", None).listed(),
+            "斗门站（输入地（斗门））"
+        );
+        let s = station("湄潭县驻斗门工作站", "sending", Some("520328")).listed();
+        assert!(s.starts_with("湄潭县驻斗门工作站（输出地（湄潭）"), "{s}");
+    }
 }

@@ -67,7 +67,7 @@ pub async fn login(
                 .await
                 .map_err(anyhow::Error::from)?;
             let to = safe_next(form.get("next")).unwrap_or(user.role.home());
-            tracing::info!(user.id = user.id, back = !to.eq(user.role.home()), "login");
+            tracing::info!(user.id = user.id, back = to != user.role.home(), "login");
             Ok(Redirect::to(to).into_response())
         }
         Err(AppError::Unauthorized) => {
