@@ -162,18 +162,42 @@ async fn insert_group(db: &Db, group: &[Pending]) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// One audit entry as the admin reads it.
+/// One audit entry as the admin reads it: with the account's and the subject's names.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
     pub user_id: Option<i64>,
+    /// the account's name (or its e-mail / phone), empty for a deleted account
+    pub user_name: String,
     pub role: String,
     pub action: String,
     pub subject_type: String,
     pub subject_id: Option<i64>,
+    /// the worker's, enterprise's or event's name, empty when there is none
+    pub subject_name: String,
     pub detail: String,
     pub ip: String,
+}
+
+impl AuditEntry {
+    /// The action in Chinese.
+    pub fn action_label(&self) -> &str {
+        crate::domain::status::AuditAction::label_of(&self.action)
+    }
+
+    /// The role in Chinese.
+    pub fn role_label(&self) -> &str {
+        match Role::parse(&self.role) {
+            Some(r) => r.label(),
+            None => &self.role,
+        }
+    }
+
+    /// What the entry is about, in Chinese.
+    pub fn subject_label(&self) -> &str {
+        crate::domain::status::AuditSubject::label_of(&self.subject_type)
+    }
 }
 
 /// What the admin filters the log by.
@@ -185,25 +209,54 @@ pub struct AuditFilter {
     pub subject_id: Option<i64>,
 }
 
-/// The newest entries matching a filter.
-pub async fn list(db: &Db, f: &AuditFilter, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    use super::{FilterArg, Filters};
-    let mut filters = Filters::default();
-    if let Some(u) = f.user_id {
-        filters.push("user_id = ?", vec![FilterArg::Int(u)]);
+impl AuditFilter {
+    fn filters(&self) -> super::Filters {
+        use super::{FilterArg, Filters};
+        let mut filters = Filters::default();
+        if let Some(u) = self.user_id {
+            filters.push("a.user_id = ?", vec![FilterArg::Int(u)]);
+        }
+        if let Some(a) = &self.action {
+            filters.push("a.action = ?", vec![FilterArg::Text(a.clone())]);
+        }
+        if let Some(t) = &self.subject_type {
+            filters.push("a.subject_type = ?", vec![FilterArg::Text(t.clone())]);
+        }
+        if let Some(s) = self.subject_id {
+            filters.push("a.subject_id = ?", vec![FilterArg::Int(s)]);
+        }
+        filters
     }
-    if let Some(a) = &f.action {
-        filters.push("action = ?", vec![FilterArg::Text(a.clone())]);
-    }
-    if let Some(t) = &f.subject_type {
-        filters.push("subject_type = ?", vec![FilterArg::Text(t.clone())]);
-    }
-    if let Some(s) = f.subject_id {
-        filters.push("subject_id = ?", vec![FilterArg::Int(s)]);
-    }
+}
+
+/// How many entries match a filter.
+pub async fn count(db: &Db, f: &AuditFilter) -> Result<i64, sqlx::Error> {
+    let filters = f.filters();
+    let sql = format!("select count(*) from audit_log a{}", filters.where_sql());
+    let row = filters.bind(sqlx::query(&sql)).fetch_one(db).await?;
+    row.try_get(0)
+}
+
+/// The newest entries matching a filter, `limit` of them after skipping `offset`.
+pub async fn list(
+    db: &Db,
+    f: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let filters = f.filters();
     let sql = format!(
-        "select * from audit_log{} order by id desc limit {limit}",
-        filters.where_sql()
+        "select a.*, coalesce(nullif(u.display_name, ''), u.email, u.phone, '') as user_name, \
+         coalesce(case a.subject_type when 'worker' then w.name when 'employer' then e.name \
+           when 'event' then ev.title end, '') as subject_name \
+         from audit_log a left join users u on u.id = a.user_id \
+         left join workers w on a.subject_type = 'worker' and w.id = a.subject_id \
+         left join employers e on a.subject_type = 'employer' and e.id = a.subject_id \
+         left join events ev on a.subject_type = 'event' and ev.id = a.subject_id{} \
+         order by a.id desc limit {} offset {}",
+        filters.where_sql(),
+        limit.max(0),
+        offset.max(0)
     );
     let rows = filters.bind(sqlx::query(&sql)).fetch_all(db).await?;
     rows.iter()
@@ -212,10 +265,12 @@ pub async fn list(db: &Db, f: &AuditFilter, limit: i64) -> Result<Vec<AuditEntry
                 id: r.try_get("id")?,
                 at: r.try_get("at")?,
                 user_id: r.try_get("user_id")?,
+                user_name: r.try_get("user_name")?,
                 role: r.try_get("role")?,
                 action: r.try_get("action")?,
                 subject_type: r.try_get("subject_type")?,
                 subject_id: r.try_get("subject_id")?,
+                subject_name: r.try_get("subject_name")?,
                 detail: r.try_get("detail")?,
                 ip: r.try_get("ip")?,
             })

@@ -5,9 +5,9 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::Db;
+use crate::domain::Programme;
 use crate::domain::region::township_name;
 use crate::domain::values::fmt_date;
-use crate::domain::{CST, Programme};
 use crate::reports::instant;
 use crate::reports::*;
 
@@ -322,7 +322,6 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         )
         .await?,
     };
-    let now = OffsetDateTime::now_utc().to_offset(CST);
     let events = super::events::monthly(
         db,
         [&p.mi_from, &p.mi_to, &p.yi_from],
@@ -343,11 +342,6 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         follow_ups,
         cases,
         events,
-        generated_at: format!(
-            "{} {:02}:{:02}",
-            fmt_date(now.date()),
-            now.hour(),
-            now.minute()
-        ),
+        generated_at: crate::domain::fmt_shown(OffsetDateTime::now_utc()),
     })
 }

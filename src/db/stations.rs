@@ -27,6 +27,23 @@ impl StationRow {
             "输入地（斗门）"
         }
     }
+
+    /// The name as a list shows it: with its side (and county) in brackets, unless the name
+    /// already says its side (`…（输出地）` is not made `…（输出地）（输出地（湄潭））`).
+    pub fn listed(&self) -> String {
+        let county = self
+            .county_code
+            .as_deref()
+            .map(crate::domain::region::region_label)
+            .filter(|c| !c.is_empty() && !self.name.contains(c.as_str()));
+        let side = (!self.name.contains(&self.side_label()[..9])).then(|| self.side_label());
+        let parts: Vec<String> = side.map(str::to_owned).into_iter().chain(county).collect();
+        if parts.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}（{}）", self.name, parts.join("，"))
+        }
+    }
 }
 
 pub async fn insert<'c, E>(
@@ -140,4 +157,33 @@ where
         .execute(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn station(name: &str, side: &str, county: Option<&str>) -> StationRow {
+        StationRow {
+            id: 1,
+            name: name.into(),
+            side: side.into(),
+            email: String::new(),
+            county_code: county.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_station_name_says_its_side_once() {
+        assert_eq!(
+            station("湄潭站（输出地）", "sending", None).listed(),
+            "湄潭站（输出地）"
+        );
+        assert_eq!(
+            station("斗门站", "receiving", None).listed(),
+            "斗门站（输入地（斗门））"
+        );
+        let s = station("湄潭县驻斗门工作站", "sending", Some("520328")).listed();
+        assert!(s.starts_with("湄潭县驻斗门工作站（输出地（湄潭）"), "{s}");
+    }
 }

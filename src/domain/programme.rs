@@ -28,7 +28,7 @@ impl Programme {
         Self::ALL
             .into_iter()
             .find(|p| p.code() == code || p.name() == code)
-            .ok_or("培训工程应为 cantonese-chef、guangdong-technician、nanyue-housekeeping 或 rural-craftsman")
+            .ok_or("培训工程应为粤菜师傅、广东技工、南粤家政或乡村工匠")
     }
 
     pub fn code(self) -> &'static str {
@@ -78,5 +78,21 @@ impl Programme {
     /// Name of a programme code stored in the database, the code itself when unknown.
     pub fn label_of(code: &str) -> String {
         Self::parse(code).map_or_else(|_| code.to_owned(), |p| p.name().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_programme_is_named_in_chinese() {
+        let e = Programme::parse("chef").unwrap_err();
+        assert!(e.contains("粤菜师傅") && e.contains("乡村工匠"), "{e}");
+        assert!(!e.contains("cantonese-chef"));
+        assert_eq!(
+            Programme::parse("南粤家政"),
+            Ok(Programme::NanyueHousekeeping)
+        );
     }
 }

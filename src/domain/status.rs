@@ -20,14 +20,14 @@ macro_rules! states {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The stored text.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+
                 }
             }
 
             /// The Chinese label shown to people.
-            pub fn label(self) -> &'static str {
+            pub const fn label(self) -> &'static str {
                 match self {
                     $($name::$variant => $label),+
                 }
@@ -266,5 +266,70 @@ mod escalation_tests {
         assert_eq!(Escalation::after(14), Some(Escalation::Bureau));
         assert_eq!(Escalation::Head.tag(7, false), "逾期7天·站长督办");
         assert_eq!(Escalation::Bureau.tag(14, true), "14天未处理·县局督办");
+    }
+}
+
+states! {
+    /// What an audit entry records (the `action` column of `audit_log`).
+    AuditAction {
+        ViewWorker = "view_worker" / "查看人员档案",
+        ListWorkers = "list_workers" / "查看人员名册",
+        Export = "export" / "导出名单",
+        ExportReport = "export_report" / "导出报表",
+        ImportLedger = "import_ledger" / "导入台账",
+        ImportStarted = "import_started" / "开始导入台账",
+        CorrectWorker = "correct_worker" / "更正人员信息",
+        AnonymiseWorker = "anonymise_worker" / "注销人员信息",
+        SetOccupation = "set_occupation" / "设定职业",
+        SetTargets = "set_targets" / "设定考评目标",
+        ViewAssessmentPeople = "view_assessment_people" / "查看考评人员明细",
+        ViewEventPeople = "view_event_people" / "查看活动人员名单",
+        CreateEvent = "create_event" / "新建活动",
+        EventCheckin = "event_checkin" / "活动签到",
+        EmployerStatus = "employer_status" / "变更企业状态",
+        RecordFoundJob = "record_found_job" / "登记自行就业",
+        ResetCodeForWorker = "reset_code_for_worker" / "代发重置验证码",
+        ListEscalations = "list_escalations" / "查看督办名单",
+        SetHead = "set_head" / "设为站长",
+        UnsetHead = "unset_head" / "取消站长",
+    }
+}
+
+states! {
+    /// What an audit entry is about (the `subject_type` column of `audit_log`).
+    AuditSubject {
+        Worker = "worker" / "务工人员",
+        Employer = "employer" / "企业",
+        Placement = "placement" / "就业记录",
+        Event = "event" / "活动",
+        ImportJob = "import_job" / "台账导入",
+        Report = "report" / "报表",
+        Targets = "targets" / "考评目标",
+        Workers = "workers" / "人员名单",
+        Vacancies = "vacancies" / "岗位名单",
+        Placements = "placements" / "就业名单",
+        Case = "case" / "问题",
+        User = "user" / "账号",
+    }
+}
+
+states! {
+    /// A problem a follow-up (or the worker) raises; it opens a case.
+    ProblemKind {
+        WageArrears = "wage_arrears" / "欠薪",
+        Injury = "injury" / "工伤",
+        Dispute = "dispute" / "劳动纠纷",
+        Schooling = "schooling" / "子女入学",
+        Housing = "housing" / "住宿",
+        Other = "other" / "其他",
+    }
+}
+
+states! {
+    /// How a follow-up reached the worker.
+    ContactMethod {
+        Visit = "visit" / "上门",
+        Phone = "phone" / "电话",
+        Wechat = "wechat" / "微信",
     }
 }

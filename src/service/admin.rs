@@ -26,7 +26,13 @@ pub async fn audit_log(
     state: &AppState,
     actor: &CurrentUser,
     filter: &AuditFilter,
-) -> AppResult<Vec<AuditEntry>> {
+    page: i64,
+    per_page: i64,
+) -> AppResult<(Vec<AuditEntry>, i64, i64)> {
     actor.require(&[Role::Admin])?;
-    Ok(audit::list(&state.db, filter, 500).await?)
+    let total = audit::count(&state.db, filter).await?;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = page.clamp(1, pages);
+    let entries = audit::list(&state.db, filter, per_page, (page - 1) * per_page).await?;
+    Ok((entries, total, page))
 }

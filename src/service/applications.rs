@@ -507,6 +507,22 @@ async fn hire_in_tx(
     }
 }
 
+/// The logged-in worker's own application for a vacancy, if they have one (anyone else:
+/// none).
+pub async fn mine_for_vacancy(
+    state: &AppState,
+    actor: &CurrentUser,
+    vacancy_id: i64,
+) -> AppResult<Option<ApplicationRow>> {
+    let Some(worker) = actor.worker_id.filter(|_| actor.is(Role::Worker)) else {
+        return Ok(None);
+    };
+    Ok(applications::of_worker(&state.db, worker)
+        .await?
+        .into_iter()
+        .find(|a| a.vacancy_id == vacancy_id))
+}
+
 /// Applications to a vacancy: its enterprise and the admin all of them, a station those of
 /// its own workers and those it made.
 pub async fn of_vacancy(

@@ -11,7 +11,7 @@ pub use crate::db::placements::{
 };
 use crate::db::workers;
 use crate::domain::employer::text_field;
-use crate::domain::status::Escalation;
+use crate::domain::status::{ContactMethod, Escalation, ProblemKind};
 use crate::domain::today;
 use crate::domain::values::{check_wage, fmt_date, parse_date};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -19,18 +19,35 @@ use crate::service::escalation;
 use crate::service::policy::{self, PlacementAccess, WorkerTie};
 use crate::state::AppState;
 
-/// Contact methods: code and label.
-pub const METHODS: [(&str, &str); 3] = [("visit", "上门"), ("phone", "电话"), ("wechat", "微信")];
+/// Contact methods: code and label (from [`ContactMethod`]).
+pub const METHODS: [(&str, &str); 3] = {
+    use ContactMethod as M;
+    [
+        pair(M::Visit.as_str(), M::Visit.label()),
+        pair(M::Phone.as_str(), M::Phone.label()),
+        pair(M::Wechat.as_str(), M::Wechat.label()),
+    ]
+};
 
-/// Problems a follow-up can raise: code and label.
-pub const PROBLEMS: [(&str, &str); 6] = [
-    ("wage_arrears", "欠薪"),
-    ("injury", "工伤"),
-    ("dispute", "劳动纠纷"),
-    ("schooling", "子女入学"),
-    ("housing", "住宿"),
-    ("other", "其他"),
-];
+/// Problems a follow-up can raise: code and label (from [`ProblemKind`]).
+pub const PROBLEMS: [(&str, &str); 6] = {
+    use ProblemKind as P;
+    const fn p(k: P) -> (&'static str, &'static str) {
+        (k.as_str(), k.label())
+    }
+    [
+        p(P::WageArrears),
+        p(P::Injury),
+        p(P::Dispute),
+        p(P::Schooling),
+        p(P::Housing),
+        p(P::Other),
+    ]
+};
+
+const fn pair(code: &'static str, label: &'static str) -> (&'static str, &'static str) {
+    (code, label)
+}
 
 /// Label of a code in one of the lists above (the code itself when unknown).
 pub fn label(list: &[(&str, &'static str)], code: &str) -> String {

@@ -107,6 +107,34 @@ pub struct VacancyMatch {
     pub reasons: Vec<String>,
 }
 
+/// The score as a page shows it: a whole number, and at least 1 when something really matched
+/// (an occupation, a skill or a wish named in the other's text), so that no "匹配度 0" stands
+/// next to a matched skill.
+pub fn shown_score(score: f32, reasons: &[String]) -> i64 {
+    let whole = score.round().max(0.0) as i64;
+    let matched = reasons.iter().any(|r| {
+        r.starts_with("技能")
+            || r.starts_with("意向")
+            || r.starts_with("工种")
+            || r.starts_with("相近工种")
+    });
+    if whole == 0 && matched { 1 } else { whole }
+}
+
+impl VacancyMatch {
+    /// [`shown_score`].
+    pub fn shown_score(&self) -> i64 {
+        shown_score(self.score, &self.reasons)
+    }
+}
+
+impl WorkerMatch {
+    /// [`shown_score`].
+    pub fn shown_score(&self) -> i64 {
+        shown_score(self.score, &self.reasons)
+    }
+}
+
 /// A worker suggested for a vacancy, masked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkerMatch {
@@ -226,4 +254,18 @@ pub async fn matches_for_vacancy(
         })
         .collect();
     Ok((v, items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_score;
+
+    #[test]
+    fn scores_are_whole_and_a_matched_skill_is_never_zero() {
+        assert_eq!(shown_score(67.46, &[]), 67);
+        assert_eq!(shown_score(0.3, &["月薪 4800–6200".into()]), 0);
+        assert_eq!(shown_score(0.3, &["技能：粤菜".into()]), 1);
+        assert_eq!(shown_score(0.0, &["意向：厨师".into()]), 1);
+        assert_eq!(shown_score(-2.0, &[]), 0);
+    }
 }

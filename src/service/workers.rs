@@ -267,12 +267,61 @@ pub async fn view(
     }
 }
 
+/// How a follow-up form or a placement page reaches the worker: the name, the phone (to tap
+/// and call) and a link to the full record, as far as the actor may see them.
+pub struct WorkerContact {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    /// the station's page of the worker's record, for the one who manages it
+    pub record: Option<String>,
+}
+
+/// [`WorkerContact`] for staff and enterprises (the worker themselves needs none): seeing the
+/// phone is a view of personal data and audited as one ([`view`]); `None` for a masked view.
+pub async fn contact(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+) -> AppResult<Option<WorkerContact>> {
+    if actor.is(Role::Worker) {
+        return Ok(None);
+    }
+    let (w, access) = match view(state, actor, id).await {
+        Ok(found) => found,
+        Err(AppError::Forbidden) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(match access {
+        Access::Full | Access::Contact => Some(WorkerContact {
+            id,
+            record: (access == Access::Full && (actor.is(Role::Station) || actor.is(Role::Admin)))
+                .then(|| format!("/station/workers/{id}")),
+            phone: Some(w.phone).filter(|p| !p.is_empty()),
+            name: w.name,
+        }),
+        Access::Masked | Access::None => None,
+    })
+}
+
+/// A worker's name for a page heading, to whoever may see more than a masked record (no
+/// audit row: a name alone is no view of personal data); `务工人员` otherwise.
+pub async fn name_of(state: &AppState, actor: &CurrentUser, id: i64) -> AppResult<String> {
+    let w = workers::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(match access_of(state, actor, &w).await? {
+        Access::Full | Access::Contact => w.name,
+        Access::Masked | Access::None => "务工人员".to_owned(),
+    })
+}
+
 /// One worker, by id, for a service that has already decided access (registration answers).
 pub async fn get(state: &AppState, id: i64) -> AppResult<WorkerRow> {
     workers::get(&state.db, id).await?.ok_or(AppError::NotFound)
 }
 
-#[derive(Debug, Deserialize, IntoParams, Default)]
+#[derive(Debug, Clone, Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct WorkerListQuery {
@@ -333,7 +382,18 @@ impl WorkerListQuery {
             district: None,
             township,
             status,
-            q: self.q.clone().map(|q| q.chars().take(200).collect()),
+            q: self.q.as_deref().map(|q| {
+                // a phone or 身份证 number as typed (`138 0013 8000`) is looked up exactly
+                let q: String = q.chars().take(200).collect();
+                if let Ok(p) = crate::domain::MobilePhone::parse(&q) {
+                    p.as_str().to_owned()
+                } else if let Ok(n) = crate::domain::IdCardNumber::parse(&q, crate::domain::today())
+                {
+                    n.as_str().to_owned()
+                } else {
+                    q
+                }
+            }),
             household,
             page: crate::domain::values::page_of(self.page.as_deref()),
             per_page,

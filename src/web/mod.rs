@@ -2,6 +2,7 @@
 //! request passes (sessions, CSRF, security headers, limits, timeouts, tracing).
 
 pub mod api;
+pub mod assets;
 pub mod catch_panic;
 pub mod csrf;
 pub mod error;
@@ -12,10 +13,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -27,8 +29,6 @@ use crate::state::AppState;
 /// Largest request body accepted (imports have their own, larger limit).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
-const CSS: &str = include_str!("../../templates/static/app.css");
-
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match crate::service::health(&state).await {
         Ok(_) => (StatusCode::OK, "ok"),
@@ -37,16 +37,6 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
-}
-
-async fn css() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        CSS,
-    )
 }
 
 async fn not_found() -> impl IntoResponse {
@@ -81,9 +71,14 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/static/app.css", get(css))
+        .route("/static/app.css", get(assets::css))
+        .route("/static/{file}", get(assets::serve))
         .nest("/api/v1", api::router())
-        .merge(pages::router().layer(RequestBodyLimitLayer::new(MAX_BODY)))
+        .merge(
+            pages::router()
+                .layer(RequestBodyLimitLayer::new(MAX_BODY))
+                .layer(middleware::from_fn(pages::next::remember)),
+        )
         .merge(pages::upload_router())
         .fallback(not_found)
         .layer(middleware::from_fn(csrf::check))
@@ -97,6 +92,9 @@ pub fn router<S: SessionStore + Clone>(state: AppState, store: S) -> Router {
         .layer(header_layer("x-frame-options", "DENY"))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("referrer-policy", "same-origin"))
+        // gzip or br for whoever asks (pages, API, static files): a phone on a slow network
+        // gets a page in a quarter of the bytes
+        .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -24,7 +24,7 @@ use crate::helpers::{
 };
 
 /// The visitors, in column order.
-const ROLES: [&str; 9] = [
+pub(crate) const ROLES: [&str; 9] = [
     "anonymous",
     "worker-self",
     "worker-other",
@@ -52,7 +52,7 @@ const EMPLOYER_OTHER: usize = 4;
 const TRAINER: usize = 7;
 
 #[derive(Clone, Copy)]
-enum Body {
+pub(crate) enum Body {
     None,
     Json(&'static str),
     Form(&'static str),
@@ -60,12 +60,12 @@ enum Body {
     Upload,
 }
 
-struct Row {
-    method: &'static str,
-    route: &'static str,
-    path: &'static str,
-    body: Body,
-    allow: &'static str,
+pub(crate) struct Row {
+    pub(crate) method: &'static str,
+    pub(crate) route: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) body: Body,
+    pub(crate) allow: &'static str,
 }
 
 const fn r(
@@ -89,11 +89,12 @@ use Body::{Form, Json, None as NoBody, Upload};
 /// Reads go first, then changes in an order where each finds what it needs; the rows that
 /// end a record (leave, close, anonymise) and those that change who is logged in come last.
 #[rustfmt::skip]
-const ROWS: &[Row] = &[
+pub(crate) const ROWS: &[Row] = &[
     // a = anonymous, w/W = worker self/other, e/E = enterprise own/other, s/S = station own/other, t = trainer, A = admin
     //                                                                                                        "awWeEsStA"
     r("GET", "/healthz", "/healthz", NoBody,                                                                  "xxxxxxxxx"),
     r("GET", "/static/app.css", "/static/app.css", NoBody,                                                    "xxxxxxxxx"),
+    r("GET", "/static/{file}", "/static/hometown.js", NoBody,                                                 "xxxxxxxxx"),
     r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", NoBody,                                          "xxxxxxxxx"),
     r("GET", "/api/v1/check/id-card/{number}", "/api/v1/check/id-card/{idnum}", NoBody,                       "xxxxxxxxx"),
     r("POST", "/api/v1/check/id-card", "/api/v1/check/id-card", Json(r#"{"number":"{idnum}"}"#),            "xxxxxxxxx"),
@@ -350,17 +351,17 @@ const ROWS: &[Row] = &[
 ];
 
 /// One logged-in (or anonymous) visitor: an API token and a browser session.
-struct Visitor {
-    token: Option<String>,
-    browser: Client,
-    csrf: String,
+pub(crate) struct Visitor {
+    pub(crate) token: Option<String>,
+    pub(crate) browser: Client,
+    pub(crate) csrf: String,
     /// Worker numbers this visitor may legitimately receive in full.
     may_see: BTreeSet<String>,
 }
 
-struct Fixture {
-    vars: HashMap<&'static str, String>,
-    visitors: Vec<Visitor>,
+pub(crate) struct Fixture {
+    pub(crate) vars: HashMap<&'static str, String>,
+    pub(crate) visitors: Vec<Visitor>,
 }
 
 fn days(n: i64) -> String {
@@ -407,7 +408,7 @@ impl Fixture {
     /// Two stations, two enterprises, two logged-in workers, a trainer: worker A (station 1)
     /// applied to enterprise 1, was hired, followed up (a problem opened a case), enrolled on
     /// the trainer's course; worker C (station 1) was recommended to enterprise 1 and enrolled.
-    async fn build(app: &TestApp) -> Self {
+    pub(crate) async fn build(app: &TestApp) -> Self {
         let admin = app.admin().await;
         let (s1, s1_token) = app
             .station(&admin, "湄潭县驻斗门工作站", "s1@test.local")
@@ -665,7 +666,7 @@ impl Fixture {
         Self { vars, visitors }
     }
 
-    fn fill(&self, template: &str, seq: u32) -> String {
+    pub(crate) fn fill(&self, template: &str, seq: u32) -> String {
         let mut s = template.to_owned();
         for (k, v) in &self.vars {
             s = s.replace(&format!("{{{k}}}"), v);

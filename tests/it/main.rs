@@ -31,4 +31,6 @@ mod security;
 mod sms;
 mod smtp;
 mod training;
+mod wayfinding;
+mod words;
 mod workers;

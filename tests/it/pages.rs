@@ -214,7 +214,8 @@ async fn login_page_sets_a_protected_cookie_and_logout_ends_the_session() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = client.get(app.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"], "/login");
+    // back to the page that asked, once logged in again
+    assert_eq!(r.headers()["location"], "/login?next=%2Fadmin");
 }
 
 #[tokio::test]

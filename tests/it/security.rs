@@ -252,8 +252,9 @@ async fn a_worker_downloads_corrects_and_deletes_their_data() {
         .await
         .unwrap();
     assert!(html.contains("anonymise_worker"));
-    assert!(html.contains("<td>anonymise_worker</td>"));
-    assert!(!html.contains("<td>view_worker</td>"));
+    // in Chinese, from the actions' labels
+    assert!(html.contains("<td>注销人员信息</td>"));
+    assert!(!html.contains("<td>查看人员档案</td>"));
 
     // and the database itself refuses to change or remove an audit row
     let before = app.count("select count(*) from audit_log").await;

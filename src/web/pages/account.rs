@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
+use super::next::safe_next;
 use super::public::{Choice, town_choices};
 use super::{FormData, Layout, PageResult, flash, render};
 use crate::auth::{MaybeUser, SESSION_USER};
@@ -15,6 +16,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::service;
 use crate::service::accounts::check_login;
 use crate::state::AppState;
+use std::collections::HashMap;
 
 #[derive(askama::Template)]
 #[template(path = "login.html")]
@@ -22,16 +24,25 @@ struct LoginPage {
     layout: Layout,
     login: String,
     error: Option<String>,
+    /// where to go after logging in (a safe path on this site, or empty)
+    next: String,
 }
 
-pub async fn login_page(session: Session, MaybeUser(user): MaybeUser) -> PageResult<Response> {
+pub async fn login_page(
+    session: Session,
+    MaybeUser(user): MaybeUser,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> PageResult<Response> {
+    let next = q.get("next").and_then(|n| safe_next(n)).unwrap_or("");
     if let Some(u) = user {
-        return Ok(Redirect::to(u.role.home()).into_response());
+        let to = if next.is_empty() { u.role.home() } else { next };
+        return Ok(Redirect::to(to).into_response());
     }
     Ok(render(&LoginPage {
         layout: Layout::with_form("登录", &session, None).await,
         login: String::new(),
         error: None,
+        next: next.to_owned(),
     }))
 }
 
@@ -55,14 +66,16 @@ pub async fn login(
                 .insert(crate::auth::SESSION_EPOCH, user.session_epoch)
                 .await
                 .map_err(anyhow::Error::from)?;
-            tracing::info!(user.id = user.id, "login");
-            Ok(Redirect::to(user.role.home()).into_response())
+            let to = safe_next(form.get("next")).unwrap_or(user.role.home());
+            tracing::info!(user.id = user.id, back = to != user.role.home(), "login");
+            Ok(Redirect::to(to).into_response())
         }
         Err(AppError::Unauthorized) => {
             let page = LoginPage {
                 layout: Layout::with_form("登录", &session, None).await,
                 login,
                 error: Some("账号或密码不正确".into()),
+                next: safe_next(form.get("next")).unwrap_or("").to_owned(),
             };
             Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }
@@ -75,35 +88,61 @@ pub async fn logout(session: Session) -> Response {
     Redirect::to("/").into_response()
 }
 
-/// A group of hometown options: one township and its villages.
-pub struct TownshipGroup {
-    pub label: String,
-    pub options: Vec<Choice>,
+/// The hometown picker in two steps, phone-sized: the townships of the sending counties, then
+/// the villages of the chosen one (no 228-item list). Without JavaScript the form's 选村
+/// button sends the township and the page comes back with its villages; with it,
+/// `hometown.js` fills them at once.
+pub struct HometownPicker {
+    pub townships: Vec<Choice>,
+    /// the chosen township itself (村不详) and its villages; empty before a township is chosen
+    pub villages: Vec<Choice>,
 }
 
-/// Hometown choices for Meitan and Fugong, village level, without JavaScript.
-pub fn hometown_groups(selected: &str) -> Vec<TownshipGroup> {
-    let r = regions();
-    [MEITAN, FUGONG]
-        .iter()
-        .flat_map(|county| r.townships_of(county))
-        .map(|t| {
-            let mut options = vec![Choice {
+impl HometownPicker {
+    /// The picker for a submitted township and hometown code (the code's own township wins).
+    pub fn new(township: &str, code: &str) -> Self {
+        let r = regions();
+        let chosen = match r.get(code.trim()) {
+            Some(c) if c.level == crate::domain::region::Level::Village => c.parent_code.clone(),
+            Some(c) if c.level == crate::domain::region::Level::Township => c.code.clone(),
+            _ => township.trim().to_owned(),
+        };
+        let townships = [MEITAN, FUGONG]
+            .iter()
+            .flat_map(|county| r.townships_of(county))
+            .map(|t| Choice {
                 value: t.code.clone(),
-                label: format!("{}（村/社区不详）", t.name),
-                selected: t.code == selected,
-            }];
-            options.extend(r.villages_of(&t.code).into_iter().map(|v| Choice {
-                value: v.code.clone(),
-                label: format!("{} {}", t.name, v.short_name),
-                selected: v.code == selected,
-            }));
-            TownshipGroup {
                 label: format!("{} {}", t.county, t.name),
-                options,
+                selected: t.code == chosen,
+            })
+            .collect::<Vec<_>>();
+        let villages = match townships.iter().find(|t| t.selected) {
+            Some(t) => {
+                let name = r.get(&t.value).map_or("", |x| x.name.as_str());
+                let mut v = vec![Choice {
+                    value: t.value.clone(),
+                    label: format!("{name}（村/社区不详）"),
+                    selected: code.trim() == t.value,
+                }];
+                v.extend(r.villages_of(&t.value).into_iter().map(|x| Choice {
+                    value: x.code.clone(),
+                    label: x.short_name.clone(),
+                    selected: x.code == code.trim(),
+                }));
+                v
             }
-        })
-        .collect()
+            None => Vec::new(),
+        };
+        Self {
+            townships,
+            villages,
+        }
+    }
+}
+
+/// Whether a worker form was sent by its 选村 button (the picker's second step), not to save.
+pub fn is_hometown_step(f: &FormData) -> bool {
+    f.get("step") == "hometown"
 }
 
 /// The worker form shared by self-registration and station entry.
@@ -112,7 +151,7 @@ pub struct WorkerForm {
     pub id_number: String,
     pub phone: String,
     pub email: String,
-    pub hometown: Vec<TownshipGroup>,
+    pub hometown: HometownPicker,
     pub household: Household,
     pub skills: String,
     pub desired_jobs: String,
@@ -134,7 +173,7 @@ impl WorkerForm {
             id_number: f.get("id_number").to_owned(),
             phone: f.get("phone").to_owned(),
             email: f.get("email").to_owned(),
-            hometown: hometown_groups(f.get("hometown_code")),
+            hometown: HometownPicker::new(f.get("hometown_township"), f.get("hometown_code")),
             household: Household {
                 poverty_alleviated: f.flag("poverty_alleviated"),
                 monitored: f.flag("monitored"),
@@ -169,7 +208,11 @@ pub fn worker_input(f: &FormData, errors: &mut FieldErrors) -> WorkerInput {
         name: f.get("name").to_owned(),
         id_number: f.get("id_number").to_owned(),
         phone: f.get("phone").to_owned(),
-        hometown_code: f.get("hometown_code").to_owned(),
+        // the township alone (村不详) when no village was chosen
+        hometown_code: match f.get("hometown_code").trim() {
+            "" => f.get("hometown_township").to_owned(),
+            code => code.to_owned(),
+        },
         skills: StringList::One(f.get("skills").to_owned()),
         desired_jobs: StringList::One(f.get("desired_jobs").to_owned()),
         occupation_code: f.opt("occupation_code"),
@@ -215,6 +258,14 @@ pub async fn register(
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
+    if is_hometown_step(&form) {
+        return Ok(render(&RegisterPage {
+            layout: Layout::with_form("务工人员实名注册", &session, None).await,
+            form: WorkerForm::from_form(&form),
+            errors: FieldErrors::new(),
+            consent: form.flag("consent"),
+        }));
+    }
     let mut errors = FieldErrors::new();
     let input = worker_input(&form, &mut errors);
     if form.get("password") != form.get("password2") {

@@ -8,6 +8,7 @@ use tower_sessions::Session;
 
 use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::{CurrentUser, Role};
+use crate::domain::status::AuditAction;
 use crate::domain::status::EmployerStatus;
 use crate::error::{AppError, FieldErrors};
 use crate::service::accounts::{self, ProviderInput, StationInput, UserInput};
@@ -221,6 +222,8 @@ struct AuditPage {
     layout: Layout,
     entries: Vec<AuditEntry>,
     f: FormData,
+    pager: super::pager::Pager,
+    actions: &'static [AuditAction],
 }
 
 pub async fn audit(
@@ -242,10 +245,20 @@ pub async fn audit(
         subject_type: text("subject_type"),
         subject_id: num("subject_id"),
     };
-    let entries = admin_svc::audit_log(&state, &user, &filter).await?;
+    let per_page = 50;
+    let asked = crate::domain::values::page_of(q.get("page").map(String::as_str));
+    let (entries, total, page) =
+        admin_svc::audit_log(&state, &user, &filter, asked, per_page).await?;
+    let keep: Vec<(&str, &str)> = ["user_id", "action", "subject_type", "subject_id"]
+        .iter()
+        .filter_map(|k| q.get(*k).map(|v| (*k, v.as_str())))
+        .collect();
+    let pager = super::pager::Pager::new("/admin/audit", &keep, page, total, per_page);
     Ok(render(&AuditPage {
         layout: Layout::new("审计日志", &session, Some(&user)).await,
         entries,
+        pager,
+        actions: AuditAction::ALL,
         f: FormData(q),
     }))
 }

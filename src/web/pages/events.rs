@@ -29,6 +29,7 @@ struct ListPage {
     items: Vec<EventRow>,
     kind: String,
     can_create: bool,
+    pager: super::pager::Pager,
 }
 
 /// The public list of events.
@@ -37,11 +38,21 @@ pub async fn list(
     session: Session,
     MaybeUser(user): MaybeUser,
     ApiQuery(q): ApiQuery<EventQuery>,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let items = svc::list(&state, &q).await?;
+    let keep = [
+        ("kind", q.kind.clone().unwrap_or_default()),
+        ("from", q.from.clone().unwrap_or_default()),
+        ("to", q.to.clone().unwrap_or_default()),
+    ];
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (items, pager) =
+        super::pager::paged(items, "/events", &keep, super::pager::page_param(&pq), 20);
     Ok(render(&ListPage {
         layout: Layout::new("招聘会与返岗专车", &session, user.as_ref()).await,
         items,
+        pager,
         kind: q.kind.clone().unwrap_or_default(),
         can_create: user.as_ref().is_some_and(svc::may_create),
     }))

@@ -14,6 +14,7 @@ use crate::service::followups::{
 };
 use crate::service::followups::{CaseRow, CaseView, FollowUpRow, FollowUpView};
 use crate::service::policy::EscalationList;
+use crate::service::workers::WorkerContact;
 use crate::state::AppState;
 
 #[derive(askama::Template)]
@@ -29,22 +30,32 @@ struct FollowUpsPage {
     own_station: Option<i64>,
     /// the officer is the station's head: the page links the head's list
     is_head: bool,
+    pager: super::pager::Pager,
 }
 
 pub async fn caseload(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let overdue = follow::list(&state, &user, FollowUpView::Overdue).await?;
     let due = follow::list(&state, &user, FollowUpView::Due).await?;
-    let mut done = follow::list(&state, &user, FollowUpView::Done).await?;
-    done.truncate(30);
+    let done = follow::list(&state, &user, FollowUpView::Done).await?;
+    // the records already made, 30 a page
+    let (done, pager) = super::pager::paged(
+        done,
+        "/station/followups",
+        &[],
+        super::pager::page_param(&pq),
+        30,
+    );
     let open_cases = follow::cases(&state, &user, CaseView::Open).await?.len();
     let is_head = escalation::is_head(&state, &user).await?;
     Ok(render(&FollowUpsPage {
         layout: Layout::new("跟踪服务", &session, Some(&user)).await,
         overdue,
+        pager,
         due,
         done,
         open_cases,
@@ -58,6 +69,8 @@ pub async fn caseload(
 struct FollowUpForm {
     layout: Layout,
     f: FollowUpRow,
+    /// the worker's name, phone (tap to call) and record
+    contact: Option<WorkerContact>,
     methods: Vec<(&'static str, &'static str)>,
     problems: Vec<(&'static str, &'static str)>,
     form: FormData,
@@ -71,9 +84,11 @@ pub async fn form_page(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let f = follow::follow_up(&state, &user, id).await?;
+    let contact = crate::service::workers::contact(&state, &user, f.worker_id).await?;
     Ok(render(&FollowUpForm {
         layout: Layout::new("登记回访", &session, Some(&user)).await,
         f,
+        contact,
         methods: METHODS.to_vec(),
         problems: PROBLEMS.to_vec(),
         form: FormData::default(),
@@ -125,9 +140,11 @@ pub async fn record(
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let f = follow::follow_up(&state, &user, id).await?;
+            let contact = crate::service::workers::contact(&state, &user, f.worker_id).await?;
             let page = FollowUpForm {
                 layout: Layout::new("登记回访", &session, Some(&user)).await,
                 f,
+                contact,
                 methods: METHODS.to_vec(),
                 problems: PROBLEMS.to_vec(),
                 form,
@@ -152,12 +169,14 @@ struct CasesPage {
     open: Vec<CaseItem>,
     closed: Vec<CaseItem>,
     own_station: Option<i64>,
+    pager: super::pager::Pager,
 }
 
 pub async fn cases(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let all = follow::cases(&state, &user, CaseView::All).await?;
     let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) =
@@ -166,11 +185,21 @@ pub async fn cases(
         problem: label(&PROBLEMS, &c.problem),
         c,
     };
+    // the open cases all on one page; the resolved ones, newest first, 50 a page
+    let closed: Vec<CaseItem> = closed.into_iter().rev().map(item).collect();
+    let (closed, pager) = super::pager::paged(
+        closed,
+        "/station/cases",
+        &[],
+        super::pager::page_param(&pq),
+        50,
+    );
     Ok(render(&CasesPage {
         layout: Layout::new("问题台账", &session, Some(&user)).await,
         open: open.into_iter().map(item).collect(),
-        closed: closed.into_iter().rev().take(50).map(item).collect(),
+        closed,
         own_station: user.station_id,
+        pager,
     }))
 }
 
@@ -281,6 +310,8 @@ struct PlacementPage {
     layout: Layout,
     p: PlacementView,
     can_follow: bool,
+    /// the worker's name, phone (tap to call) and record
+    contact: Option<WorkerContact>,
 }
 
 pub async fn placement(
@@ -292,8 +323,10 @@ pub async fn placement(
     let p = follow::placement(&state, &user, id).await?;
     let can_follow =
         follow::may_follow(&state, &user, p.placement.station_id, p.placement.worker_id).await?;
+    let contact = crate::service::workers::contact(&state, &user, p.placement.worker_id).await?;
     Ok(render(&PlacementPage {
         layout: Layout::new("就业记录", &session, Some(&user)).await,
+        contact,
         p,
         can_follow,
     }))

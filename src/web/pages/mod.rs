@@ -9,6 +9,8 @@ pub mod events;
 pub mod followups;
 pub mod matches;
 pub mod me;
+pub mod next;
+pub mod pager;
 pub mod public;
 pub mod reports;
 pub mod reset;

@@ -32,6 +32,38 @@ pub fn town_choices(selected: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// The board's town filter: Doumen's townships, then every other town that has vacancies
+/// (with the county, so that `白云镇` of two counties are told apart); each with its count.
+fn board_towns(open: &[(String, i64)], selected: &str) -> Vec<Choice> {
+    let count = |code: &str| open.iter().find(|(c, _)| c == code).map(|(_, n)| *n);
+    let mut out: Vec<Choice> = regions()
+        .townships_of(DOUMEN)
+        .into_iter()
+        .map(|r| Choice {
+            value: r.code.clone(),
+            label: match count(&r.code) {
+                Some(n) => format!("{}（{n}）", r.name),
+                None => r.name.clone(),
+            },
+            selected: r.code == selected,
+        })
+        .collect();
+    for (code, n) in open {
+        if out.iter().any(|c| &c.value == code) {
+            continue;
+        }
+        let Some(r) = regions().get(code) else {
+            continue;
+        };
+        out.push(Choice {
+            value: code.clone(),
+            label: format!("{} {}（{n}）", r.county, r.name),
+            selected: code == selected,
+        });
+    }
+    out
+}
+
 /// The four programmes as options.
 pub fn programme_choices(selected: &str) -> Vec<Choice> {
     Programme::ALL
@@ -83,27 +115,7 @@ struct BoardPage {
     error: Option<String>,
     /// upcoming job fairs, linked above the list
     fairs: Vec<crate::service::events::EventRow>,
-    prev_link: Option<String>,
-    next_link: Option<String>,
-}
-
-/// A link to another page of the same search.
-fn page_link(query: &VacancyListQuery, page: i64) -> String {
-    let pairs = [
-        ("q", query.q.clone()),
-        ("town", query.town.clone()),
-        ("programme", query.programme.clone()),
-        ("wage", query.wage.clone()),
-        ("lodging", query.lodging.clone()),
-        ("page", Some(page.to_string())),
-    ];
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            s.append_pair(k, &v);
-        }
-    }
-    format!("/vacancies?{}", s.finish())
+    pager: super::pager::Pager,
 }
 
 pub async fn board(
@@ -131,13 +143,38 @@ pub async fn board(
             ),
         ),
     };
-    let pages = ((total + per_page - 1) / per_page).max(1);
+    // a page past the end shows the last page
+    let (items, page) = match (
+        super::pager::last_page(page, total, per_page),
+        query.filter(per_page),
+    ) {
+        (Some(last), Ok(mut filter)) => {
+            filter.page = last;
+            (
+                crate::service::search::board(&state, &filter).await?.0,
+                last,
+            )
+        }
+        _ => (items, page),
+    };
+    let pages = super::pager::page_count(total, per_page);
+    let open = crate::service::vacancies::open_towns(&state).await?;
     let fairs = crate::service::events::upcoming_fairs(&state, 3).await?;
     Ok(render(&BoardPage {
         fairs,
         layout: Layout::new("找工作", &session, user.as_ref()).await,
-        prev_link: (page > 1).then(|| page_link(&query, page - 1)),
-        next_link: (page < pages).then(|| page_link(&query, page + 1)),
+        pager: {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let keep = [
+                ("q", opt(&query.q)),
+                ("town", opt(&query.town)),
+                ("programme", opt(&query.programme)),
+                ("wage", opt(&query.wage)),
+                ("lodging", opt(&query.lodging)),
+            ];
+            let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            super::pager::Pager::new("/vacancies", &keep, page, total, per_page)
+        },
         items,
         total,
         page,
@@ -145,7 +182,7 @@ pub async fn board(
         q: query.q.clone().unwrap_or_default(),
         wage: query.wage.clone().unwrap_or_default(),
         lodging: query.lodging.as_deref().is_some_and(|v| !v.is_empty()),
-        towns: town_choices(query.town.as_deref().unwrap_or("")),
+        towns: board_towns(&open, query.town.as_deref().unwrap_or("")),
         programmes: programme_choices(query.programme.as_deref().unwrap_or("")),
         error,
     }))
@@ -159,6 +196,8 @@ struct VacancyPage {
     can_manage: bool,
     can_apply: bool,
     logged_in: bool,
+    /// the logged-in worker's own application here: (its label, invited by the enterprise)
+    mine: Option<(String, bool)>,
 }
 
 pub async fn vacancy(
@@ -168,8 +207,18 @@ pub async fn vacancy(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let (v, can_manage) = crate::service::vacancies::view(&state, user.as_ref(), id).await?;
-    let can_apply = user.as_ref().is_some_and(|u| u.is(Role::Worker)) && v.status == "open";
+    let mine = match &user {
+        Some(u) => crate::service::applications::mine_for_vacancy(&state, u, id).await?,
+        None => None,
+    };
+    let can_apply =
+        user.as_ref().is_some_and(|u| u.is(Role::Worker)) && v.status == "open" && mine.is_none();
+    let mine = mine.map(|a| {
+        let invited = a.status == "invited";
+        (a.status_label().to_owned(), invited)
+    });
     Ok(render(&VacancyPage {
+        mine,
         layout: Layout::new(&v.title, &session, user.as_ref()).await,
         logged_in: user.is_some(),
         v,

@@ -56,8 +56,7 @@ impl CaseRow {
 struct CaseloadPage {
     layout: Layout,
     rows: Vec<CaseRow>,
-    total: i64,
-    page: i64,
+    pager: super::pager::Pager,
     q: String,
     townships: Vec<Choice>,
     status: String,
@@ -73,7 +72,31 @@ pub async fn caseload(
     PageUser(user): PageUser,
     ApiQuery(query): ApiQuery<WorkerListQuery>,
 ) -> PageResult<Response> {
-    let list = svc::caseload(&state, &user, &query, 50).await?;
+    let per_page = 50;
+    let mut list = svc::caseload(&state, &user, &query, per_page).await?;
+    if let Some(last) = super::pager::last_page(list.page, list.total, per_page) {
+        let query = WorkerListQuery {
+            page: Some(last.to_string()),
+            ..query.clone()
+        };
+        list = svc::caseload(&state, &user, &query, per_page).await?;
+    }
+    // the pager's links carry the filters, but never a phone or 身份证 number
+    let q_text = query.q.clone().unwrap_or_default();
+    let exact = crate::domain::MobilePhone::parse(&q_text).is_ok()
+        || crate::domain::IdCardNumber::parse(&q_text, today()).is_ok();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let keep = [
+        ("q", if exact { String::new() } else { q_text.clone() }),
+        ("township", opt(&query.township)),
+        ("status", opt(&query.status)),
+        ("poverty_alleviated", opt(&query.poverty_alleviated)),
+        ("monitored", opt(&query.monitored)),
+        ("relocated", opt(&query.relocated)),
+        ("zero_employment", opt(&query.zero_employment)),
+    ];
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let pager = super::pager::Pager::new("/station", &keep, list.page, list.total, per_page);
     let selected = query.township.clone().unwrap_or_default();
     let townships = [MEITAN, FUGONG]
         .iter()
@@ -104,8 +127,7 @@ pub async fn caseload(
         events,
         layout: Layout::new("务工人员名册", &session, Some(&user)).await,
         rows: list.rows.iter().map(|(w, a)| CaseRow::of(w, *a)).collect(),
-        total: list.total,
-        page: list.page,
+        pager,
         q: query.q.clone().unwrap_or_default(),
         townships,
         status: query.status.clone().unwrap_or_default(),
@@ -138,6 +160,13 @@ pub async fn create(
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
+    if super::account::is_hometown_step(&form) {
+        return Ok(render(&NewWorkerPage {
+            layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
+            form: WorkerForm::from_form(&form),
+            errors: FieldErrors::new(),
+        }));
+    }
     let mut errors = FieldErrors::new();
     let mut input = worker_input(&form, &mut errors);
     input.consent = true;

@@ -26,6 +26,7 @@ struct CoursesPage {
     programmes: Vec<Choice>,
     occupation: String,
     can_sign_up: bool,
+    pager: super::pager::Pager,
 }
 
 pub async fn courses(
@@ -33,8 +34,17 @@ pub async fn courses(
     session: Session,
     MaybeUser(user): MaybeUser,
     ApiQuery(q): ApiQuery<CourseQuery>,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let list = courses::open_courses(&state, &q, false).await?;
+    let keep = [
+        ("programme", q.programme.clone().unwrap_or_default()),
+        ("occupation", q.occupation.clone().unwrap_or_default()),
+        ("from", q.from.clone().unwrap_or_default()),
+    ];
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (list, pager) =
+        super::pager::paged(list, "/courses", &keep, super::pager::page_param(&pq), 20);
     let programme = q
         .programme
         .as_deref()
@@ -46,6 +56,7 @@ pub async fn courses(
         from,
         layout: Layout::new("技能培训", &session, user.as_ref()).await,
         courses: list,
+        pager,
         programmes: programme_choices(programme.unwrap_or("")),
         occupation,
         can_sign_up: user.as_ref().is_some_and(|u| u.is(Role::Worker)),

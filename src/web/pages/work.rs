@@ -126,6 +126,7 @@ struct ApplicationsPage {
     rows: Vec<ApplicantRow>,
     reasons: Vec<&'static str>,
     today: String,
+    pager: super::pager::Pager,
 }
 
 /// The applications to one vacancy, with the actions the enterprise may take.
@@ -134,13 +135,17 @@ pub async fn of_vacancy(
     session: Session,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let (v, rows) = apps::applicants(&state, &user, id).await?;
+    let base = format!("/employer/vacancies/{id}/applications");
+    let (rows, pager) = super::pager::paged(rows, &base, &[], super::pager::page_param(&pq), 20);
     let today = today();
     Ok(render(&ApplicationsPage {
         layout: Layout::new(&format!("“{}”的应聘者", v.title), &session, Some(&user)).await,
         vacancy_id: id,
         rows,
+        pager,
         reasons: REFUSAL_REASONS.to_vec(),
         today: crate::domain::values::fmt_date(today),
     }))
