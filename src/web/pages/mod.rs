@@ -150,10 +150,7 @@ impl IntoResponse for PageError {
             }
             other => other.to_string(),
         };
-        let retry = match &self.0 {
-            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry = self.0.retry_after();
         let page = ErrorPage {
             layout: Layout {
                 title: "出错了".into(),

@@ -68,11 +68,12 @@ pub async fn start(session: Session) -> Response {
 /// `POST /reset/code`: sends the code (when the phone is registered) and asks for it.
 pub async fn send_code(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let phone = form.get("phone").trim().to_owned();
-    Ok(match svc::request_code(&state, &phone, None).await {
+    Ok(match svc::request_code(&state, &addr.to_string(), &phone).await {
         Ok(()) => {
             page(
                 &session,
@@ -118,10 +119,11 @@ pub async fn mail(session: Session) -> Response {
 /// `POST /reset/mail`: mails a link when the address has a login.
 pub async fn send_link(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    Ok(match svc::request_link(&state, form.get("email")).await {
+    Ok(match svc::request_link(&state, &addr.to_string(), form.get("email")).await {
         Ok(()) => {
             page(
                 &session,
