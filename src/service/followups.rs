@@ -555,7 +555,7 @@ pub async fn record_found_job(
     actor: &CurrentUser,
     input: &FoundJobInput,
 ) -> AppResult<i64> {
-    use crate::domain::values::{check_wage, parse_date};
+    use crate::domain::values::{placement_start, placement_wage};
     actor.require(&[Role::Station, Role::Admin])?;
     let mut e = crate::error::FieldErrors::new();
     let worker = match input.worker_id {
@@ -581,41 +581,16 @@ pub async fn record_found_job(
         "employer_name",
         crate::domain::employer::text_field(&input.employer_name, 2, 60, "用工单位名称"),
     );
-    let county = input.workplace_county.trim();
-    if county.len() != 6
-        || !county.bytes().all(|b| b.is_ascii_digit())
-        || crate::domain::gb2260::periods(county).is_empty()
-        || county.ends_with("00")
-    {
-        e.add(
-            "workplace_county",
-            "务工地应为6位县级行政区划代码（如斗门区 440403）",
-        );
-    }
-    let start = match input.start_date.trim() {
-        "" => {
-            e.add("start_date", "请填写上岗日期");
-            None
-        }
-        s => e.take("start_date", parse_date(s)),
-    };
-    if let Some(s) = start {
-        let days = (s - today()).whole_days();
-        if !(-366..=180).contains(&days) {
-            e.add("start_date", "上岗日期应在一年以内，最晚不超过180天以后");
-        }
-    }
-    let wage = match input.wage {
-        None => {
-            e.add("wage", "请填写月薪");
-            None
-        }
-        Some(w) if w <= 0 => {
-            e.add("wage", "月薪应大于0");
-            None
-        }
-        Some(w) => e.take("wage", check_wage(w)),
-    };
+    let county = e.take(
+        "workplace_county",
+        crate::domain::workplace::county_field(&input.workplace_county),
+    );
+    // the same terms as a hire (domain::values)
+    let start = e.take(
+        "start_date",
+        placement_start(Some(&input.start_date), today()),
+    );
+    let wage = e.take("wage", placement_wage(input.wage));
     let channel = match input.channel.trim() {
         "self" | "自主就业" => Some("self"),
         "organised" | "organized" | "有组织劳务输出" => Some("organised"),
@@ -633,8 +608,8 @@ pub async fn record_found_job(
         e.add("worker_id", "该务工人员已有在岗记录，请先登记离岗");
     }
     e.check()?;
-    let (Some(worker), Some(employer), Some(start), Some(wage), Some(channel)) =
-        (worker, employer, start, wage, channel)
+    let (Some(worker), Some(employer), Some(county), Some(start), Some(wage), Some(channel)) =
+        (worker, employer, county, start, wage, channel)
     else {
         return Err(AppError::invalid("worker_id", "请检查填写的内容"));
     };
@@ -644,7 +619,7 @@ pub async fn record_found_job(
         &placements::NewFoundJob {
             worker_id: worker.id,
             employer_name: &employer,
-            workplace_county: county,
+            workplace_county: &county,
             station_id: worker.station_id.or(actor.station_id),
             start,
             wage,
@@ -674,6 +649,11 @@ pub async fn record_found_job(
     Ok(id)
 }
 
+/// Problems a worker may report in a day (each opens a case and sends an SMS).
+pub const PROBLEMS_PER_DAY: i64 = 5;
+/// The longest description of a reported problem, in characters.
+pub const PROBLEM_TEXT_MAX: usize = 500;
+
 /// A problem the worker reports from `/me`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]
@@ -700,7 +680,13 @@ pub async fn report_problem(
             "请选择问题：欠薪、工伤、劳动纠纷、住宿、子女入学或其他",
         );
     }
-    let description: String = input.description.trim().chars().take(500).collect();
+    let description = input.description.trim().replace('\r', "");
+    if description.chars().count() > PROBLEM_TEXT_MAX {
+        e.add(
+            "description",
+            format!("说明最多{PROBLEM_TEXT_MAX}个字，请简要说明"),
+        );
+    }
     if problem == Some("other") && description.is_empty() {
         e.add("description", "选“其他”时请简单说明");
     }
@@ -713,6 +699,18 @@ pub async fn report_problem(
         e.add("problem", "你目前没有在岗记录，请直接联系工作站");
     }
     e.check()?;
+    let today_s = fmt_date(today());
+    let reported = placements::reported_cases_on(&state.db, worker_id, &today_s).await?;
+    if reported >= PROBLEMS_PER_DAY {
+        tracing::info!(worker.id = worker_id, reported, "problem reports throttled");
+        return Err(AppError::Limited {
+            field: "problem".into(),
+            message: format!(
+                "今天已反映{PROBLEMS_PER_DAY}次问题，工作站会逐一联系你；急事请直接打工作站电话"
+            ),
+            retry_after_secs: 3600,
+        });
+    }
     let (Some(problem), Some(p)) = (problem, placement) else {
         return Err(AppError::invalid("problem", "请选择问题"));
     };
@@ -724,7 +722,7 @@ pub async fn report_problem(
         p.station_id,
         problem,
         &description,
-        &fmt_date(today()),
+        &today_s,
     )
     .await?;
     crate::service::messages::problem_reported(

@@ -163,7 +163,7 @@ pub async fn problem(
         Ok(_) => {
             super::flash(&session, "已转给你的工作站，他们会尽快联系你。").await;
         }
-        Err(e @ AppError::Validation(_)) => {
+        Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未提交：{msg}")).await;
         }
