@@ -139,7 +139,14 @@ pub async fn request_code_for_worker(
             "该务工人员还没有登录账号，不需要重设密码",
         ));
     };
-    let phone = phone_field(&worker.phone)?;
+    // to the login's own phone: the record's phone may have been changed by the station
+    let Some(login_phone) = login.phone.as_deref().filter(|p| !p.is_empty()) else {
+        return Err(AppError::invalid(
+            "worker_id",
+            "该务工人员的登录账号没有手机号，请让本人用邮箱找回密码",
+        ));
+    };
+    let phone = phone_field(login_phone)?;
     issue_code(state, &phone, Some(login), actor.station_id).await?;
     crate::db::audit::record(
         &state.db,

@@ -80,6 +80,15 @@ pub async fn correct(
             .map(|p| p.as_str().to_owned()),
         None => Some(w.phone.clone()),
     };
+    if let Some(p) = phone.as_deref()
+        && p != w.phone
+        && workers::phone_taken(&state.db, p, Some(id)).await?
+    {
+        e.add(
+            "phone",
+            "该手机号已是另一位务工人员的号码，一个手机号只能对应一位务工人员",
+        );
+    }
     let email = match c.email.as_deref().map(str::trim) {
         Some("") => None,
         Some(m) => e

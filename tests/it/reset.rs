@@ -300,6 +300,36 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(sms_rows(&app, other_phone).await, 0);
+    // an officer who changes the worker's phone to one of their own still cannot get the
+    // code: it goes to the login's phone (and another worker's phone is refused outright)
+    let officers = "13700009999";
+    let r = app
+        .put(
+            &format!("/api/v1/workers/{worker}"),
+            Some(&station),
+            &json!({"phone": other_phone}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "another worker's phone");
+    let r = app
+        .put(
+            &format!("/api/v1/workers/{worker}"),
+            Some(&station),
+            &json!({"phone": officers}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    age_codes(&app).await;
+    let r = app.post(&path, Some(&station), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(sms_rows(&app, officers).await, 0);
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from sms_outbox where phone = '{PHONE}' and kind = 'reset_code'"
+        ))
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
