@@ -735,6 +735,22 @@ pub async fn record_found(
     Ok(Some(placement_id))
 }
 
+/// The earliest pending follow-up's due day of a placement.
+pub async fn next_pending_follow_up(
+    db: &Db,
+    placement_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query(
+        "select due_on from follow_ups where placement_id = $1 and status = 'pending' \
+         order by due_on, id limit 1",
+    )
+    .bind(placement_id)
+    .fetch_optional(db)
+    .await?
+    .map(|r| r.try_get::<String, _>("due_on"))
+    .transpose()
+}
+
 /// How many cases a worker reported themselves (no follow-up) on `day`.
 pub async fn reported_cases_on(db: &Db, worker_id: i64, day: &str) -> Result<i64, sqlx::Error> {
     sqlx::query(

@@ -216,3 +216,13 @@ states! {
         Failed = "failed" / "导入失败",
     }
 }
+
+states! {
+    /// A worker's own report of a job found without the platform (我已找到工作), until their
+    /// station confirms it (a placement is recorded) or declines it with a reason.
+    FoundReportStatus {
+        Pending = "pending" / "等待工作站确认",
+        Confirmed = "confirmed" / "工作站已确认",
+        Declined = "declined" / "工作站未确认",
+    }
+}

@@ -127,7 +127,10 @@ mod tests {
         assert!(placement_start(Some("2026-09-06"), today).is_err());
         assert!(placement_start(Some("2027-06-04"), today).is_ok());
         assert!(placement_start(Some("2027-06-05"), today).is_err());
-        assert!(placement_start(Some("2025-12-06"), today).is_err(), "a year ago");
+        assert!(
+            placement_start(Some("2025-12-06"), today).is_err(),
+            "a year ago"
+        );
         assert!(placement_start(None, today).is_err());
         assert!(placement_start(Some("明天"), today).is_err());
         assert_eq!(placement_wage(Some(500)), Ok(500));

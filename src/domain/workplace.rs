@@ -263,7 +263,11 @@ mod tests {
     #[test]
     fn a_found_job_names_a_county() {
         assert_eq!(county_field("440403"), Ok("440403".into()));
-        assert_eq!(county_field("441900"), Ok("441900".into()), "东莞 has no counties");
+        assert_eq!(
+            county_field("441900"),
+            Ok("441900".into()),
+            "东莞 has no counties"
+        );
         assert_eq!(county_field("浙江宁波鄞州区"), Ok("330212".into()));
         assert!(county_field("440400").is_err(), "珠海市 has districts");
         assert!(county_field("440000").is_err());

@@ -9,6 +9,7 @@ pub mod courses;
 pub mod employers;
 pub mod events;
 pub mod followups;
+pub mod found;
 pub mod import_jobs;
 pub mod imports;
 pub mod messages;

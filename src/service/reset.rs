@@ -92,7 +92,11 @@ async fn issue_code(
     };
     if let Some(retry_after_secs) = wait {
         drop(tx);
-        tracing::info!(?slot, by_station, "reset code refused by the phone's limits");
+        tracing::info!(
+            ?slot,
+            by_station,
+            "reset code refused by the phone's limits"
+        );
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     reset::insert_code(

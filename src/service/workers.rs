@@ -88,7 +88,10 @@ pub async fn register(
     // A phone belongs to one worker (it is their login and where their reset code goes). An
     // anonymous caller hears the one refusal, so the answer tells nothing about the phone.
     if workers::phone_taken(&state.db, worker.phone.as_str(), None).await? {
-        tracing::info!(self_registration, "registration refused: phone already a worker's");
+        tracing::info!(
+            self_registration,
+            "registration refused: phone already a worker's"
+        );
         return Err(if self_registration {
             refused_self_registration()
         } else {

@@ -63,8 +63,14 @@ async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
     // county that is a province or no longer exists, a name of 61 characters are refused
     for (field, bad) in [
         ("wage", json!(1)),
-        ("start_date", json!(fmt_date(today() - time::Duration::days(365)))),
-        ("start_date", json!(fmt_date(today() + time::Duration::days(181)))),
+        (
+            "start_date",
+            json!(fmt_date(today() - time::Duration::days(365))),
+        ),
+        (
+            "start_date",
+            json!(fmt_date(today() + time::Duration::days(181))),
+        ),
         ("workplace_county", json!("440000")),
         ("workplace_county", json!("522128")),
         ("employer_name", json!("厂".repeat(61))),
@@ -106,13 +112,15 @@ async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
         .await
         .unwrap();
     for d in [7, 30, 90, 180] {
-        sqlx::query("update follow_ups set due_on = $1 where placement_id = $2 and day_offset = $3")
-            .bind(fmt_date(start + time::Duration::days(d)))
-            .bind(pid)
-            .bind(d)
-            .execute(&app.db)
-            .await
-            .unwrap();
+        sqlx::query(
+            "update follow_ups set due_on = $1 where placement_id = $2 and day_offset = $3",
+        )
+        .bind(fmt_date(start + time::Duration::days(d)))
+        .bind(pid)
+        .bind(d)
+        .execute(&app.db)
+        .await
+        .unwrap();
     }
     // once: the worker is at work now
     let again = app
@@ -366,7 +374,13 @@ async fn a_worker_reports_a_problem_and_it_opens_a_case_on_the_stations_list() {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
-    assert!(v["errors"]["description"][0].as_str().unwrap().contains("500"), "{v}");
+    assert!(
+        v["errors"]["description"][0]
+            .as_str()
+            .unwrap()
+            .contains("500"),
+        "{v}"
+    );
     // five a day: four more, then 429 with a Chinese message
     for n in 0..4 {
         let r = app
@@ -379,14 +393,23 @@ async fn a_worker_reports_a_problem_and_it_opens_a_case_on_the_stations_list() {
         assert_eq!(r.status(), StatusCode::CREATED);
     }
     let r = app
-        .post("/api/v1/me/problems", Some(&me), &json!({"problem": "工伤"}))
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "工伤"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let v: Value = r.json().await.unwrap();
-    assert!(v["errors"]["problem"][0].as_str().unwrap().contains("5次"), "{v}");
+    assert!(
+        v["errors"]["problem"][0].as_str().unwrap().contains("5次"),
+        "{v}"
+    );
     assert_eq!(
-        app.count(&format!("select count(*) from cases where worker_id = {worker}"))
-            .await,
+        app.count(&format!(
+            "select count(*) from cases where worker_id = {worker}"
+        ))
+        .await,
         5
     );
 }

@@ -11,6 +11,7 @@ mod events;
 mod feed;
 mod forget;
 mod found;
+mod found_reports;
 mod gate;
 mod helpers;
 mod hostile;

@@ -220,7 +220,12 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
         let db = app.db.clone();
         let t = two_hours_ago.clone();
         async move {
-            sqlx::query(sql).bind(t).bind(PHONE).execute(&db).await.unwrap();
+            sqlx::query(sql)
+                .bind(t)
+                .bind(PHONE)
+                .execute(&db)
+                .await
+                .unwrap();
         }
     };
     set("update reset_limits set last_at = $1, hour_start = $1, day_start = $1, day_count = 9 where phone = $2").await;
@@ -240,16 +245,22 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
     // five an hour: the unknown phone has had five in the last hour
     let ten_minutes_ago =
         laowu::domain::fmt_instant(time::OffsetDateTime::now_utc() - time::Duration::minutes(10));
-    sqlx::query("update reset_limits set last_at = $1, hour_start = $1, hour_count = 5 where phone = $2")
-        .bind(&ten_minutes_ago)
-        .bind(unknown)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update reset_limits set last_at = $1, hour_start = $1, hour_count = 5 where phone = $2",
+    )
+    .bind(&ten_minutes_ago)
+    .bind(unknown)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let r = app
         .post("/api/v1/auth/reset-code", None, &json!({"phone": unknown}))
         .await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the sixth of the hour");
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the sixth of the hour"
+    );
     assert_eq!(r.headers()["retry-after"], "3600");
     // a bad number is a field error
     let r = app
@@ -310,7 +321,11 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
             &json!({"phone": other_phone}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "another worker's phone");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another worker's phone"
+    );
     let r = app
         .put(
             &format!("/api/v1/workers/{worker}"),
@@ -465,9 +480,15 @@ async fn ten_requests_at_once_send_one_code() {
     })
     .await;
     setup(&app).await;
-    for (round, phone) in [PHONE, "13600002221", "13600002222", "13600002223", "13600002224"]
-        .into_iter()
-        .enumerate()
+    for (round, phone) in [
+        PHONE,
+        "13600002221",
+        "13600002222",
+        "13600002223",
+        "13600002224",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(10));
         let tasks: Vec<_> = (0..10)
@@ -500,8 +521,10 @@ async fn ten_requests_at_once_send_one_code() {
             "{statuses:?}"
         );
         assert_eq!(
-            app.count(&format!("select count(*) from reset_codes where phone = '{phone}'"))
-                .await,
+            app.count(&format!(
+                "select count(*) from reset_codes where phone = '{phone}'"
+            ))
+            .await,
             1,
             "round {round}"
         );
@@ -608,7 +631,11 @@ async fn using_one_mailed_link_ends_the_others() {
             &json!({"token": tokens[0], "password": "Meitan-2028"}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the older link ended too");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the older link ended too"
+    );
     let b = browser();
     let html = b
         .get(app.url(&format!("/reset/mail/{}", tokens[0])))
