@@ -211,7 +211,8 @@ fn city_without_counties(code: &str) -> bool {
 /// The workplace county of a job: a current six-digit GB/T 2260 county code (or a city with
 /// no counties, such as 东莞市 441900), or a place name resolved to one (`浙江宁波鄞州区`).
 pub fn county_field(input: &str) -> Result<String, &'static str> {
-    let text = input.trim();
+    let narrow = super::text::normalize_width(input);
+    let text = narrow.trim();
     if text.is_empty() {
         return Err("请选择或填写务工地（区县）");
     }
