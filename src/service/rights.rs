@@ -25,6 +25,8 @@ pub struct MyData {
     pub certificates: Vec<CertificateRow>,
     pub applications: Vec<ApplicationRow>,
     pub placements: Vec<PlacementRow>,
+    /// jobs the worker reported found (我已找到工作) and what their station decided
+    pub found_reports: Vec<crate::db::found_reports::ReportRow>,
     pub exported_at: String,
 }
 
@@ -39,6 +41,7 @@ pub async fn my_data(state: &AppState, actor: &CurrentUser) -> AppResult<MyData>
         certificates: certificates::of_worker(&state.db, id).await?,
         applications: applications::of_worker(&state.db, id).await?,
         placements: placements::of_worker(&state.db, id).await?,
+        found_reports: crate::db::found_reports::of_worker(&state.db, id).await?,
         exported_at: now_timestamp(),
     })
 }
