@@ -650,7 +650,8 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
         )
         .await
         .map_err(explain)?;
-        let start = fmt_date(today() - time::Duration::days(days_ago));
+        // hired today, then moved back: a hire may be recorded at most 90 days late
+        let start = fmt_date(today());
         let t = applications::transition(
             state,
             admin,
@@ -667,6 +668,12 @@ async fn placements(state: &AppState, admin: &CurrentUser) -> anyhow::Result<()>
         let Some(placement) = t.placement_id else {
             continue;
         };
+        db::placements::backdate_for_demo(
+            &state.db,
+            placement,
+            today() - time::Duration::days(days_ago),
+        )
+        .await?;
         let view = followups::placement(state, admin, placement)
             .await
             .map_err(explain)?;

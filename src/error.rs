@@ -97,6 +97,14 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("尝试次数过多，请稍后再试")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A limit of the actor's own (e.g. problem reports a day): 429 with a message naming
+    /// the field and the limit.
+    #[error("{message}")]
+    Limited {
+        field: String,
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("服务器内部错误")]
     Internal(#[from] anyhow::Error),
 }
@@ -112,7 +120,9 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } | AppError::Limited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -124,6 +134,17 @@ impl AppError {
         }
     }
 
+    /// Seconds to wait before trying again, when throttled.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::Limited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Validation(FieldErrors::single(field, message))
     }
@@ -132,7 +153,9 @@ impl AppError {
     pub fn field_errors(&self) -> FieldErrors {
         match self {
             AppError::Validation(e) => e.clone(),
-            AppError::Conflict { field, message } => FieldErrors::single(field, message.clone()),
+            AppError::Conflict { field, message } | AppError::Limited { field, message, .. } => {
+                FieldErrors::single(field, message.clone())
+            }
             _ => FieldErrors::new(),
         }
     }

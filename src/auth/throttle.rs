@@ -1,8 +1,9 @@
 //! Throttles (governor's keyed GCRA limiters). Logins: ten attempts per account, then one
 //! every 30 seconds; thirty per address, then one every two seconds. Anonymous
 //! self-registration: twenty per address, then one every 30 seconds (each answer tells
-//! something about a 身份证 number, so it must not be asked without limit). Past a limit:
-//! 429 with Retry-After.
+//! something about a 身份证 number, so it must not be asked without limit). Password-reset
+//! requests (codes by SMS, links by mail): twenty per address, then one every three
+//! minutes. Past a limit: 429 with Retry-After.
 //!
 //! An address whose self-registrations are refused [`REFUSALS_PER_DAY`] times in a day for
 //! numbers already on the register (someone trying 身份证 numbers to learn who is registered)
@@ -29,12 +30,17 @@ pub struct LoginThrottle {
     by_login: DefaultKeyedRateLimiter<String>,
     by_ip: DefaultKeyedRateLimiter<String>,
     registrations_by_ip: DefaultKeyedRateLimiter<String>,
+    /// password-reset requests (codes and links) per address
+    resets_by_ip: DefaultKeyedRateLimiter<String>,
     /// refused self-registrations per address: how many, since when
     refusals: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 /// Refused self-registrations an address may have in a day.
 pub const REFUSALS_PER_DAY: u32 = 3;
+/// Password-reset requests (codes and links together) an address may make in an hour: the
+/// bucket holds this many and refills one every `3600 / RESETS_PER_HOUR` seconds.
+pub const RESETS_PER_HOUR: u32 = 20;
 const DAY: Duration = Duration::from_secs(86_400);
 
 fn quota(every: Duration, burst: u32) -> Quota {
@@ -49,6 +55,10 @@ impl Default for LoginThrottle {
             by_login: RateLimiter::keyed(quota(Duration::from_secs(30), 10)),
             by_ip: RateLimiter::keyed(quota(Duration::from_secs(2), 30)),
             registrations_by_ip: RateLimiter::keyed(quota(Duration::from_secs(30), 20)),
+            resets_by_ip: RateLimiter::keyed(quota(
+                Duration::from_secs(3600 / u64::from(RESETS_PER_HOUR)),
+                RESETS_PER_HOUR,
+            )),
             refusals: Mutex::default(),
         }
     }
@@ -108,6 +118,17 @@ impl LoginThrottle {
         })
     }
 
+    /// Counts one password-reset request (a code by SMS or a link by mail) from `ip`: each
+    /// sends a message to someone, so no address may ask without limit.
+    pub fn check_reset(&self, ip: &str) -> Result<(), AppError> {
+        too_many(self.resets_by_ip.check_key(&ip.to_owned())).map_err(|wait| {
+            tracing::warn!(ip, wait, "reset requests throttled");
+            AppError::TooManyRequests {
+                retry_after_secs: wait,
+            }
+        })
+    }
+
     /// Notes a self-registration from `ip` refused for what is already on the register.
     pub fn note_refused_registration(&self, ip: &str) {
         let mut map = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
@@ -136,6 +157,7 @@ impl LoginThrottle {
         self.by_login.retain_recent();
         self.by_ip.retain_recent();
         self.registrations_by_ip.retain_recent();
+        self.resets_by_ip.retain_recent();
     }
 }
 

@@ -14,6 +14,20 @@ pub struct By<'a> {
     pub ip: &'a str,
 }
 
+/// Every action and subject written has a Chinese label for the audit page (checked in debug
+/// builds, so that a test reaching a new action without a label fails at once).
+fn debug_check_labels(action: &str, subject_type: &str) {
+    use crate::domain::status::{AuditAction, AuditSubject};
+    debug_assert!(
+        AuditAction::parse(action).is_some(),
+        "audit action `{action}` has no label in domain::status::AuditAction"
+    );
+    debug_assert!(
+        AuditSubject::parse(subject_type).is_some(),
+        "audit subject `{subject_type}` has no label in domain::status::AuditSubject"
+    );
+}
+
 /// Writes one audit entry.
 pub async fn record(
     db: &Db,
@@ -23,6 +37,7 @@ pub async fn record(
     subject_id: Option<i64>,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
+    debug_check_labels(action, subject_type);
     sqlx::query(
         "insert into audit_log (at, user_id, role, action, subject_type, subject_id, detail, ip) \
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -103,6 +118,7 @@ impl AuditWriter {
         subject_id: Option<i64>,
         detail: String,
     ) -> Result<(), sqlx::Error> {
+        debug_check_labels(action, subject_type);
         let (done, committed) = tokio::sync::oneshot::channel();
         let pending = Pending {
             at: now_timestamp(),

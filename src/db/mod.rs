@@ -12,6 +12,7 @@ pub mod changes;
 pub mod employers;
 pub mod events;
 pub mod figures;
+pub mod found_reports;
 pub mod import_jobs;
 pub mod lists;
 pub mod outbox;

@@ -727,6 +727,30 @@ pub async fn set_done_on_for_demo(db: &Db, id: i64, done_on: &str) -> Result<(),
     Ok(())
 }
 
+/// Moves a placement's first day (and its follow-ups' due days) back for the demo data, whose
+/// hires lie further back than a hire may be recorded today.
+pub async fn backdate_for_demo(db: &Db, id: i64, start: time::Date) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("update placements set start_date = $1 where id = $2")
+        .bind(fmt_date(start))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let rows = sqlx::query("select id, day_offset from follow_ups where placement_id = $1")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    for r in rows {
+        let (f, offset): (i64, i64) = (r.try_get("id")?, r.try_get("day_offset")?);
+        sqlx::query("update follow_ups set due_on = $1 where id = $2")
+            .bind(fmt_date(start + time::Duration::days(offset)))
+            .bind(f)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
 /// A job found without the platform, to record.
 #[derive(Debug, Clone)]
 pub struct NewFoundJob<'a> {
@@ -791,6 +815,34 @@ pub async fn record_found(
     }
     record_change(tx, "worker", j.worker_id).await?;
     Ok(Some(placement_id))
+}
+
+/// The earliest pending follow-up's due day of a placement.
+pub async fn next_pending_follow_up(
+    db: &Db,
+    placement_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query(
+        "select due_on from follow_ups where placement_id = $1 and status = 'pending' \
+         order by due_on, id limit 1",
+    )
+    .bind(placement_id)
+    .fetch_optional(db)
+    .await?
+    .map(|r| r.try_get::<String, _>("due_on"))
+    .transpose()
+}
+
+/// How many cases a worker reported themselves (no follow-up) on `day`.
+pub async fn reported_cases_on(db: &Db, worker_id: i64, day: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "select count(*) from cases where worker_id = $1 and follow_up_id is null and opened_on = $2",
+    )
+    .bind(worker_id)
+    .bind(day)
+    .fetch_one(db)
+    .await?
+    .try_get::<i64, _>(0)
 }
 
 /// Opens a case the worker reported themselves (no follow-up), in the caller's transaction.

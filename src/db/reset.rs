@@ -11,14 +11,105 @@ pub fn hash(scope: &str, secret: &str) -> String {
     hex::encode(Sha256::digest(format!("{scope}:{secret}").as_bytes()))
 }
 
-/// How many codes were asked for `phone` since `since`.
-pub async fn codes_since(db: &Db, phone: &str, since: &str) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query("select count(*) from reset_codes where phone = $1 and created_at >= $2")
-        .bind(phone)
-        .bind(since)
-        .fetch_one(db)
+/// Where a phone stands against the code limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// a code may be sent now (and the slot is taken, in the caller's transaction)
+    Taken,
+    /// within a minute of the last code
+    Minute,
+    /// the hour's codes are used up
+    Hour,
+    /// the day's codes are used up
+    Day,
+}
+
+/// The limits a phone's codes keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits<'a> {
+    pub now: &'a str,
+    pub minute_ago: &'a str,
+    pub hour_ago: &'a str,
+    pub day_ago: &'a str,
+    pub per_hour: i64,
+    pub per_day: i64,
+}
+
+/// Takes a code slot for `phone` in the caller's transaction: one guarded update of the
+/// phone's `reset_limits` row, so that requests arriving together are decided one after the
+/// other by the database (PostgreSQL re-checks the guard on the locked row; SQLite has one
+/// writer) — never by counts read before any of them wrote.
+pub async fn take_slot(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    phone: &str,
+    l: &Limits<'_>,
+) -> Result<Slot, sqlx::Error> {
+    sqlx::query(
+        "insert into reset_limits (phone, last_at, hour_start, hour_count, day_start, day_count) \
+         values ($1, '', '', 0, '', 0) on conflict (phone) do nothing",
+    )
+    .bind(phone)
+    .execute(&mut **tx)
+    .await?;
+    let done = sqlx::query(
+        "update reset_limits set last_at = $2, \
+         hour_count = case when hour_start > $4 then hour_count + 1 else 1 end, \
+         hour_start = case when hour_start > $4 then hour_start else $2 end, \
+         day_count = case when day_start > $5 then day_count + 1 else 1 end, \
+         day_start = case when day_start > $5 then day_start else $2 end \
+         where phone = $1 and last_at <= $3 \
+         and (hour_start <= $4 or hour_count < $6) and (day_start <= $5 or day_count < $7)",
+    )
+    .bind(phone)
+    .bind(l.now)
+    .bind(l.minute_ago)
+    .bind(l.hour_ago)
+    .bind(l.day_ago)
+    .bind(l.per_hour)
+    .bind(l.per_day)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Slot::Taken);
+    }
+    let row = sqlx::query(
+        "select last_at, hour_start, hour_count, day_start, day_count from reset_limits where phone = $1",
+    )
+    .bind(phone)
+    .fetch_one(&mut **tx)
+    .await?;
+    let last: String = row.try_get("last_at")?;
+    let hour_start: String = row.try_get("hour_start")?;
+    let day_start: String = row.try_get("day_start")?;
+    Ok(if last.as_str() > l.minute_ago {
+        Slot::Minute
+    } else if day_start.as_str() > l.day_ago && row.try_get::<i64, _>("day_count")? >= l.per_day {
+        Slot::Day
+    } else if hour_start.as_str() > l.hour_ago {
+        Slot::Hour
+    } else {
+        Slot::Minute
+    })
+}
+
+/// Ends every outstanding code and link of a user whose password was just set, in the
+/// caller's transaction: using one of them ends the others.
+pub async fn end_outstanding(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update reset_links set used_at = $1 where user_id = $2 and used_at is null")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
         .await?;
-    row.try_get::<i64, _>(0)
+    sqlx::query("update reset_codes set ended_at = $1 where user_id = $2 and ended_at is null")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A new code for `phone` in the caller's transaction; the phone's earlier codes end.

@@ -174,6 +174,12 @@ pub async fn anonymise(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    // a station's reason for declining a found-job report may name the person
+    sqlx::query("update found_reports set reason = $1 where worker_id = $2 and reason is not null")
+        .bind(ERASED)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "update application_events set note = '' where application_id in (select id from applications where worker_id = $1)",
     )

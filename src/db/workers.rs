@@ -396,6 +396,21 @@ pub async fn registered_contact(
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
+/// Whether a mobile number is already a worker's — any worker record or any login, other
+/// than `except`'s own: a phone belongs to one worker.
+pub async fn phone_taken(db: &Db, phone: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select (select count(*) from workers where phone = $1 and phone <> '' and id <> $2) \
+         + (select count(*) from users where phone = $1 and phone <> '' \
+            and (worker_id is null or worker_id <> $2))",
+    )
+    .bind(phone)
+    .bind(except.unwrap_or(0))
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
 /// What a worker list asks for.
 #[derive(Debug, Default, Clone)]
 pub struct WorkerFilter {

@@ -292,6 +292,9 @@ states! {
         ListEscalations = "list_escalations" / "查看督办名单",
         SetHead = "set_head" / "设为站长",
         UnsetHead = "unset_head" / "取消站长",
+        ListFoundReports = "list_found_reports" / "查看自报就业",
+        ConfirmFoundReport = "confirm_found_report" / "确认自报就业",
+        DeclineFoundReport = "decline_found_report" / "退回自报就业",
     }
 }
 
@@ -310,6 +313,7 @@ states! {
         Placements = "placements" / "就业名单",
         Case = "case" / "问题",
         User = "user" / "账号",
+        FoundReport = "found_report" / "自报就业",
     }
 }
 
@@ -331,5 +335,15 @@ states! {
         Visit = "visit" / "上门",
         Phone = "phone" / "电话",
         Wechat = "wechat" / "微信",
+    }
+}
+
+states! {
+    /// A worker's own report of a job found without the platform (我已找到工作), until their
+    /// station confirms it (a placement is recorded) or declines it with a reason.
+    FoundReportStatus {
+        Pending = "pending" / "等待工作站确认",
+        Confirmed = "confirmed" / "工作站已确认",
+        Declined = "declined" / "工作站未确认",
     }
 }

@@ -7,6 +7,45 @@ use super::text::normalize_width;
 /// Highest monthly wage the platform accepts, in whole yuan.
 pub const MAX_WAGE: i64 = 200_000;
 
+/// The lowest monthly wage a placement (a hire, or a job found without the platform) may
+/// record, in yuan: below it the figure is a daily or hourly rate typed as a month, or a typo
+/// (Guizhou's lowest minimum wage is about 1,600 yuan; 公益性岗位 pay from about 500).
+pub const MIN_PLACEMENT_WAGE: i64 = 500;
+/// How many days before today a placement's first day may lie (a job reported late).
+pub const START_DAYS_BACK: i64 = 90;
+/// How many days after today a placement's first day may lie.
+pub const START_DAYS_AHEAD: i64 = 180;
+
+/// A placement's first day: a date from [`START_DAYS_BACK`] days ago to [`START_DAYS_AHEAD`]
+/// days ahead. The same rule for hires and for jobs found without the platform.
+pub fn placement_start(input: Option<&str>, today: Date) -> Result<Date, String> {
+    let input = input.map(str::trim).unwrap_or("");
+    if input.is_empty() {
+        return Err("请填写上岗日期".into());
+    }
+    let start = parse_date(input)?;
+    let days = (start - today).whole_days();
+    if !(-START_DAYS_BACK..=START_DAYS_AHEAD).contains(&days) {
+        return Err(format!(
+            "上岗日期应在{START_DAYS_BACK}天以前到{START_DAYS_AHEAD}天以后之间（{} 至 {}）",
+            fmt_date(today - time::Duration::days(START_DAYS_BACK)),
+            fmt_date(today + time::Duration::days(START_DAYS_AHEAD)),
+        ));
+    }
+    Ok(start)
+}
+
+/// A placement's monthly wage in yuan: from [`MIN_PLACEMENT_WAGE`] to [`MAX_WAGE`].
+pub fn placement_wage(input: Option<i64>) -> Result<i64, String> {
+    match input {
+        None => Err("请填写月薪".into()),
+        Some(w) if (MIN_PLACEMENT_WAGE..=MAX_WAGE).contains(&w) => Ok(w),
+        Some(_) => Err(format!(
+            "月薪应在{MIN_PLACEMENT_WAGE}到{MAX_WAGE}元之间（按月计）"
+        )),
+    }
+}
+
 /// Parses `2026-03-01`, `2026/3/1`, `2026.3.1` or `2026年3月1日`.
 pub fn parse_date(input: &str) -> Result<Date, &'static str> {
     let s = normalize_width(input);
@@ -80,6 +119,27 @@ pub fn page_of(page: Option<&str>) -> i64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn placement_terms_have_a_window_and_a_floor() {
+        let today = Date::from_calendar_date(2026, Month::December, 6).unwrap();
+        assert!(placement_start(Some("2026-09-07"), today).is_ok());
+        assert!(placement_start(Some("2026-09-06"), today).is_err());
+        assert!(placement_start(Some("2027-06-04"), today).is_ok());
+        assert!(placement_start(Some("2027-06-05"), today).is_err());
+        assert!(
+            placement_start(Some("2025-12-06"), today).is_err(),
+            "a year ago"
+        );
+        assert!(placement_start(None, today).is_err());
+        assert!(placement_start(Some("明天"), today).is_err());
+        assert_eq!(placement_wage(Some(500)), Ok(500));
+        assert!(placement_wage(Some(1)).is_err());
+        assert!(placement_wage(Some(-5)).is_err());
+        assert!(placement_wage(Some(200_001)).is_err());
+        assert!(placement_wage(None).is_err());
+    }
+
     use super::*;
     use time::macros::date;
 

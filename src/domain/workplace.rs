@@ -181,6 +181,70 @@ pub fn resolve(text: &str) -> Option<Workplace> {
     })
 }
 
+/// Where Meitan workers most often work, for the workplace picker of a found job
+/// (code, label); anything else is typed as a name and resolved by [`county_field`].
+pub const COMMON_WORKPLACES: [(&str, &str); 14] = [
+    ("440403", "广东省珠海市斗门区"),
+    ("440402", "广东省珠海市香洲区"),
+    ("440404", "广东省珠海市金湾区"),
+    ("442000", "广东省中山市"),
+    ("441900", "广东省东莞市"),
+    ("440705", "广东省江门市新会区"),
+    ("440606", "广东省佛山市顺德区"),
+    ("440111", "广东省广州市白云区"),
+    ("440306", "广东省深圳市宝安区"),
+    ("330212", "浙江省宁波市鄞州区"),
+    ("520328", "贵州省遵义市湄潭县"),
+    ("520302", "贵州省遵义市红花岗区"),
+    ("520303", "贵州省遵义市汇川区"),
+    ("520115", "贵州省贵阳市观山湖区"),
+];
+
+/// Whether a current code is a city with no counties under it (东莞市, 中山市), which then
+/// stands for a county.
+fn city_without_counties(code: &str) -> bool {
+    code.ends_with("00")
+        && !code.ends_with("0000")
+        && !gb2260::current().any(|(c, _)| c != code && c.starts_with(&code[..4]))
+}
+
+/// The workplace county of a job: a current six-digit GB/T 2260 county code (or a city with
+/// no counties, such as 东莞市 441900), or a place name resolved to one (`浙江宁波鄞州区`).
+pub fn county_field(input: &str) -> Result<String, &'static str> {
+    let narrow = super::text::normalize_width(input);
+    let text = narrow.trim();
+    if text.is_empty() {
+        return Err("请选择或填写务工地（区县）");
+    }
+    let code = if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        text.to_owned()
+    } else {
+        match resolve(text) {
+            Some(w) => w.code,
+            None => return Err("没有找到这个地方，请写省、市和区县（如 浙江省宁波市鄞州区）"),
+        }
+    };
+    let current = gb2260::periods(&code).iter().any(|p| p.to_year.is_none());
+    if !current {
+        return Err("务工地应为现行的县级行政区划代码（如斗门区 440403）");
+    }
+    if code.ends_with("00") && !city_without_counties(&code) {
+        return Err("请写到区县（如 广东省珠海市斗门区），不能只写省或市");
+    }
+    Ok(code)
+}
+
+/// The name of a workplace county for pages (`广东省斗门区`), or the code itself.
+pub fn county_label(code: &str) -> String {
+    if let Some((_, label)) = COMMON_WORKPLACES.iter().find(|(c, _)| *c == code) {
+        return (*label).to_owned();
+    }
+    gb2260::periods(code)
+        .iter()
+        .find(|p| p.to_year.is_none())
+        .map_or_else(|| code.to_owned(), gb2260::CodePeriod::label)
+}
+
 /// The county of a township or village code (its first six digits).
 pub fn county_of_town(town_code: &str) -> Option<String> {
     town_code
@@ -195,6 +259,26 @@ mod tests {
 
     fn code(t: &str) -> Option<(String, Level)> {
         resolve(t).map(|w| (w.code, w.level))
+    }
+
+    #[test]
+    fn a_found_job_names_a_county() {
+        assert_eq!(county_field("440403"), Ok("440403".into()));
+        assert_eq!(
+            county_field("441900"),
+            Ok("441900".into()),
+            "东莞 has no counties"
+        );
+        assert_eq!(county_field("浙江宁波鄞州区"), Ok("330212".into()));
+        assert!(county_field("440400").is_err(), "珠海市 has districts");
+        assert!(county_field("440000").is_err());
+        assert!(county_field("522128").is_err(), "no longer in use");
+        assert!(county_field("999999").is_err());
+        assert!(county_field("火星").is_err());
+        assert!(county_field("").is_err());
+        for (code, _) in COMMON_WORKPLACES {
+            assert_eq!(county_field(code), Ok(code.to_owned()), "{code}");
+        }
     }
 
     #[test]

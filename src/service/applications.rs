@@ -13,7 +13,7 @@ use crate::db::{audit, employers, stations, vacancies, workers};
 use crate::domain::region::township_name;
 use crate::domain::status::ApplicationStatus;
 use crate::domain::today;
-use crate::domain::values::{check_wage, fmt_date, parse_date};
+use crate::domain::values::{fmt_date, placement_start, placement_wage};
 use crate::error::{AppError, AppResult, FieldErrors, WORKER_ALREADY_PLACED};
 use crate::mail::templates::ApplicationMail;
 use crate::service::policy::{self, ApplicationFacts, ApplyAs, WorkerTie};
@@ -383,30 +383,12 @@ pub async fn transition(
         _ => {}
     }
     let hire = if to == "hired" {
-        let start = match input.start_date.as_deref().map(str::trim) {
-            None | Some("") => {
-                e.add("start_date", "请填写上岗日期");
-                None
-            }
-            Some(s) => e.take("start_date", parse_date(s)),
-        };
-        if let Some(s) = start {
-            let days = (s - today()).whole_days();
-            if !(-366..=180).contains(&days) {
-                e.add("start_date", "上岗日期应在一年以内，最晚不超过180天以后");
-            }
-        }
-        let wage = match input.wage {
-            None => {
-                e.add("wage", "请填写月薪");
-                None
-            }
-            Some(w) if w <= 0 => {
-                e.add("wage", "月薪应大于0");
-                None
-            }
-            Some(w) => e.take("wage", check_wage(w)),
-        };
+        // the same terms as a job found without the platform (domain::values)
+        let start = e.take(
+            "start_date",
+            placement_start(input.start_date.as_deref(), today()),
+        );
+        let wage = e.take("wage", placement_wage(input.wage));
         match (start, wage) {
             (Some(s), Some(w)) => Some((s, w)),
             _ => None,

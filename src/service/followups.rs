@@ -548,148 +548,12 @@ pub async fn retention(state: &AppState, actor: &CurrentUser) -> AppResult<Reten
     })
 }
 
-/// A job found without the platform (`POST /api/v1/placements`).
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct FoundJobInput {
-    pub worker_id: Option<i64>,
-    /// the employer's name as the worker gives it
-    pub employer_name: String,
-    /// GB/T 2260 county code of the workplace (6 digits), e.g. 440403
-    pub workplace_county: String,
-    /// first day at work, `YYYY-MM-DD`
-    pub start_date: String,
-    /// monthly wage in yuan
-    pub wage: Option<i64>,
-    /// `self` (found alone) or `organised` (through an organised group)
-    pub channel: String,
-}
+pub use crate::service::found::{FoundJobInput, record_found_job};
 
-/// Records a job a worker found without the platform: the same follow-ups as a hire, counted
-/// in retention and in the assessment (its workplace county from `workplace_county`).
-pub async fn record_found_job(
-    state: &AppState,
-    actor: &CurrentUser,
-    input: &FoundJobInput,
-) -> AppResult<i64> {
-    use crate::domain::values::{check_wage, parse_date};
-    actor.require(&[Role::Station, Role::Admin])?;
-    let mut e = crate::error::FieldErrors::new();
-    let worker = match input.worker_id {
-        None => {
-            e.add("worker_id", "请指定务工人员");
-            None
-        }
-        Some(id) => {
-            let w = workers::get(&state.db, id).await?;
-            if w.is_none() {
-                e.add("worker_id", "没有这个务工人员");
-            }
-            w
-        }
-    };
-    if let Some(w) = &worker {
-        let tie = crate::service::workers::tie(state, actor, w).await?;
-        if !policy::may_record_found_job(actor.role, tie) {
-            return Err(AppError::Forbidden);
-        }
-    }
-    let employer = e.take(
-        "employer_name",
-        crate::domain::employer::text_field(&input.employer_name, 2, 60, "用工单位名称"),
-    );
-    let county = input.workplace_county.trim();
-    if county.len() != 6
-        || !county.bytes().all(|b| b.is_ascii_digit())
-        || crate::domain::gb2260::periods(county).is_empty()
-        || county.ends_with("00")
-    {
-        e.add(
-            "workplace_county",
-            "务工地应为6位县级行政区划代码（如斗门区 440403）",
-        );
-    }
-    let start = match input.start_date.trim() {
-        "" => {
-            e.add("start_date", "请填写上岗日期");
-            None
-        }
-        s => e.take("start_date", parse_date(s)),
-    };
-    if let Some(s) = start {
-        let days = (s - today()).whole_days();
-        if !(-366..=180).contains(&days) {
-            e.add("start_date", "上岗日期应在一年以内，最晚不超过180天以后");
-        }
-    }
-    let wage = match input.wage {
-        None => {
-            e.add("wage", "请填写月薪");
-            None
-        }
-        Some(w) if w <= 0 => {
-            e.add("wage", "月薪应大于0");
-            None
-        }
-        Some(w) => e.take("wage", check_wage(w)),
-    };
-    let channel = match input.channel.trim() {
-        "self" | "自主就业" => Some("self"),
-        "organised" | "organized" | "有组织劳务输出" => Some("organised"),
-        _ => {
-            e.add(
-                "channel",
-                "就业渠道应为 self（自主就业）或 organised（有组织输出）",
-            );
-            None
-        }
-    };
-    if let Some(w) = &worker
-        && w.status == "placed"
-    {
-        e.add("worker_id", "该务工人员已有在岗记录，请先登记离岗");
-    }
-    e.check()?;
-    let (Some(worker), Some(employer), Some(start), Some(wage), Some(channel)) =
-        (worker, employer, start, wage, channel)
-    else {
-        return Err(AppError::invalid("worker_id", "请检查填写的内容"));
-    };
-    let mut tx = state.db.begin().await?;
-    let id = placements::record_found(
-        &mut tx,
-        &placements::NewFoundJob {
-            worker_id: worker.id,
-            employer_name: &employer,
-            workplace_county: county,
-            station_id: worker.station_id.or(actor.station_id),
-            start,
-            wage,
-            channel,
-            recorded_by: actor.id,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::conflict("worker_id", "该务工人员已有在岗记录，请先登记离岗"))?;
-    tx.commit().await?;
-    state.search.nudge();
-    crate::db::audit::record(
-        &state.db,
-        actor.by(),
-        "record_found_job",
-        "placement",
-        Some(id),
-        channel,
-    )
-    .await?;
-    tracing::info!(
-        placement.id = id,
-        worker.id = worker.id,
-        channel,
-        "job found without the platform recorded"
-    );
-    Ok(id)
-}
+/// Problems a worker may report in a day (each opens a case and sends an SMS).
+pub const PROBLEMS_PER_DAY: i64 = 5;
+/// The longest description of a reported problem, in characters.
+pub const PROBLEM_TEXT_MAX: usize = 500;
 
 /// A problem the worker reports from `/me`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -717,7 +581,13 @@ pub async fn report_problem(
             "请选择问题：欠薪、工伤、劳动纠纷、住宿、子女入学或其他",
         );
     }
-    let description: String = input.description.trim().chars().take(500).collect();
+    let description = input.description.trim().replace('\r', "");
+    if description.chars().count() > PROBLEM_TEXT_MAX {
+        e.add(
+            "description",
+            format!("说明最多{PROBLEM_TEXT_MAX}个字，请简要说明"),
+        );
+    }
     if problem == Some("other") && description.is_empty() {
         e.add("description", "选“其他”时请简单说明");
     }
@@ -730,6 +600,18 @@ pub async fn report_problem(
         e.add("problem", "你目前没有在岗记录，请直接联系工作站");
     }
     e.check()?;
+    let today_s = fmt_date(today());
+    let reported = placements::reported_cases_on(&state.db, worker_id, &today_s).await?;
+    if reported >= PROBLEMS_PER_DAY {
+        tracing::info!(worker.id = worker_id, reported, "problem reports throttled");
+        return Err(AppError::Limited {
+            field: "problem".into(),
+            message: format!(
+                "今天已反映{PROBLEMS_PER_DAY}次问题，工作站会逐一联系你；急事请直接打工作站电话"
+            ),
+            retry_after_secs: 3600,
+        });
+    }
     let (Some(problem), Some(p)) = (problem, placement) else {
         return Err(AppError::invalid("problem", "请选择问题"));
     };
@@ -741,7 +623,7 @@ pub async fn report_problem(
         p.station_id,
         problem,
         &description,
-        &fmt_date(today()),
+        &today_s,
     )
     .await?;
     crate::service::messages::problem_reported(

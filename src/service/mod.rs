@@ -10,6 +10,7 @@ pub mod employers;
 pub mod escalation;
 pub mod events;
 pub mod followups;
+pub mod found;
 pub mod import_jobs;
 pub mod imports;
 pub mod messages;

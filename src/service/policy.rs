@@ -78,6 +78,19 @@ pub fn may_record_found_job(role: Role, tie: WorkerTie) -> bool {
     )
 }
 
+/// Whether an actor may tell the platform that a worker found a job (我已找到工作): the
+/// worker alone, for themselves. Their station then confirms or declines the report.
+pub fn may_report_found_job(role: Role, tie: WorkerTie) -> bool {
+    matches!((role, tie), (Role::Worker, WorkerTie::Itself))
+}
+
+/// Whether an actor may see a worker's found-job report and confirm or decline it: the
+/// worker's own station, the admin — the same as recording such a job. Never the worker
+/// (a report is not a placement until someone else confirms it), never another station.
+pub fn may_decide_found_report(role: Role, tie: WorkerTie) -> bool {
+    may_record_found_job(role, tie)
+}
+
 /// Whether an actor may record follow-ups and cases of a worker's placement: the station that
 /// owns the follow-up, the worker's own station, a receiving station in whose district the
 /// worker works, the admin.

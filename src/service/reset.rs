@@ -5,6 +5,7 @@
 //! whether or not the phone or address is registered; a new password ends every session and
 //! API token of the user.
 
+use anyhow::Context;
 use rand::Rng;
 use time::OffsetDateTime;
 
@@ -20,8 +21,9 @@ use crate::state::AppState;
 pub const CODE_MINUTES: i64 = 10;
 /// Wrong tries that end a code.
 pub const CODE_TRIES: i64 = 5;
-/// Codes per phone: one per minute, ten a day.
+/// Codes per phone: one per minute, five an hour, ten a day.
 pub const CODES_PER_MINUTE: i64 = 1;
+pub const CODES_PER_HOUR: i64 = 5;
 pub const CODES_PER_DAY: i64 = 10;
 /// How long an e-mail link lives.
 pub const LINK_MINUTES: i64 = 30;
@@ -38,33 +40,21 @@ fn phone_field(raw: &str) -> AppResult<String> {
         .map_err(|m| AppError::invalid("phone", m))
 }
 
-/// Sends a code to `phone` when a login has that number; the same answer (and the same rows
-/// counted against the limits) when none has.
-pub async fn request_code(
-    state: &AppState,
-    phone_raw: &str,
-    by_station: Option<i64>,
-) -> AppResult<()> {
+/// Sends a code to `phone` when a login has that number; the same answer (and the same
+/// limits counted) when none has. `ip`: the client address, limited to
+/// [`crate::auth::throttle::RESETS_PER_HOUR`] requests an hour.
+pub async fn request_code(state: &AppState, ip: &str, phone_raw: &str) -> AppResult<()> {
+    state.throttle.check_reset(ip)?;
     let phone = phone_field(phone_raw)?;
-    let minute_ago = instant(time::Duration::seconds(-60));
-    if reset::codes_since(&state.db, &phone, &minute_ago).await? >= CODES_PER_MINUTE {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: 60,
-        });
-    }
-    let day_ago = instant(time::Duration::days(-1));
-    if reset::codes_since(&state.db, &phone, &day_ago).await? >= CODES_PER_DAY {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: 3600,
-        });
-    }
     let user = users::by_phone(&state.db, &phone)
         .await?
         .filter(|u| u.active);
-    issue_code(state, &phone, user, by_station).await
+    issue_code(state, &phone, user, None).await
 }
 
-/// Writes a code for `user` (none: an unknown phone, counted the same) and its SMS.
+/// Writes a code for `user` (none: an unknown phone, counted the same) and its SMS, once the
+/// phone's limits allow it: the slot is taken by one guarded update in the same transaction,
+/// so ten requests at once send one code.
 async fn issue_code(
     state: &AppState,
     phone: &str,
@@ -74,7 +64,41 @@ async fn issue_code(
     let phone = phone.to_owned();
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
     let now = instant(time::Duration::ZERO);
+    let (minute_ago, hour_ago, day_ago) = (
+        instant(time::Duration::seconds(-60)),
+        instant(time::Duration::hours(-1)),
+        instant(time::Duration::days(-1)),
+    );
     let mut tx = state.db.begin().await?;
+    let slot = reset::take_slot(
+        &mut tx,
+        &phone,
+        &reset::Limits {
+            now: &now,
+            minute_ago: &minute_ago,
+            hour_ago: &hour_ago,
+            day_ago: &day_ago,
+            per_hour: CODES_PER_HOUR,
+            per_day: CODES_PER_DAY,
+        },
+    )
+    .await
+    .context("taking a reset-code slot")?;
+    let wait = match slot {
+        reset::Slot::Taken => None,
+        reset::Slot::Minute => Some(60),
+        reset::Slot::Hour => Some(3600),
+        reset::Slot::Day => Some(86_400),
+    };
+    if let Some(retry_after_secs) = wait {
+        drop(tx);
+        tracing::info!(
+            ?slot,
+            by_station,
+            "reset code refused by the phone's limits"
+        );
+        return Err(AppError::TooManyRequests { retry_after_secs });
+    }
     reset::insert_code(
         &mut tx,
         &phone,
@@ -84,11 +108,12 @@ async fn issue_code(
         &instant(time::Duration::minutes(CODE_MINUTES)),
         by_station,
     )
-    .await?;
+    .await
+    .context("writing a reset code")?;
     if user.is_some() {
         crate::service::messages::reset_code(&mut tx, &phone, &code).await?;
     }
-    tx.commit().await?;
+    tx.commit().await.context("committing a reset code")?;
     state.sms.nudge();
     tracing::info!(known = user.is_some(), by_station, "reset code asked");
     Ok(())
@@ -118,13 +143,14 @@ pub async fn request_code_for_worker(
             "该务工人员还没有登录账号，不需要重设密码",
         ));
     };
-    let phone = phone_field(&worker.phone)?;
-    let minute_ago = instant(time::Duration::seconds(-60));
-    if reset::codes_since(&state.db, &phone, &minute_ago).await? >= CODES_PER_MINUTE {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: 60,
-        });
-    }
+    // to the login's own phone: the record's phone may have been changed by the station
+    let Some(login_phone) = login.phone.as_deref().filter(|p| !p.is_empty()) else {
+        return Err(AppError::invalid(
+            "worker_id",
+            "该务工人员的登录账号没有手机号，请让本人用邮箱找回密码",
+        ));
+    };
+    let phone = phone_field(login_phone)?;
     issue_code(state, &phone, Some(login), actor.station_id).await?;
     crate::db::audit::record(
         &state.db,
@@ -179,6 +205,7 @@ pub async fn reset_with_code(
         return Err(wrong());
     }
     users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
+    reset::end_outstanding(&mut tx, user_id, &now).await?;
     tx.commit().await?;
     // cached token answers of this node are void now
     users::changed();
@@ -188,7 +215,8 @@ pub async fn reset_with_code(
 
 /// Mails a one-time link to an enterprise's or officer's login address; the same answer for
 /// an address nobody has.
-pub async fn request_link(state: &AppState, email_raw: &str) -> AppResult<()> {
+pub async fn request_link(state: &AppState, ip: &str, email_raw: &str) -> AppResult<()> {
+    state.throttle.check_reset(ip)?;
     let email = Email::parse(email_raw).map_err(|m| AppError::invalid("email", m))?;
     let Some(user) = users::find_by_login(&state.db, email.as_str())
         .await?
@@ -261,6 +289,10 @@ pub async fn reset_with_link(state: &AppState, token: &str, new_password: &str) 
         ));
     };
     users::set_password_and_revoke(&mut tx, user_id, &hash).await?;
+    // the other links (and codes) of this login end with this one
+    reset::end_outstanding(&mut tx, user_id, &instant(time::Duration::ZERO))
+        .await
+        .context("ending the other reset links")?;
     tx.commit().await?;
     // cached token answers of this node are void now
     users::changed();

@@ -25,6 +25,8 @@ pub struct MyData {
     pub certificates: Vec<CertificateRow>,
     pub applications: Vec<ApplicationRow>,
     pub placements: Vec<PlacementRow>,
+    /// jobs the worker reported found (我已找到工作) and what their station decided
+    pub found_reports: Vec<crate::db::found_reports::ReportRow>,
     pub exported_at: String,
 }
 
@@ -39,6 +41,7 @@ pub async fn my_data(state: &AppState, actor: &CurrentUser) -> AppResult<MyData>
         certificates: certificates::of_worker(&state.db, id).await?,
         applications: applications::of_worker(&state.db, id).await?,
         placements: placements::of_worker(&state.db, id).await?,
+        found_reports: crate::db::found_reports::of_worker(&state.db, id).await?,
         exported_at: now_timestamp(),
     })
 }
@@ -80,6 +83,15 @@ pub async fn correct(
             .map(|p| p.as_str().to_owned()),
         None => Some(w.phone.clone()),
     };
+    if let Some(p) = phone.as_deref()
+        && p != w.phone
+        && workers::phone_taken(&state.db, p, Some(id)).await?
+    {
+        e.add(
+            "phone",
+            "该手机号已是另一位务工人员的号码，一个手机号只能对应一位务工人员",
+        );
+    }
     let email = match c.email.as_deref().map(str::trim) {
         Some("") => None,
         Some(m) => e

@@ -85,6 +85,19 @@ pub async fn register(
             },
         );
     }
+    // A phone belongs to one worker (it is their login and where their reset code goes). An
+    // anonymous caller hears the one refusal, so the answer tells nothing about the phone.
+    if workers::phone_taken(&state.db, worker.phone.as_str(), None).await? {
+        tracing::info!(
+            self_registration,
+            "registration refused: phone already a worker's"
+        );
+        return Err(if self_registration {
+            refused_self_registration()
+        } else {
+            AppError::invalid("phone", PHONE_TAKEN_FOR_STATION)
+        });
+    }
     // Every worker belongs to a station: the registering one, else the sending station of
     // the home county. With no such station yet, the admin alone holds the record until one
     // is created (then it takes them over, see `accounts::create_station`).
@@ -157,6 +170,10 @@ pub async fn register_self(state: &AppState, ip: &str, input: &WorkerInput) -> A
     }
     result
 }
+
+/// What a station or the admin hears when registering a worker whose phone another worker
+/// already has.
+pub const PHONE_TAKEN_FOR_STATION: &str = "该手机号已是另一位务工人员的登记号码（一个手机号只能对应一位务工人员，用于登录和接收验证码）。请核实后填写本人的手机号；如是同一人，请在名单中查找并更新原记录";
 
 /// The one answer to a self-registration refused for what is already on the register — a
 /// 身份证 number registered under another name or phone, or a phone or e-mail that already

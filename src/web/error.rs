@@ -25,7 +25,7 @@ impl IntoResponse for AppError {
             errors: &errors,
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_secs } = self
+        if let Some(retry_after_secs) = self.retry_after()
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

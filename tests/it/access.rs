@@ -115,6 +115,8 @@ pub(crate) const ROWS: &[Row] = &[
     r("GET", "/api/v1/placements/{id}", "/api/v1/placements/{placement}", NoBody,                             ".x.x.x..x"),
     r("GET", "/api/v1/followups", "/api/v1/followups", NoBody,                                                ".....xx.x"),
     r("GET", "/api/v1/cases", "/api/v1/cases", NoBody,                                                        ".....xx.x"),
+    r("GET", "/api/v1/me/found-reports", "/api/v1/me/found-reports", NoBody,                                  ".xx......"),
+    r("GET", "/api/v1/found-reports", "/api/v1/found-reports", NoBody,                                        ".....xx.x"),
     r("GET", "/api/v1/retention", "/api/v1/retention", NoBody,                                                ".....xx.x"),
     // station 1's login is its head; station 2's is not
     r("GET", "/api/v1/escalations", "/api/v1/escalations?level=head", NoBody,                                 ".....x..x"),
@@ -148,6 +150,7 @@ pub(crate) const ROWS: &[Row] = &[
     r("GET", "/station/followups", "/station/followups", NoBody,                                              ".....xx.x"),
     r("GET", "/station/followups/{id}", "/station/followups/{followup}", NoBody,                              ".....x..x"),
     r("GET", "/station/cases", "/station/cases", NoBody,                                                      ".....xx.x"),
+    r("GET", "/station/found-reports", "/station/found-reports", NoBody,                                      ".....xx.x"),
     r("GET", "/station/retention", "/station/retention", NoBody,                                              ".....xx.x"),
     r("GET", "/station/head", "/station/head", NoBody,                                                        ".....x..x"),
     r("GET", "/admin/escalations", "/admin/escalations", NoBody,                                              "........x"),
@@ -281,6 +284,19 @@ pub(crate) const ROWS: &[Row] = &[
     r("POST", "/api/v1/placements", "/api/v1/placements",
         Json(r#"{"worker_id":{worker},"employer_name":"珠海某厂","workplace_county":"440403","start_date":"{today}","wage":5000,"channel":"self"}"#),
                                                                                                               ".....x..x"),
+    r("POST", "/api/v1/me/found-reports", "/api/v1/me/found-reports",
+        Json(r#"{"employer_name":"珠海某厂","workplace_county":"440403","start_date":"{today}","channel":"self"}"#), ".xx......"),
+    r("POST", "/me/found-job", "/me/found-job",
+        Form("employer_name=珠海某厂&workplace_county=440403&start_date={today}&channel=self"),                ".xx......"),
+    r("POST", "/api/v1/found-reports/{id}/confirm", "/api/v1/found-reports/{found}/confirm", Json("{}"),   ".....x..x"),
+    r("POST", "/station/found-reports/{id}/confirm", "/station/found-reports/{found}/confirm", Form(""),   ".....x..x"),
+    r("POST", "/api/v1/found-reports/{id}/decline", "/api/v1/found-reports/{found}/decline",
+        Json(r#"{"reason":"核实不符"}"#),                                                                      ".....x..x"),
+    r("POST", "/station/found-reports/{id}/decline", "/station/found-reports/{found}/decline",
+        Form("reason=核实不符"),                                                                               ".....x..x"),
+    r("POST", "/station/workers/{id}/found-job", "/station/workers/{worker}/found-job",
+        Form("employer_name=珠海某厂&workplace_county=440403&start_date={today}&wage=5000&channel=self"),      ".....x..x"),
+    r("POST", "/station/workers/{id}/reset-code", "/station/workers/{worker}/reset-code", Form(""),         ".....x..x"),
     r("POST", "/api/v1/auth/reset-code", "/api/v1/auth/reset-code", Json(r#"{"phone":"{phone}"}"#),         "xxxxxxxxx"),
     r("POST", "/api/v1/auth/reset", "/api/v1/auth/reset",
         Json(r#"{"phone":"{phone}","code":"000000","password":"Meitan-2027"}"#),                              "xxxxxxxxx"),
@@ -466,6 +482,19 @@ impl Fixture {
             .max()
             .unwrap();
 
+        // worker A told the station of a job found alone (before the hire below): pending
+        let found_report = created(
+            app.post(
+                "/api/v1/me/found-reports",
+                Some(&a_token),
+                &json!({"employer_name": "斗门某食品厂", "workplace_county": "440403",
+                        "start_date": days(-3), "channel": "self"}),
+            )
+            .await,
+            "found-job report",
+        )
+        .await;
+
         let mut vacancies = Vec::new();
         for title in ["电子厂普工", "食品厂包装工", "酒店厨师", "物流分拣员"] {
             let r = app
@@ -636,6 +665,7 @@ impl Fixture {
             ("job", job),
             ("fair", fair),
             ("trip", trip),
+            ("found", found_report),
         ] {
             vars.insert(k, v.to_string());
         }

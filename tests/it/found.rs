@@ -59,9 +59,36 @@ async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
     }
     assert_eq!(app.count("select count(*) from placements").await, 0);
 
+    // the terms of a hire: a wage of 1 yuan, a start a year ago or beyond 180 days, a
+    // county that is a province or no longer exists, a name of 61 characters are refused
+    for (field, bad) in [
+        ("wage", json!(1)),
+        (
+            "start_date",
+            json!(fmt_date(today() - time::Duration::days(365))),
+        ),
+        (
+            "start_date",
+            json!(fmt_date(today() + time::Duration::days(181))),
+        ),
+        ("workplace_county", json!("440000")),
+        ("workplace_county", json!("522128")),
+        ("employer_name", json!("厂".repeat(61))),
+    ] {
+        let mut body = json!({"worker_id": worker, "employer_name": "  珠海市斗门区某电子厂  ", "workplace_county": "440403",
+                              "start_date": fmt_date(today()), "wage": 5200, "channel": "self"});
+        body[field] = bad;
+        let r = app.post("/api/v1/placements", Some(&meitan), &body).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let v: Value = r.json().await.unwrap();
+        assert!(v["errors"][field][0].is_string(), "{field}: {v}");
+    }
+    assert_eq!(app.count("select count(*) from placements").await, 0);
+
+    // recorded 60 days late, then moved back to 200 days ago (as if recorded long ago)
     let start = today() - time::Duration::days(200);
-    let body = json!({"worker_id": worker, "employer_name": "珠海市斗门区某电子厂", "workplace_county": "440403",
-                      "start_date": fmt_date(start), "wage": 5200, "channel": "self"});
+    let body = json!({"worker_id": worker, "employer_name": "  珠海市斗门区某电子厂 ", "workplace_county": "440403",
+                      "start_date": fmt_date(today() - time::Duration::days(60)), "wage": 5200, "channel": "self"});
     // an enterprise, the receiving station (not the worker's station) may not record it
     assert_eq!(
         app.post("/api/v1/placements", Some(&hr), &body)
@@ -78,6 +105,23 @@ async fn a_self_found_job_is_followed_from_both_ends_and_counted() {
     let r = app.post("/api/v1/placements", Some(&meitan), &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let pid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    sqlx::query("update placements set start_date = $1 where id = $2")
+        .bind(fmt_date(start))
+        .bind(pid)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    for d in [7, 30, 90, 180] {
+        sqlx::query(
+            "update follow_ups set due_on = $1 where placement_id = $2 and day_offset = $3",
+        )
+        .bind(fmt_date(start + time::Duration::days(d)))
+        .bind(pid)
+        .bind(d)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
     // once: the worker is at work now
     let again = app
         .post("/api/v1/placements", Some(&meitan), &body)
@@ -320,4 +364,52 @@ async fn a_worker_reports_a_problem_and_it_opens_a_case_on_the_stations_list() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(found, "the worker was told the station's phone");
+    // a description over 500 characters is a field error (not cut silently)
+    let r = app
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "住宿", "description": "漏".repeat(501)}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["errors"]["description"][0]
+            .as_str()
+            .unwrap()
+            .contains("500"),
+        "{v}"
+    );
+    // five a day: four more, then 429 with a Chinese message
+    for n in 0..4 {
+        let r = app
+            .post(
+                "/api/v1/me/problems",
+                Some(&me),
+                &json!({"problem": "住宿", "description": format!("第{n}次")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let r = app
+        .post(
+            "/api/v1/me/problems",
+            Some(&me),
+            &json!({"problem": "工伤"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["errors"]["problem"][0].as_str().unwrap().contains("5次"),
+        "{v}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from cases where worker_id = {worker}"
+        ))
+        .await,
+        5
+    );
 }

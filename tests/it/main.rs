@@ -12,6 +12,7 @@ mod events;
 mod feed;
 mod forget;
 mod found;
+mod found_reports;
 mod gate;
 mod helpers;
 mod hostile;

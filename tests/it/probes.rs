@@ -158,6 +158,88 @@ async fn a_duplicate_self_registration_reads_like_any_other_refusal() {
     assert_eq!(app.count("select count(*) from workers").await, 1);
 }
 
+/// A phone belongs to one worker: a phone another worker already has (even one registered by
+/// a station without a login) is refused — to an anonymous caller with the one refusal every
+/// other duplicate gets, byte for byte; to a station with a clear message naming the phone.
+#[tokio::test]
+async fn a_phone_already_a_workers_is_refused_and_says_nothing_more() {
+    // behind a trusted proxy, so that the page below comes from an address of its own (three
+    // refusals stop an address for the day)
+    let app = spawn_app_with(None, |c| {
+        c.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+    })
+    .await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭站", "st@test.local").await;
+    // a worker on paper (no login) and one with a login
+    app.station_worker(&station, &id_number("19880808", 51), "13800138051", false)
+        .await;
+    app.post(
+        "/api/v1/workers",
+        None,
+        &worker_body(&id_number("19880808", 52), "13800138052"),
+    )
+    .await;
+    let mut answers = Vec::new();
+    for (id, phone) in [
+        (id_number("19900505", 53), "13800138051"), // the paper worker's phone
+        (id_number("19900505", 54), "138 0013 8052"), // the login's phone, spaced
+        (id_number("19880808", 51), "13800138055"), // a registered number, another phone
+    ] {
+        let r = app
+            .post("/api/v1/workers", None, &worker_body(&id, phone))
+            .await;
+        answers.push((r.status(), r.text().await.unwrap()));
+    }
+    assert_eq!(answers[0].0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[1], answers[2]);
+    assert_eq!(app.count("select count(*) from workers").await, 2);
+    assert_eq!(
+        app.count("select count(*) from users where phone = '13800138051'")
+            .await,
+        0,
+        "no login took the paper worker's phone"
+    );
+    // the page: the same refusal, with the ways back in
+    let b = browser();
+    let csrf = app.csrf(&b, "/register").await;
+    let r = b
+        .post(app.url("/register"))
+        .header("x-forwarded-for", "10.0.0.9")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "冉小梅"),
+            ("id_number", &id_number("19900505", 56)),
+            ("phone", "13800138051"),
+            ("hometown_code", "520328004"),
+            ("password", PASSWORD),
+            ("password2", PASSWORD),
+            ("consent", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("无法用这些信息在网上注册"), "{html}");
+    assert!(html.contains("href=\"/reset\"") && html.contains("href=\"/login\""));
+    // a station hears it plainly, on the phone field
+    let mut body = worker_body(&id_number("19900505", 57), "13800138052");
+    body.as_object_mut().unwrap().remove("password");
+    let r = app.post("/api/v1/workers", Some(&station), &body).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["errors"]["phone"][0]
+            .as_str()
+            .unwrap()
+            .contains("另一位务工人员"),
+        "{v}"
+    );
+    assert_eq!(app.count("select count(*) from workers").await, 2);
+}
+
 #[tokio::test]
 async fn anonymous_registration_is_throttled_per_address() {
     let app = spawn_app().await;

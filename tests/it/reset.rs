@@ -54,6 +54,10 @@ async fn age_codes(app: &TestApp) {
         .execute(&app.db)
         .await
         .unwrap();
+    sqlx::query("update reset_limits set last_at = '2000-01-01T00:00:00Z'")
+        .execute(&app.db)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -209,34 +213,27 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
         0,
         "nothing is sent to a phone nobody has"
     );
-    // ten a day: one asked above, eight more earlier today, the tenth now
+    // ten a day: one asked above, eight more earlier today (two hours ago), the tenth now
     let two_hours_ago =
         laowu::domain::fmt_instant(time::OffsetDateTime::now_utc() - time::Duration::hours(2));
-    for _ in 0..8 {
-        sqlx::query("insert into reset_codes (phone, code_hash, created_at, expires_at, ended_at) values ($1, 'x', $2, $2, $2)")
-            .bind(PHONE)
-            .bind(&two_hours_ago)
-            .execute(&app.db)
-            .await
-            .unwrap();
-    }
-    let age = |app: &TestApp| {
+    let set = |sql: &'static str| {
         let db = app.db.clone();
         let t = two_hours_ago.clone();
         async move {
-            sqlx::query("update reset_codes set created_at = $1")
+            sqlx::query(sql)
                 .bind(t)
+                .bind(PHONE)
                 .execute(&db)
                 .await
                 .unwrap();
         }
     };
-    age(&app).await;
+    set("update reset_limits set last_at = $1, hour_start = $1, day_start = $1, day_count = 9 where phone = $2").await;
     let r = app
         .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
         .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED, "the tenth of the day");
-    age(&app).await;
+    set("update reset_limits set last_at = $1, hour_start = $1 where phone = $2").await;
     let r = app
         .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
         .await;
@@ -245,6 +242,26 @@ async fn codes_are_limited_per_phone_and_an_unknown_phone_gets_the_same_answer()
         StatusCode::TOO_MANY_REQUESTS,
         "the eleventh of the day"
     );
+    // five an hour: the unknown phone has had five in the last hour
+    let ten_minutes_ago =
+        laowu::domain::fmt_instant(time::OffsetDateTime::now_utc() - time::Duration::minutes(10));
+    sqlx::query(
+        "update reset_limits set last_at = $1, hour_start = $1, hour_count = 5 where phone = $2",
+    )
+    .bind(&ten_minutes_ago)
+    .bind(unknown)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": unknown}))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the sixth of the hour"
+    );
+    assert_eq!(r.headers()["retry-after"], "3600");
     // a bad number is a field error
     let r = app
         .post("/api/v1/auth/reset-code", None, &json!({"phone": "12345"}))
@@ -294,6 +311,40 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(sms_rows(&app, other_phone).await, 0);
+    // an officer who changes the worker's phone to one of their own still cannot get the
+    // code: it goes to the login's phone (and another worker's phone is refused outright)
+    let officers = "13700009999";
+    let r = app
+        .put(
+            &format!("/api/v1/workers/{worker}"),
+            Some(&station),
+            &json!({"phone": other_phone}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another worker's phone"
+    );
+    let r = app
+        .put(
+            &format!("/api/v1/workers/{worker}"),
+            Some(&station),
+            &json!({"phone": officers}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    age_codes(&app).await;
+    let r = app.post(&path, Some(&station), &json!({})).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(sms_rows(&app, officers).await, 0);
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from sms_outbox where phone = '{PHONE}' and kind = 'reset_code'"
+        ))
+        .await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -416,4 +467,184 @@ async fn a_worker_gets_back_in_on_the_pages_with_the_phone_alone() {
         .await
         .unwrap();
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Ten requests for one phone released together send one code (the limit is one guarded
+/// update, not a count read before anyone wrote), for a registered phone and for unknown ones.
+#[tokio::test]
+async fn ten_requests_at_once_send_one_code() {
+    // each round from its own address (behind a trusted proxy), so that the per-address
+    // limit does not decide
+    let app = crate::helpers::spawn_app_with(None, |c| {
+        c.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+    })
+    .await;
+    setup(&app).await;
+    for (round, phone) in [
+        PHONE,
+        "13600002221",
+        "13600002222",
+        "13600002223",
+        "13600002224",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(10));
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let req = app
+                    .api
+                    .post(app.url("/api/v1/auth/reset-code"))
+                    .header("x-forwarded-for", format!("10.0.0.{round}"))
+                    .json(&json!({"phone": phone}));
+                let barrier = barrier.clone();
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    req.send().await.expect("request").status()
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        let accepted = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::ACCEPTED)
+            .count();
+        assert_eq!(accepted, 1, "round {round}: {statuses:?}");
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "select count(*) from reset_codes where phone = '{phone}'"
+            ))
+            .await,
+            1,
+            "round {round}"
+        );
+    }
+    assert_eq!(sms_rows(&app, PHONE).await, 1, "one code by SMS");
+}
+
+/// One address may ask twenty codes or links an hour, whatever the phones or addresses.
+#[tokio::test]
+async fn one_address_asks_at_most_twenty_codes_or_links_an_hour() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    for n in 0..19 {
+        let r = app
+            .post(
+                "/api/v1/auth/reset-code",
+                None,
+                &json!({"phone": format!("136000030{n:02}")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED, "{n}");
+    }
+    let r = app
+        .post(
+            "/api/v1/auth/reset-link",
+            None,
+            &json!({"email": "nobody@test.local"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "the twentieth");
+    for (path, body) in [
+        ("/api/v1/auth/reset-code", json!({"phone": "13600003100"})),
+        ("/api/v1/auth/reset-link", json!({"email": "st@test.local"})),
+    ] {
+        let r = app.post(path, None, &body).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        assert!(r.headers().contains_key("retry-after"));
+    }
+    assert_eq!(
+        app.count("select count(*) from outbox where kind = 'reset_link'")
+            .await,
+        0,
+        "nothing mailed past the limit"
+    );
+    // the page form counts in the same bucket
+    let b = browser();
+    let csrf = app.csrf(&b, "/reset").await;
+    let r = b
+        .post(app.url("/reset/code"))
+        .form(&[("_csrf", csrf.as_str()), ("phone", PHONE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("尝试次数过多"), "{html}");
+    assert_eq!(sms_rows(&app, PHONE).await, 0);
+}
+
+/// Using one mailed link ends every other outstanding link of that login.
+#[tokio::test]
+async fn using_one_mailed_link_ends_the_others() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    for _ in 0..2 {
+        let r = app
+            .post(
+                "/api/v1/auth/reset-link",
+                None,
+                &json!({"email": "st@test.local"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+    }
+    use sqlx::Row;
+    let tokens: Vec<String> =
+        sqlx::query("select body_text from outbox where kind = 'reset_link' order by id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let text: String = r.get(0);
+                let i = text.find("/reset/mail/").unwrap();
+                text[i + 12..]
+                    .chars()
+                    .take_while(char::is_ascii_hexdigit)
+                    .collect()
+            })
+            .collect();
+    assert_eq!(tokens.len(), 2);
+    let r = app
+        .post(
+            "/api/v1/auth/reset-link/use",
+            None,
+            &json!({"token": tokens[1], "password": "Meitan-2027"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .post(
+            "/api/v1/auth/reset-link/use",
+            None,
+            &json!({"token": tokens[0], "password": "Meitan-2028"}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the older link ended too"
+    );
+    let b = browser();
+    let html = b
+        .get(app.url(&format!("/reset/mail/{}", tokens[0])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("失效"), "{html}");
+    let _ = app.token("st@test.local", "Meitan-2027").await;
 }

@@ -73,6 +73,33 @@ fn found_job_table() {
 }
 
 #[test]
+fn found_report_table() {
+    for role in ROLES {
+        for tie in TIES {
+            let report = role == Role::Worker && tie == WorkerTie::Itself;
+            assert_eq!(
+                may_report_found_job(role, tie),
+                report,
+                "report {role:?} {tie:?}"
+            );
+            let decide =
+                role == Role::Admin || (role == Role::Station && tie == WorkerTie::OwnStation);
+            assert_eq!(
+                may_decide_found_report(role, tie),
+                decide,
+                "decide {role:?} {tie:?}"
+            );
+        }
+    }
+    // the worker never confirms their own report; a receiving station never decides one
+    assert!(!may_decide_found_report(Role::Worker, WorkerTie::Itself));
+    assert!(!may_decide_found_report(
+        Role::Station,
+        WorkerTie::PlacedInDistrict
+    ));
+}
+
+#[test]
 fn follow_up_and_placement_table() {
     for role in ROLES {
         for tie in TIES {

@@ -73,15 +73,16 @@ fn accepted(message: &str) -> (StatusCode, Json<Accepted>) {
     )
 }
 
-/// Asks a 6-digit reset code by SMS: 202 whatever the phone (valid 10 minutes; one per 60 s
-/// and 10 a day per phone, else 429).
+/// Asks a 6-digit reset code by SMS: 202 whatever the phone (valid 10 minutes; one per 60 s,
+/// 5 an hour and 10 a day per phone, 20 an hour per client address, else 429).
 #[utoipa::path(post, path = "/auth/reset-code", tag = "auth", request_body = ResetCodeRequest,
     responses((status = 202, body = Accepted), (status = 422), (status = 429)))]
 pub async fn reset_code(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     ApiJson(req): ApiJson<ResetCodeRequest>,
 ) -> AppResult<(StatusCode, Json<Accepted>)> {
-    crate::service::reset::request_code(&state, &req.phone, None).await?;
+    crate::service::reset::request_code(&state, &addr.to_string(), &req.phone).await?;
     Ok(accepted(
         "如果该手机号已注册，验证码短信将在1分钟内送达，10分钟内有效",
     ))
@@ -119,14 +120,16 @@ pub struct ResetLinkRequest {
     pub email: String,
 }
 
-/// Mails a one-time reset link (30 minutes): 202 whatever the address.
+/// Mails a one-time reset link (30 minutes): 202 whatever the address (20 requests an hour
+/// per client address, else 429).
 #[utoipa::path(post, path = "/auth/reset-link", tag = "auth", request_body = ResetLinkRequest,
-    responses((status = 202, body = Accepted), (status = 422)))]
+    responses((status = 202, body = Accepted), (status = 422), (status = 429)))]
 pub async fn reset_link(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     ApiJson(req): ApiJson<ResetLinkRequest>,
 ) -> AppResult<(StatusCode, Json<Accepted>)> {
-    crate::service::reset::request_link(&state, &req.email).await?;
+    crate::service::reset::request_link(&state, &addr.to_string(), &req.email).await?;
     Ok(accepted(
         "如果该邮箱已注册，重设密码的链接已发出，30分钟内有效",
     ))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod check;
 pub mod employers;
 pub mod events;
+pub mod found;
 pub mod imports;
 pub mod openapi;
 pub mod placements;
@@ -142,6 +143,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(placements::placement))
         .routes(routes!(placements::record_found))
         .routes(routes!(placements::report_problem))
+        .routes(routes!(found::report, found::mine))
+        .routes(routes!(found::list))
+        .routes(routes!(found::confirm))
+        .routes(routes!(found::decline))
         .routes(routes!(placements::leave))
         .routes(routes!(placements::followups))
         .routes(routes!(placements::complete))

@@ -30,6 +30,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/events"),
     ("post", "/auth/reset-code"),
     ("post", "/auth/reset"),
+    ("post", "/auth/reset-link"),
+    ("post", "/me/problems"),
 ];
 
 /// Routes with a throttle (429 with `Retry-After`).
@@ -38,6 +40,8 @@ const THROTTLED: &[(&str, &str)] = &[
     ("post", "/workers"),
     ("post", "/auth/reset-code"),
     ("post", "/auth/reset"),
+    ("post", "/auth/reset-link"),
+    ("post", "/me/problems"),
 ];
 
 /// The bilingual description of a status.

@@ -278,9 +278,12 @@ pub async fn record_found(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-/// The worker reports a problem at their current job: a case on their station's list.
+/// The worker reports a problem at their current job: a case on their station's list (five
+/// a day; a description of at most 500 characters).
 #[utoipa::path(post, path = "/me/problems", tag = "follow-up", request_body = follow::ProblemInput,
-    responses((status = 201, body = Created), (status = 403), (status = 422)))]
+    responses((status = 201, body = Created), (status = 403),
+              (status = 422, description = "字段错误 / field errors"),
+              (status = 429, description = "今天已反映5次 / five reports today already")))]
 pub async fn report_problem(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -24,6 +24,9 @@ pub async fn profile(
     let layout = Layout::new("我的信息", &session, Some(&user)).await;
     let mut page = WorkerPage::of(layout, record, true);
     page.sms_on = crate::service::messages::enabled(&state, &user).await?;
+    page.current_job = crate::service::found::current_job(&state, &user).await?;
+    page.found_reports = crate::service::found::mine(&state, &user).await?;
+    page.has_pending_report = page.found_reports.iter().any(|r| r.is_pending());
     Ok(render(&page))
 }
 
@@ -163,7 +166,7 @@ pub async fn problem(
         Ok(_) => {
             super::flash(&session, "已转给你的工作站，他们会尽快联系你。").await;
         }
-        Err(e @ AppError::Validation(_)) => {
+        Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未提交：{msg}")).await;
         }

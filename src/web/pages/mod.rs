@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod employer;
 pub mod events;
 pub mod followups;
+pub mod found;
 pub mod matches;
 pub mod me;
 pub mod next;
@@ -152,10 +153,7 @@ impl IntoResponse for PageError {
             }
             other => other.to_string(),
         };
-        let retry = match &self.0 {
-            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry = self.0.retry_after();
         let page = ErrorPage {
             layout: Layout {
                 title: "出错了".into(),
@@ -290,6 +288,12 @@ pub fn router() -> Router<AppState> {
         .route("/me/preferences", post(me::preferences))
         .route("/me/sms", post(me::sms))
         .route("/me/problem", post(me::problem))
+        .route("/me/found-job", post(found::report))
+        .route("/station/found-reports", get(found::list))
+        .route("/station/found-reports/{id}/confirm", post(found::confirm))
+        .route("/station/found-reports/{id}/decline", post(found::decline))
+        .route("/station/workers/{id}/found-job", post(found::record))
+        .route("/station/workers/{id}/reset-code", post(found::reset_code))
         .route("/me/data.json", get(me::download))
         .route("/me/correct", post(me::correct))
         .route("/me/delete-request", post(me::delete_request))

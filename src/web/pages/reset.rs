@@ -68,27 +68,30 @@ pub async fn start(session: Session) -> Response {
 /// `POST /reset/code`: sends the code (when the phone is registered) and asks for it.
 pub async fn send_code(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let phone = form.get("phone").trim().to_owned();
-    Ok(match svc::request_code(&state, &phone, None).await {
-        Ok(()) => {
-            page(
-                &session,
-                "code",
-                &phone,
-                "",
-                Some("如果该手机号已在平台登记，验证码已通过短信发出（10分钟内有效）。".into()),
-                FieldErrors::new(),
-            )
-            .await
-        }
-        Err(e) => {
-            let (message, errors) = split(e)?;
-            page(&session, "phone", &phone, "", message, errors).await
-        }
-    })
+    Ok(
+        match svc::request_code(&state, &addr.to_string(), &phone).await {
+            Ok(()) => {
+                page(
+                    &session,
+                    "code",
+                    &phone,
+                    "",
+                    Some("如果该手机号已在平台登记，验证码已通过短信发出（10分钟内有效）。".into()),
+                    FieldErrors::new(),
+                )
+                .await
+            }
+            Err(e) => {
+                let (message, errors) = split(e)?;
+                page(&session, "phone", &phone, "", message, errors).await
+            }
+        },
+    )
 }
 
 /// `POST /reset`: the code and the new password.
@@ -118,26 +121,32 @@ pub async fn mail(session: Session) -> Response {
 /// `POST /reset/mail`: mails a link when the address has a login.
 pub async fn send_link(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
-    Ok(match svc::request_link(&state, form.get("email")).await {
-        Ok(()) => {
-            page(
-                &session,
-                "mail_sent",
-                "",
-                "",
-                Some("如果该邮箱已注册，重设密码的链接已发出（30分钟内有效，只能用一次）。".into()),
-                FieldErrors::new(),
-            )
-            .await
-        }
-        Err(e) => {
-            let (message, errors) = split(e)?;
-            page(&session, "mail", "", "", message, errors).await
-        }
-    })
+    Ok(
+        match svc::request_link(&state, &addr.to_string(), form.get("email")).await {
+            Ok(()) => {
+                page(
+                    &session,
+                    "mail_sent",
+                    "",
+                    "",
+                    Some(
+                        "如果该邮箱已注册，重设密码的链接已发出（30分钟内有效，只能用一次）。"
+                            .into(),
+                    ),
+                    FieldErrors::new(),
+                )
+                .await
+            }
+            Err(e) => {
+                let (message, errors) = split(e)?;
+                page(&session, "mail", "", "", message, errors).await
+            }
+        },
+    )
 }
 
 /// `GET /reset/mail/{token}`: the new password, if the link still works.

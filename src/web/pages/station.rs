@@ -12,6 +12,7 @@ use super::{FormData, Layout, PageResult, PageUser, flash, render};
 use crate::auth::Role;
 use crate::domain::region::{FUGONG, MEITAN, region_label, regions};
 use crate::domain::today;
+use crate::domain::values::{START_DAYS_AHEAD, START_DAYS_BACK, fmt_date};
 use crate::error::{AppError, FieldErrors};
 use crate::service::workers::{self as svc, Access, WorkerListQuery, WorkerRow};
 use crate::state::AppState;
@@ -225,6 +226,16 @@ pub struct WorkerPage {
     pub levels: Vec<&'static str>,
     /// the occupation picker of the correction form
     pub occupation_choices: Vec<(String, Vec<Choice>)>,
+    /// the worker's current job with the next follow-up's day (on `/me`)
+    pub current_job: Option<crate::service::found::CurrentJob>,
+    /// the worker's own found-job reports (on `/me`)
+    pub found_reports: Vec<crate::service::found::FoundReportView>,
+    pub has_pending_report: bool,
+    /// the found-job form: the workplace picker, today, the start-date window
+    pub workplaces: Vec<Choice>,
+    pub today: String,
+    pub start_min: String,
+    pub start_max: String,
 }
 
 impl WorkerPage {
@@ -263,6 +274,13 @@ impl WorkerPage {
             programmes: super::public::programme_choices(""),
             levels: crate::service::courses::LEVELS.to_vec(),
             occupation_choices: occupation_groups(r.row.occupation_code.as_deref().unwrap_or("")),
+            current_job: None,
+            found_reports: Vec::new(),
+            has_pending_report: false,
+            workplaces: super::found::workplace_choices(),
+            today: fmt_date(today),
+            start_min: fmt_date(today - time::Duration::days(START_DAYS_BACK)),
+            start_max: fmt_date(today + time::Duration::days(START_DAYS_AHEAD)),
         }
     }
 }
