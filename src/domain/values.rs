@@ -33,23 +33,67 @@ pub fn fmt_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-/// A monthly wage in whole yuan: `5500`, `5,500`, `5500元`, `0.55万`.
+/// A monthly wage in whole yuan, as people type it: `5500`, `5,500`, `５５００`, `5500元`,
+/// `5500元/月`, `5千`, `5.5千`, `5千5` (5500), `5k`, `0.55万`, `1万2` (12000). Anything else is
+/// refused with a message saying what to type — never read as a prefix (`5千` is never 5).
 pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
-    let s = normalize_width(input).replace([',', '，'], "");
-    let s = s.trim_end_matches("元/月").trim_end_matches('元');
+    const NOT_A_WAGE: &str = "月薪请填一个数，以元为单位，如 5000、5千、0.5万";
+    let s = normalize_width(input).replace([',', '，', '_'], "");
+    let s = s
+        .trim_start_matches("月薪")
+        .trim_start_matches("每月")
+        .trim_end_matches("/月")
+        .trim_end_matches("每月")
+        .trim_end_matches("人民币")
+        .trim_end_matches("元")
+        .trim_end_matches("块");
     if s.is_empty() {
         return Err("请填写月薪");
     }
-    let value = if let Some(wan) = s.strip_suffix('万') {
-        let v: f64 = wan.parse().map_err(|_| "月薪应为整数（元/月）")?;
-        (v * 10_000.0).round()
-    } else {
-        let v: f64 = s.parse().map_err(|_| "月薪应为整数（元/月）")?;
-        if v.fract() != 0.0 {
-            return Err("月薪应为整数（元/月）");
+    if s.contains(['-', '~', '～', '至', '到']) && s.chars().any(|c| c.is_ascii_digit()) {
+        return Err("月薪请只填一个数（如 5000），不要填范围");
+    }
+    // the unit: 千/k (thousand) or 万/w (ten thousand), with an optional spoken tail digit
+    let (number, unit, tail) = match s.find(['千', 'k', 'K', '万', 'w', 'W']) {
+        Some(i) => {
+            let unit_char = s[i..].chars().next().unwrap_or('千');
+            let unit = if matches!(unit_char, '万' | 'w' | 'W') {
+                10_000.0
+            } else {
+                1_000.0
+            };
+            let tail = &s[i + unit_char.len_utf8()..];
+            (&s[..i], unit, tail)
         }
-        v
+        None => (s, 1.0, ""),
     };
+    let digits_ok = |t: &str| {
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.chars().filter(|c| *c == '.').count() <= 1
+            && t.chars().any(|c| c.is_ascii_digit())
+    };
+    if !digits_ok(number) || (!tail.is_empty() && !(tail.len() == 1 && digits_ok(tail))) {
+        return Err(NOT_A_WAGE);
+    }
+    if number.len() > 12 {
+        return Err("月薪应在0到200000元之间");
+    }
+    let v: f64 = number.parse().map_err(|_| NOT_A_WAGE)?;
+    let mut value = v * unit;
+    if let Ok(t) = tail.parse::<f64>() {
+        if number.contains('.') {
+            return Err(NOT_A_WAGE);
+        }
+        // 5千5 = 5500, 1万2 = 12000
+        value += t * unit / 10.0;
+    }
+    if value.fract() != 0.0 {
+        return Err("月薪应为整数（元/月）");
+    }
+    if !(0.0..=MAX_WAGE as f64).contains(&value) {
+        return Err("月薪应在0到200000元之间");
+    }
     check_wage(value as i64).map_err(|_| "月薪应在0到200000元之间")
 }
 
@@ -100,6 +144,31 @@ mod tests {
         assert!(parse_wage("-1").is_err());
         assert!(parse_wage("5500.5").is_err());
         assert!(parse_wage("9999999").is_err());
+        for (typed, yuan) in [
+            ("5千", 5000),
+            ("5000元", 5000),
+            ("5,000", 5000),
+            ("５０００", 5000),
+            ("5000元/月", 5000),
+            ("5.5千", 5500),
+            ("5千5", 5500),
+            ("5k", 5000),
+            ("1万2", 12000),
+            ("月薪6000", 6000),
+        ] {
+            assert_eq!(parse_wage(typed), Ok(yuan), "{typed}");
+        }
+        for typed in [
+            "5千多",
+            "五千",
+            "5000-6000",
+            "面议",
+            "千",
+            "5..5千",
+            "5千55",
+        ] {
+            assert!(parse_wage(typed).is_err(), "{typed}");
+        }
     }
 
     #[test]

@@ -285,7 +285,7 @@ const ROWS: &[Row] = &[
         Json(r#"{"name":"珠海斗门新企业{seq}有限公司","uscc":"{uscc}","town_code":"440403105","address":"井岸镇1号","contact_name":"陈经理","contact_phone":"13900001111","contact_email":"new{seq}@test.local"}"#),
                                                                                                               "xxxxxxxxx"),
     r("POST", "/employers/register", "/employers/register",
-        Form("name=珠海斗门新工厂{seq}有限公司&uscc={uscc}&town_code=440403105&address=白蕉镇2号&contact_name=黄经理&contact_phone=13900001111&contact_email=reg{seq}@test.local"),
+        Form("name=珠海斗门新工厂{seq}有限公司&uscc={uscc}&town_code=440403105&address=白蕉镇2号&contact_name=黄经理&contact_phone=13900001111&contact_email=reg{seq}@test.local&hr_email=hr{seq}@reg.test.local&password=Doumen-2026x&password2=Doumen-2026x"),
                                                                                                               "xxxxxxxxx"),
     r("POST", "/api/v1/employers/{id}/verify", "/api/v1/employers/{pending}/verify", Json("{}"),           "........x"),
     r("POST", "/admin/employers/{id}/verify", "/admin/employers/{pending2}/verify", Form(""),               "........x"),
@@ -548,7 +548,7 @@ impl Fixture {
         {
             let body = json!({
                 "programme": "cantonese-chef", "title": title, "occupation": "中式烹调师",
-                "level": "四级", "start_date": days(-5), "end_date": days(15),
+                "level": "四级", "start_date": days(1), "end_date": days(15),
                 "place": "斗门区井岸镇", "capacity": 20,
             });
             let r = app
@@ -565,6 +565,10 @@ impl Fixture {
         let path = format!("/api/v1/courses/{}/enrollments", courses[1]);
         let r = app.post(&path, Some(&a_token), &json!({})).await;
         enrollments.push(created(r, "self enrolment").await);
+        // sign-up closes the day before the start: the courses now run (attendance, completion)
+        for c in &courses {
+            app.course_runs(*c, -5, 15).await;
+        }
 
         let import = format!("{s1}-fixture");
         let dir = app.data_dir.path().join("imports");

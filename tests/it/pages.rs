@@ -234,6 +234,9 @@ async fn an_enterprise_registers_is_verified_and_posts_on_the_pages() {
             ("contact_name", "黄小姐"),
             ("contact_phone", "13900002222"),
             ("contact_email", "hr@page.test"),
+            ("hr_email", "hr-own@page.test"),
+            ("password", "Own-login-2026"),
+            ("password2", "Own-login-2026"),
         ])
         .send()
         .await

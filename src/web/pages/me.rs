@@ -111,7 +111,7 @@ pub async fn correct(
     user.require(&[Role::Worker])?;
     let id = user.worker_id.ok_or(AppError::NotFound)?;
     let mut errors = crate::error::FieldErrors::new();
-    let wage = form.int("expected_wage", &mut errors);
+    let wage = form.wage("expected_wage", &mut errors);
     let c = crate::service::rights::Correction {
         phone: form.opt("phone"),
         email: None,

@@ -100,6 +100,7 @@ pub async fn with_code(
     let phone = form.get("phone").trim().to_owned();
     match svc::reset_with_code(&state, &phone, form.get("code"), form.get("password")).await {
         Ok(()) => {
+            crate::web::csrf::spend(&session, "/login", "密码已重设，请用新密码登录。").await;
             flash(&session, "密码已重设，请用新密码登录。").await;
             Ok(Redirect::to("/login").into_response())
         }
@@ -160,6 +161,7 @@ pub async fn with_link(
 ) -> PageResult<Response> {
     match svc::reset_with_link(&state, &token, form.get("password")).await {
         Ok(()) => {
+            crate::web::csrf::spend(&session, "/login", "密码已重设，请用新密码登录。").await;
             flash(&session, "密码已重设，请用新密码登录。").await;
             Ok(Redirect::to("/login").into_response())
         }
