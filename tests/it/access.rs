@@ -330,6 +330,7 @@ const ROWS: &[Row] = &[
     // the worker's rights, ending in anonymisation
     r("POST", "/api/v1/me/deletion-request", "/api/v1/me/deletion-request", Json("{}"),                    ".xx......"),
     r("POST", "/me/delete-request", "/me/delete-request", Form(""),                                          ".xx......"),
+    r("POST", "/me/delete-request/cancel", "/me/delete-request/cancel", Form(""),                            ".xx......"),
     r("POST", "/api/v1/workers/{id}/anonymise", "/api/v1/workers/{leaver}/anonymise", Json("{}"),           ".....x..x"),
     r("POST", "/station/workers/{id}/anonymise", "/station/workers/{leaver}/anonymise", Form(""),           ".....x..x"),
     // these change who is logged in

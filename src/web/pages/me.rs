@@ -24,6 +24,7 @@ pub async fn profile(
     let layout = Layout::new("我的信息", &session, Some(&user)).await;
     let mut page = WorkerPage::of(layout, record, true);
     page.sms_on = crate::service::messages::enabled(&state, &user).await?;
+    page.deletion_asked = crate::service::rights::my_deletion_request(&state, &user).await?;
     Ok(render(&page))
 }
 
@@ -137,14 +138,42 @@ pub async fn correct(
     Ok(Redirect::to("/me").into_response())
 }
 
-/// The worker asks for deletion.
+/// The worker asks for deletion, once they ticked the box that says what it means.
 pub async fn delete_request(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
 ) -> PageResult<Response> {
+    if !form.flag("confirm") {
+        super::flash(
+            &session,
+            "未提交注销申请：请先勾选“我确认要注销”，再点申请注销。",
+        )
+        .await;
+        return Ok(Redirect::to("/me#delete").into_response());
+    }
     crate::service::rights::request_deletion(&state, &user).await?;
-    super::flash(&session, "注销申请已提交，工作站核实后将删除你的个人信息。").await;
+    super::flash(
+        &session,
+        "注销申请已提交，工作站核实后将删除你的个人信息。核实之前可以在本页撤回。",
+    )
+    .await;
+    Ok(Redirect::to("/me").into_response())
+}
+
+/// The worker withdraws their deletion request.
+pub async fn delete_cancel(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let message = if crate::service::rights::cancel_deletion(&state, &user).await? {
+        "已撤回注销申请，你的信息保持不变。"
+    } else {
+        "没有待处理的注销申请。"
+    };
+    super::flash(&session, message).await;
     Ok(Redirect::to("/me").into_response())
 }
 

@@ -299,6 +299,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/data.json", get(me::download))
         .route("/me/correct", post(me::correct))
         .route("/me/delete-request", post(me::delete_request))
+        .route("/me/delete-request/cancel", post(me::delete_cancel))
         .route("/station/workers/{id}/anonymise", post(station::anonymise))
         .route("/workers/{id}/occupation", post(station::set_occupation))
         .route("/reports/monthly", get(reports::monthly))

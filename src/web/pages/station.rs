@@ -196,6 +196,8 @@ pub struct WorkerPage {
     pub levels: Vec<&'static str>,
     /// the occupation picker of the correction form
     pub occupation_choices: Vec<(String, Vec<Choice>)>,
+    /// the worker's own open deletion request: when they asked (on /me only)
+    pub deletion_asked: Option<String>,
 }
 
 impl WorkerPage {
@@ -229,6 +231,7 @@ impl WorkerPage {
             placements: r.placements,
             weekly_matches: r.weekly_matches,
             sms_on: true,
+            deletion_asked: None,
             certificates: r.certificates,
             enrollments: r.enrollments,
             programmes: super::public::programme_choices(""),
