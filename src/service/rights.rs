@@ -139,10 +139,21 @@ pub async fn correct(
     Ok(())
 }
 
-/// The worker asks for deletion; their station sees the request.
-pub async fn request_deletion(state: &AppState, actor: &CurrentUser) -> AppResult<()> {
+/// The worker asks for deletion, having confirmed it (the page's box; an API call is its own
+/// confirmation); their station sees the request.
+pub async fn request_deletion(
+    state: &AppState,
+    actor: &CurrentUser,
+    confirmed: bool,
+) -> AppResult<()> {
     actor.require(&[Role::Worker])?;
     let id = actor.worker_id.ok_or(AppError::NotFound)?;
+    if !confirmed {
+        return Err(AppError::invalid(
+            "confirm",
+            "未提交注销申请：请先勾选“我确认要注销”，再点申请注销。",
+        ));
+    }
     rights::request_deletion(&state.db, id).await?;
     Ok(())
 }

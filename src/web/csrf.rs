@@ -58,6 +58,8 @@ const SPENT_MAX: usize = 10_000;
 
 /// Where a form that already succeeded went, and what to tell whoever sends it again.
 struct Spent {
+    /// the path the form posts to: the token leads to its result only from there
+    form: String,
     landing: String,
     message: String,
     at: Instant,
@@ -71,9 +73,10 @@ fn spent() -> &'static Mutex<HashMap<String, Spent>> {
     SPENT.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// Ends the current form's token after it succeeded, remembering where it led: a second
-/// submit of the same form is sent to `landing` with `message`. Gives the session a new token.
-pub async fn spend(session: &Session, landing: &str, message: &str) -> String {
+/// Ends the current form's token after the form posted to `form` succeeded, remembering where
+/// it led: the same form sent again is sent to `landing` with `message` (the token does
+/// nothing anywhere else: a 403 as before). Gives the session a new token.
+pub async fn spend(session: &Session, form: &str, landing: &str, message: &str) -> String {
     if let Ok(Some(old)) = session.get::<String>(SESSION_KEY).await
         && let Ok(mut map) = spent().lock()
     {
@@ -87,6 +90,7 @@ pub async fn spend(session: &Session, landing: &str, message: &str) -> String {
         map.insert(
             old,
             Spent {
+                form: form.to_owned(),
                 landing: landing.to_owned(),
                 message: message.to_owned(),
                 at: now,
@@ -96,11 +100,11 @@ pub async fn spend(session: &Session, landing: &str, message: &str) -> String {
     renew(session).await
 }
 
-/// Where a spent token leads, if it is one.
-fn spent_landing(token: &str) -> Option<(String, String)> {
+/// Where a spent token sent again to `path` leads, if it is one of that form.
+fn spent_landing(token: &str, path: &str) -> Option<(String, String)> {
     let map = spent().lock().ok()?;
     map.get(token)
-        .filter(|s| s.at.elapsed() < SPENT_FOR)
+        .filter(|s| s.at.elapsed() < SPENT_FOR && s.form == path)
         .map(|s| (s.landing.clone(), s.message.clone()))
 }
 
@@ -149,8 +153,13 @@ fn forbidden(headers: &axum::http::HeaderMap) -> Response {
 }
 
 /// A second submit of a form that already succeeded: to its result, with a word on why.
-async fn to_result(session: &Session, token: &str, headers: &axum::http::HeaderMap) -> Response {
-    match spent_landing(token) {
+async fn to_result(
+    session: &Session,
+    token: &str,
+    path: &str,
+    headers: &axum::http::HeaderMap,
+) -> Response {
+    match spent_landing(token, path) {
         Some((landing, message)) => {
             session.insert("flash", &message).await.ok();
             tracing::info!(landing = %landing, "form sent again after success");
@@ -182,7 +191,7 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
     if let Some(t) = from_query {
         return match expected {
             Some(e) if constant_eq(&t, &e) => next.run(request).await,
-            _ => to_result(&session, &t, request.headers()).await,
+            _ => to_result(&session, &t, request.uri().path(), request.headers()).await,
         };
     }
     let is_form = request
@@ -207,6 +216,6 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
                 .await
         }
         _ if sent.is_empty() => forbidden(&parts.headers),
-        _ => to_result(&session, &sent, &parts.headers).await,
+        _ => to_result(&session, &sent, parts.uri.path(), &parts.headers).await,
     }
 }

@@ -46,7 +46,7 @@ pub async fn login(
         Ok(user) => {
             // A new session id and CSRF token on login (no fixation): the anonymous ones are void.
             session.cycle_id().await.ok();
-            crate::web::csrf::spend(&session, user.role.home(), "您已登录。").await;
+            crate::web::csrf::spend(&session, "/login", user.role.home(), "您已登录。").await;
             session
                 .insert(SESSION_USER, user.id)
                 .await
@@ -79,7 +79,7 @@ pub async fn login(
 }
 
 pub async fn logout(session: Session) -> Response {
-    crate::web::csrf::spend(&session, "/", "您已退出登录。").await;
+    crate::web::csrf::spend(&session, "/logout", "/", "您已退出登录。").await;
     session.flush().await.ok();
     Redirect::to("/").into_response()
 }
@@ -267,6 +267,7 @@ pub async fn register(
             session.cycle_id().await.ok();
             crate::web::csrf::spend(
                 &session,
+                "/register",
                 "/login",
                 "您已注册成功，这张表不用再提交。请用手机号和密码登录。",
             )

@@ -145,15 +145,14 @@ pub async fn delete_request(
     PageUser(user): PageUser,
     axum::Form(form): axum::Form<super::FormData>,
 ) -> PageResult<Response> {
-    if !form.flag("confirm") {
-        super::flash(
-            &session,
-            "未提交注销申请：请先勾选“我确认要注销”，再点申请注销。",
-        )
-        .await;
-        return Ok(Redirect::to("/me#delete").into_response());
+    match crate::service::rights::request_deletion(&state, &user, form.flag("confirm")).await {
+        Ok(()) => {}
+        Err(e @ AppError::Validation(_)) => {
+            super::flash(&session, &e.field_errors().summary()).await;
+            return Ok(Redirect::to("/me#delete").into_response());
+        }
+        Err(e) => return Err(e.into()),
     }
-    crate::service::rights::request_deletion(&state, &user).await?;
     super::flash(
         &session,
         "注销申请已提交，工作站核实后将删除你的个人信息。核实之前可以在本页撤回。",

@@ -120,7 +120,12 @@ struct NewWorkerPage {
     layout: Layout,
     form: WorkerForm,
     errors: FieldErrors,
+    paper_consent: bool,
 }
+
+/// The session's last worker registered on paper: (身份证 number as typed, worker id), so that
+/// the same form sent twice lands on that worker's page instead of a 409.
+const REGISTERED_WORKER: &str = "registered_worker";
 
 pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
@@ -128,6 +133,7 @@ pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<
         layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
         form: WorkerForm::blank(),
         errors: FieldErrors::new(),
+        paper_consent: false,
     }))
 }
 
@@ -151,7 +157,29 @@ pub async fn create(
     };
     match result {
         Ok(id) => {
+            session
+                .insert(REGISTERED_WORKER, (form.get("id_number").trim(), id))
+                .await
+                .ok();
             flash(&session, "登记成功。").await;
+            Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
+        }
+        Err(AppError::Conflict { field, .. })
+            if field == "id_number"
+                && session
+                    .get::<(String, i64)>(REGISTERED_WORKER)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(n, _)| n == form.get("id_number").trim()) =>
+        {
+            let id = session
+                .get::<(String, i64)>(REGISTERED_WORKER)
+                .await
+                .ok()
+                .flatten()
+                .map_or(0, |(_, id)| id);
+            flash(&session, "这张表已经提交过：该务工人员已登记。").await;
             Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
@@ -168,6 +196,7 @@ pub async fn create(
                 layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
                 form: WorkerForm::from_form(&form),
                 errors: all,
+                paper_consent: form.flag("paper_consent"),
             };
             Ok((e.status(), render(&page)).into_response())
         }
