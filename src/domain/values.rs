@@ -57,15 +57,15 @@ pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
     let (number, unit, tail) = match s.find(['千', 'k', 'K', '万', 'w', 'W']) {
         Some(i) => {
             let unit_char = s[i..].chars().next().unwrap_or('千');
-            let unit = if matches!(unit_char, '万' | 'w' | 'W') {
-                10_000.0
+            let unit: i64 = if matches!(unit_char, '万' | 'w' | 'W') {
+                10_000
             } else {
-                1_000.0
+                1_000
             };
             let tail = &s[i + unit_char.len_utf8()..];
             (&s[..i], unit, tail)
         }
-        None => (s, 1.0, ""),
+        None => (s, 1, ""),
     };
     let digits_ok = |t: &str| {
         !t.is_empty()
@@ -76,25 +76,40 @@ pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
     if !digits_ok(number) || (!tail.is_empty() && !(tail.len() == 1 && digits_ok(tail))) {
         return Err(NOT_A_WAGE);
     }
-    if number.len() > 12 {
+    if number.len() > 12 || tail.len() > 1 {
         return Err("月薪应在0到200000元之间");
     }
-    let v: f64 = number.parse().map_err(|_| NOT_A_WAGE)?;
-    let mut value = v * unit;
-    if let Ok(t) = tail.parse::<f64>() {
-        if number.contains('.') {
+    // whole yuan in integers (`0.57万` is 5700, not 5699.999…)
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if fraction.len() > 4 {
+        return Err("月薪应为整数（元/月）");
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| NOT_A_WAGE)?
+    };
+    let scale = 10_i64.pow(fraction.len() as u32);
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().map_err(|_| NOT_A_WAGE)?
+    };
+    if (fraction * unit) % scale != 0 {
+        return Err("月薪应为整数（元/月）");
+    }
+    let mut value = whole * unit + fraction * unit / scale;
+    if let Ok(t) = tail.parse::<i64>() {
+        if scale > 1 {
             return Err(NOT_A_WAGE);
         }
         // 5千5 = 5500, 1万2 = 12000
-        value += t * unit / 10.0;
+        value += t * unit / 10;
     }
-    if value.fract() != 0.0 {
-        return Err("月薪应为整数（元/月）");
-    }
-    if !(0.0..=MAX_WAGE as f64).contains(&value) {
+    if !(0..=MAX_WAGE).contains(&value) {
         return Err("月薪应在0到200000元之间");
     }
-    check_wage(value as i64).map_err(|_| "月薪应在0到200000元之间")
+    check_wage(value).map_err(|_| "月薪应在0到200000元之间")
 }
 
 /// Checks a wage given as a number.
@@ -155,6 +170,9 @@ mod tests {
             ("5k", 5000),
             ("1万2", 12000),
             ("月薪6000", 6000),
+            ("0.57万", 5700),
+            ("0.55万", 5500),
+            ("1.25千", 1250),
         ] {
             assert_eq!(parse_wage(typed), Ok(yuan), "{typed}");
         }
