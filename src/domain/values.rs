@@ -73,7 +73,8 @@ pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
             && t.chars().filter(|c| *c == '.').count() <= 1
             && t.chars().any(|c| c.is_ascii_digit())
     };
-    if !digits_ok(number) || (!tail.is_empty() && !(tail.len() == 1 && digits_ok(tail))) {
+    let tail_ok = tail.is_empty() || (tail.len() == 1 && digits_ok(tail));
+    if !digits_ok(number) || !tail_ok {
         return Err(NOT_A_WAGE);
     }
     if number.len() > 12 || tail.len() > 1 {

@@ -313,7 +313,8 @@ fn export_table() {
 fn monthly_report_table() {
     // (role, station side, station county) → scope
     let county = |c: &str| Some(ReportScope::County(c.to_owned()));
-    let rows: &[(Role, Option<&str>, Option<&str>, Option<ReportScope>)] = &[
+    type Row<'a> = (Role, Option<&'a str>, Option<&'a str>, Option<ReportScope>);
+    let rows: &[Row] = &[
         (Role::Admin, None, None, Some(ReportScope::Everyone)),
         (
             Role::Station,
