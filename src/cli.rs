@@ -262,7 +262,7 @@ pub async fn run() -> anyhow::Result<()> {
             let db = crate::db::connect(&data.database_url()).await?;
             let month = crate::reports::Month::parse(&month)
                 .map_err(|m| anyhow::anyhow!("--month：{m}"))?;
-            let report = crate::reports::monthly(&db, month).await?;
+            let report = crate::reports::monthly(&db, month, None).await?;
             let bytes = crate::reports::xlsx::workbook(&report)?;
             std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
             println!("{} 月报已写入 {}", month, out.display());

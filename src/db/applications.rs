@@ -197,6 +197,24 @@ pub async fn of_vacancy_for_station(
 }
 
 /// Applications of a worker, newest first.
+/// For each of an enterprise's vacancies, its new applications: applied (or an invitation
+/// accepted) and not yet handled — no interview, offer, hire or refusal yet.
+pub async fn new_counts_of_employer(
+    db: &Db,
+    employer_id: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select a.vacancy_id, count(*) from applications a join vacancies v on v.id = a.vacancy_id \
+         where v.employer_id = $1 and a.status = 'applied' group by a.vacancy_id",
+    )
+    .bind(employer_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
+        .collect()
+}
+
 pub async fn of_worker(db: &Db, worker_id: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "{SELECT} where a.worker_id = $1 order by a.id desc"

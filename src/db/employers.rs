@@ -67,7 +67,10 @@ const COLUMNS: &str = "id, name, uscc, town_code, address, contact_name, contact
     verified_at, created_at";
 
 /// Registers an enterprise as pending; a USCC already registered is a 409.
-pub async fn insert(db: &Db, e: &NewEmployer) -> Result<i64, DbError> {
+pub async fn insert<'c, X>(db: X, e: &NewEmployer) -> Result<i64, DbError>
+where
+    X: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let now = now_timestamp();
     let result = sqlx::query(
         "insert into employers (name, uscc, town_code, address, contact_name, contact_phone, \
@@ -147,6 +150,18 @@ pub async fn set_status(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    if status == EmployerStatus::Verified {
+        // the HR login chosen at registration waits, switched off, for this moment (an
+        // enterprise's login is never switched off otherwise)
+        sqlx::query(
+            "update users set active = $1 where employer_id = $2 and role = 'employer' and active = $3",
+        )
+        .bind(true)
+        .bind(id)
+        .bind(false)
+        .execute(&mut *tx)
+        .await?;
+    }
     if status.is_barred() {
         sqlx::query(
             "update outbox set failed_at = $1, last_error = '企业已停用，不再发送' \

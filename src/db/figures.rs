@@ -68,13 +68,15 @@ async fn employed_after(
     programme: &str,
     from: &str,
     to: &str,
+    of: &str,
 ) -> Result<i64, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "select e.completed_on, (select min(pl.start_date) from placements pl \
          where pl.worker_id = e.worker_id and pl.start_date >= e.completed_on) as placed \
          from enrollments e join courses c on c.id = e.course_id where c.programme = $1 \
-         and e.status = 'completed' and e.completed_on >= $2 and e.completed_on <= $3",
-    )
+         and e.status = 'completed' and e.completed_on >= $2 and e.completed_on <= $3{}",
+        of.replace("worker_id", "e.worker_id")
+    ))
     .bind(programme)
     .bind(from)
     .bind(to)
@@ -98,8 +100,25 @@ async fn employed_after(
     Ok(n)
 }
 
-/// Computes the month's figures from the database.
-pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error> {
+/// Computes the month's figures from the database: of everyone, or (`county`, a 6-digit code)
+/// of the workers whose home is in that county — registrations, placements, retention,
+/// training, follow-ups and cases; the vacancy and event figures stay the district's.
+pub async fn monthly(
+    db: &Db,
+    month: Month,
+    county: Option<&str>,
+) -> Result<MonthlyReport, sqlx::Error> {
+    // the code goes into the SQL text: only ever six digits
+    let county = county.filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()));
+    let home = |col: &str| {
+        county.map_or_else(String::new, |c| format!(" and substr({col}, 1, 6) = '{c}'"))
+    };
+    // `and worker_id in (…)`: a row about a worker of the county
+    let of = county.map_or_else(String::new, |c| {
+        format!(
+            " and worker_id in (select id from workers where substr(hometown_code, 1, 6) = '{c}')"
+        )
+    });
     let first = month.first_day();
     let last = month.last_day();
     let year_first = Month {
@@ -115,7 +134,11 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         mi_to: instant(last.next_day().unwrap_or(last)),
         yi_from: instant(year_first),
     };
-    let reg = "select count(*) from workers where created_at >= $1 and created_at < $2";
+    let reg = format!(
+        "select count(*) from workers where created_at >= $1 and created_at < $2{}",
+        home("hometown_code")
+    );
+    let reg = reg.as_str();
     let flag = |f: &str| format!("{reg} and {f} = $3");
     let flag_pair = |f: String| {
         let p = &p;
@@ -142,7 +165,7 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
     };
     let mut by_township: Vec<TownshipCount> = Vec::new();
     for (from, is_month) in [(&p.yi_from, false), (&p.mi_from, true)] {
-        let rows = sqlx::query("select township_code, count(*) from workers where created_at >= $1 and created_at < $2 group by township_code")
+        let rows = sqlx::query(&format!("select township_code, count(*) from workers where created_at >= $1 and created_at < $2{} group by township_code", home("hometown_code")))
             .bind(from)
             .bind(&p.mi_to)
             .fetch_all(db)
@@ -178,11 +201,17 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         relocated: flag_pair(flag("relocated")).await?,
         zero_employment: flag_pair(flag("zero_employment")).await?,
     };
-    let pl = "select count(*) from placements where start_date >= $1 and start_date <= $2";
+    let pl =
+        format!("select count(*) from placements where start_date >= $1 and start_date <= $2{of}");
+    let pl = pl.as_str();
     // destinations from the workplace county relative to the home county; disjoint by
     // construction, so the four rows add up to the total
-    let plw = "select count(*) from placements p join workers w on w.id = p.worker_id \
-               where p.start_date >= $1 and p.start_date <= $2";
+    let plw = format!(
+        "select count(*) from placements p join workers w on w.id = p.worker_id \
+         where p.start_date >= $1 and p.start_date <= $2{}",
+        home("w.hometown_code")
+    );
+    let plw = plw.as_str();
     let gd = "substr(p.town_code, 1, 2) = '44'";
     let same_prov = "substr(p.town_code, 1, 2) = substr(w.hometown_code, 1, 2)";
     let same_county = "substr(p.town_code, 1, 6) = substr(w.hometown_code, 1, 6)";
@@ -202,11 +231,14 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         monitored: flag_dates(db, &p, &format!("{plw} and w.monitored = $3")).await?,
     };
     let mut counties = Vec::new();
-    for (code, name) in crate::domain::assessment::COUNTIES {
+    for (code, name) in crate::domain::assessment::COUNTIES
+        .iter()
+        .filter(|(code, _)| county.is_none_or(|c| c == *code))
+    {
         let home = format!("substr(w.hometown_code, 1, 6) = '{code}'");
         counties.push(CountyFigures {
-            code: code.into(),
-            name: name.into(),
+            code: (*code).into(),
+            name: (*name).into(),
             registrations: pair_instants(
                 db,
                 &p,
@@ -237,7 +269,8 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
     let held = |days: i64| {
         format!(
             "select count(*) from placements p where p.start_date <= $1 and $2 = $2 and exists (select 1 from follow_ups f \
-         where f.placement_id = p.id and f.day_offset = {days} and f.status = 'done' and f.still_employed = $3 and f.done_on <= $2)"
+         where f.placement_id = p.id and f.day_offset = {days} and f.status = 'done' and f.still_employed = $3 and f.done_on <= $2){}",
+            of.replace("worker_id", "p.worker_id")
         )
     };
     let held_count = |days: i64| {
@@ -257,14 +290,14 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
     let retention = RetentionFigures {
         due_3m: count(
             db,
-            "select count(*) from placements where start_date <= $1",
+            &format!("select count(*) from placements where start_date <= $1{of}"),
             &[&due(90)],
         )
         .await?,
         held_3m: held_count(90).await?,
         due_6m: count(
             db,
-            "select count(*) from placements where start_date <= $1",
+            &format!("select count(*) from placements where start_date <= $1{of}"),
             &[&due(180)],
         )
         .await?,
@@ -287,10 +320,11 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
         let code = prog.code();
         let enrolled = format!(
             "select count(*) from enrollments e join courses c on c.id = e.course_id where c.programme = '{code}' \
-             and e.status <> 'pending' and e.created_at >= $1 and e.created_at < $2"
+             and e.status <> 'pending' and e.created_at >= $1 and e.created_at < $2{}",
+            of.replace("worker_id", "e.worker_id")
         );
         let certified = format!(
-            "select count(*) from certificates where programme = '{code}' and issued_on >= $1 and issued_on <= $2"
+            "select count(*) from certificates where programme = '{code}' and issued_on >= $1 and issued_on <= $2{of}"
         );
         training.push(ProgrammeFigures {
             code: code.into(),
@@ -298,26 +332,30 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
             enrolled: pair_instants(db, &p, &enrolled).await?,
             certified: pair_dates(db, &p, &certified).await?,
             employed_after: Pair {
-                month: employed_after(db, code, &p.m_from, &p.m_to).await?,
-                ytd: employed_after(db, code, &p.y_from, &p.m_to).await?,
+                month: employed_after(db, code, &p.m_from, &p.m_to, &of).await?,
+                ytd: employed_after(db, code, &p.y_from, &p.m_to, &of).await?,
             },
         });
     }
+    // follow-ups belong to a placement
+    let fu = county.map_or_else(String::new, |_| {
+        format!(" and placement_id in (select id from placements where 1 = 1{of})")
+    });
     let follow_ups = FollowUpFigures {
-        done: pair_dates(db, &p, "select count(*) from follow_ups where status = 'done' and done_on >= $1 and done_on <= $2").await?,
+        done: pair_dates(db, &p, &format!("select count(*) from follow_ups where status = 'done' and done_on >= $1 and done_on <= $2{fu}")).await?,
         overdue_at_month_end: count(
             db,
-            "select count(*) from follow_ups where status <> 'cancelled' and due_on < $1 and (status = 'pending' or done_on > $1)",
+            &format!("select count(*) from follow_ups where status <> 'cancelled' and due_on < $1 and (status = 'pending' or done_on > $1){fu}"),
             &[&end],
         )
         .await?,
     };
     let cases = CaseFigures {
-        opened: pair_dates(db, &p, "select count(*) from cases where opened_on >= $1 and opened_on <= $2").await?,
-        resolved: pair_dates(db, &p, "select count(*) from cases where resolved_on >= $1 and resolved_on <= $2").await?,
+        opened: pair_dates(db, &p, &format!("select count(*) from cases where opened_on >= $1 and opened_on <= $2{of}")).await?,
+        resolved: pair_dates(db, &p, &format!("select count(*) from cases where resolved_on >= $1 and resolved_on <= $2{of}")).await?,
         open_at_month_end: count(
             db,
-            "select count(*) from cases where opened_on <= $1 and (resolved_on is null or resolved_on > $1)",
+            &format!("select count(*) from cases where opened_on <= $1 and (resolved_on is null or resolved_on > $1){of}"),
             &[&end],
         )
         .await?,
@@ -329,6 +367,15 @@ pub async fn monthly(db: &Db, month: Month) -> Result<MonthlyReport, sqlx::Error
     )
     .await?;
     Ok(MonthlyReport {
+        scope: county.map_or_else(
+            || "全平台".to_owned(),
+            |c| {
+                crate::domain::assessment::COUNTIES
+                    .iter()
+                    .find(|(code, _)| *code == c)
+                    .map_or_else(|| c.to_owned(), |(_, name)| (*name).to_owned())
+            },
+        ),
         month: month.to_string(),
         from: p.m_from,
         to: p.m_to,

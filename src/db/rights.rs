@@ -49,6 +49,26 @@ pub async fn request_deletion(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// When the worker asked for deletion, if the request is still open.
+pub async fn deletion_requested_at(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("select deletion_requested_at from workers where id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map_or(Ok(None), |r| r.try_get(0))
+}
+
+/// Withdraws an open deletion request; `false` when there was none.
+pub async fn cancel_deletion(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update workers set deletion_requested_at = null where id = $1 and deletion_requested_at is not null",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn deletion_requested(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     let at: Option<String> = sqlx::query("select deletion_requested_at from workers where id = $1")
         .bind(id)

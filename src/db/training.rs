@@ -100,6 +100,18 @@ impl CourseRow {
     }
 }
 
+impl CourseRow {
+    /// Whether a worker or a station can still sign up (until the day before the start).
+    pub fn sign_up_open(&self) -> bool {
+        crate::domain::course::sign_up_open(&self.start_date, crate::domain::today())
+    }
+
+    /// `报名截止 2026-12-09（开班前一天）`
+    pub fn sign_up_rule(&self) -> String {
+        crate::domain::course::sign_up_rule(&self.start_date)
+    }
+}
+
 /// A course to create.
 pub struct NewCourse<'a> {
     pub provider_id: i64,
@@ -388,6 +400,18 @@ pub async fn complete(
 }
 
 /// Records presence at one session (replacing an earlier record of the same day).
+/// The days a course has taken attendance on (any enrolment).
+pub async fn session_days(db: &Db, course_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "select count(distinct a.session_date) from attendance a \
+         join enrollments e on e.id = a.enrollment_id where e.course_id = $1",
+    )
+    .bind(course_id)
+    .fetch_one(db)
+    .await?
+    .try_get::<i64, _>(0)
+}
+
 pub async fn mark_attendance(
     db: &Db,
     enrollment_id: i64,

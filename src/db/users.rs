@@ -64,6 +64,20 @@ impl UserRow {
     }
 }
 
+/// Switches a login off until the enterprise it belongs to is verified (an HR login chosen at
+/// an enterprise's registration).
+pub async fn wait_for_verification<'c, E>(executor: E, id: i64) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("update users set active = $1 where id = $2 and role = 'employer'")
+        .bind(false)
+        .bind(id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
 /// A login to create.
 #[derive(Debug, Default)]
 pub struct NewUser<'a> {

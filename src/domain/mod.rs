@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod contact;
+pub mod course;
 pub mod employer;
 pub mod event;
 pub mod gb2260;

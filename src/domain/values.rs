@@ -72,24 +72,84 @@ pub fn fmt_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-/// A monthly wage in whole yuan: `5500`, `5,500`, `5500元`, `0.55万`.
+/// A monthly wage in whole yuan, as people type it: `5500`, `5,500`, `５５００`, `5500元`,
+/// `5500元/月`, `5千`, `5.5千`, `5千5` (5500), `5k`, `0.55万`, `1万2` (12000). Anything else is
+/// refused with a message saying what to type — never read as a prefix (`5千` is never 5).
 pub fn parse_wage(input: &str) -> Result<i64, &'static str> {
-    let s = normalize_width(input).replace([',', '，'], "");
-    let s = s.trim_end_matches("元/月").trim_end_matches('元');
+    const NOT_A_WAGE: &str = "月薪请填一个数，以元为单位，如 5000、5千、0.5万";
+    let s = normalize_width(input).replace([',', '，', '_'], "");
+    let s = s
+        .trim_start_matches("月薪")
+        .trim_start_matches("每月")
+        .trim_end_matches("/月")
+        .trim_end_matches("每月")
+        .trim_end_matches("人民币")
+        .trim_end_matches("元")
+        .trim_end_matches("块");
     if s.is_empty() {
         return Err("请填写月薪");
     }
-    let value = if let Some(wan) = s.strip_suffix('万') {
-        let v: f64 = wan.parse().map_err(|_| "月薪应为整数（元/月）")?;
-        (v * 10_000.0).round()
-    } else {
-        let v: f64 = s.parse().map_err(|_| "月薪应为整数（元/月）")?;
-        if v.fract() != 0.0 {
-            return Err("月薪应为整数（元/月）");
+    if s.contains(['-', '~', '～', '至', '到']) && s.chars().any(|c| c.is_ascii_digit()) {
+        return Err("月薪请只填一个数（如 5000），不要填范围");
+    }
+    // the unit: 千/k (thousand) or 万/w (ten thousand), with an optional spoken tail digit
+    let (number, unit, tail) = match s.find(['千', 'k', 'K', '万', 'w', 'W']) {
+        Some(i) => {
+            let unit_char = s[i..].chars().next().unwrap_or('千');
+            let unit: i64 = if matches!(unit_char, '万' | 'w' | 'W') {
+                10_000
+            } else {
+                1_000
+            };
+            let tail = &s[i + unit_char.len_utf8()..];
+            (&s[..i], unit, tail)
         }
-        v
+        None => (s, 1, ""),
     };
-    check_wage(value as i64).map_err(|_| "月薪应在0到200000元之间")
+    let digits_ok = |t: &str| {
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.chars().filter(|c| *c == '.').count() <= 1
+            && t.chars().any(|c| c.is_ascii_digit())
+    };
+    let tail_ok = tail.is_empty() || (tail.len() == 1 && digits_ok(tail));
+    if !digits_ok(number) || !tail_ok {
+        return Err(NOT_A_WAGE);
+    }
+    if number.len() > 12 || tail.len() > 1 {
+        return Err("月薪应在0到200000元之间");
+    }
+    // whole yuan in integers (`0.57万` is 5700, not 5699.999…)
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if fraction.len() > 4 {
+        return Err("月薪应为整数（元/月）");
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| NOT_A_WAGE)?
+    };
+    let scale = 10_i64.pow(fraction.len() as u32);
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().map_err(|_| NOT_A_WAGE)?
+    };
+    if (fraction * unit) % scale != 0 {
+        return Err("月薪应为整数（元/月）");
+    }
+    let mut value = whole * unit + fraction * unit / scale;
+    if let Ok(t) = tail.parse::<i64>() {
+        if scale > 1 {
+            return Err(NOT_A_WAGE);
+        }
+        // 5千5 = 5500, 1万2 = 12000
+        value += t * unit / 10;
+    }
+    if !(0..=MAX_WAGE).contains(&value) {
+        return Err("月薪应在0到200000元之间");
+    }
+    check_wage(value).map_err(|_| "月薪应在0到200000元之间")
 }
 
 /// Checks a wage given as a number.
@@ -160,6 +220,34 @@ mod tests {
         assert!(parse_wage("-1").is_err());
         assert!(parse_wage("5500.5").is_err());
         assert!(parse_wage("9999999").is_err());
+        for (typed, yuan) in [
+            ("5千", 5000),
+            ("5000元", 5000),
+            ("5,000", 5000),
+            ("５０００", 5000),
+            ("5000元/月", 5000),
+            ("5.5千", 5500),
+            ("5千5", 5500),
+            ("5k", 5000),
+            ("1万2", 12000),
+            ("月薪6000", 6000),
+            ("0.57万", 5700),
+            ("0.55万", 5500),
+            ("1.25千", 1250),
+        ] {
+            assert_eq!(parse_wage(typed), Ok(yuan), "{typed}");
+        }
+        for typed in [
+            "5千多",
+            "五千",
+            "5000-6000",
+            "面议",
+            "千",
+            "5..5千",
+            "5千55",
+        ] {
+            assert!(parse_wage(typed).is_err(), "{typed}");
+        }
     }
 
     #[test]

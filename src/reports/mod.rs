@@ -212,6 +212,8 @@ pub struct EventFigures {
 /// The month's figures.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthlyReport {
+    /// whose figures: 全平台, or a county's name (a sending station reads its own county's)
+    pub scope: String,
     pub month: String,
     pub from: String,
     pub to: String,

@@ -224,6 +224,17 @@ pub async fn check_login(state: &AppState, login: &str, pw: &str, ip: &str) -> A
     let ok = password::verify(pw, hash).await;
     match user {
         Some(u) if ok && u.active => Ok(u),
+        Some(u)
+            if ok
+                && u.role == Role::Employer
+                && u.employer_status == Some(crate::domain::status::EmployerStatus::Pending) =>
+        {
+            // the right password for an HR login chosen at registration: say why it waits
+            Err(AppError::conflict(
+                "login",
+                "贵单位的注册还在审核中：管理员审核通过后，才能用这个账号登录（审核结果会发到联系邮箱）",
+            ))
+        }
         _ => Err(AppError::Unauthorized),
     }
 }

@@ -361,6 +361,31 @@ pub fn export_scope(actor: &CurrentUser) -> Option<ExportScope> {
     }
 }
 
+/// Whose monthly figures an actor reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    /// the whole platform
+    Everyone,
+    /// the workers whose home is in this county (6-digit code), and what happened to them
+    County(String),
+}
+
+/// Who reads the monthly report, and of whom: the admin everything; a sending station its own
+/// county's (`county`: the station's, for a station); a receiving (Doumen) station the
+/// district's — every worker it follows works there; nobody else. Aggregate figures only.
+pub fn report_scope(role: Role, side: Option<&str>, county: Option<&str>) -> Option<ReportScope> {
+    match (role, side, county) {
+        (Role::Admin, _, _) => Some(ReportScope::Everyone),
+        (Role::Station, Some("receiving"), _) => Some(ReportScope::Everyone),
+        (Role::Station, Some("sending"), Some(c))
+            if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(ReportScope::County(c.to_owned()))
+        }
+        _ => None,
+    }
+}
+
 /// The actor's relation to an event (a job fair or a 点对点 trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventTie {

@@ -6,23 +6,37 @@ use crate::auth::{CurrentUser, Role};
 use crate::db::audit;
 use crate::error::{AppError, AppResult};
 use crate::reports::{self, charts};
-use crate::service::policy::{self, ExportScope};
+use crate::service::policy::{self, ExportScope, ReportScope};
 use crate::state::AppState;
 
 pub use crate::quality::StoredFinding;
 pub use crate::reports::{Month, MonthlyReport};
 
-/// The month's figures and the year to date (the admin).
+/// The month's figures and the year to date: the admin's of everyone, a sending station's of
+/// its own county ([`policy::report_scope`]).
 pub async fn monthly(
     state: &AppState,
     actor: &CurrentUser,
     month: Month,
 ) -> AppResult<MonthlyReport> {
-    actor.require(&[Role::Admin])?;
-    Ok(reports::monthly(&state.db, month).await?)
+    let station = match actor.station_id {
+        Some(id) if actor.is(Role::Station) => crate::db::stations::get(&state.db, id).await?,
+        _ => None,
+    };
+    let scope = policy::report_scope(
+        actor.role,
+        station.as_ref().map(|s| s.side.as_str()),
+        station.as_ref().and_then(|s| s.county_code.as_deref()),
+    )
+    .ok_or(AppError::Forbidden)?;
+    let county = match &scope {
+        ReportScope::Everyone => None,
+        ReportScope::County(c) => Some(c.as_str()),
+    };
+    Ok(reports::monthly(&state.db, month, county).await?)
 }
 
-/// The monthly figures as a workbook (the admin; audited).
+/// The monthly figures as a workbook (who reads the report, of the same people; audited).
 pub async fn monthly_xlsx(
     state: &AppState,
     actor: &CurrentUser,

@@ -151,12 +151,59 @@ pub async fn correct(
     Ok(())
 }
 
-/// The worker asks for deletion; their station sees the request.
-pub async fn request_deletion(state: &AppState, actor: &CurrentUser) -> AppResult<()> {
+/// The worker asks for deletion, having confirmed it (the page's box; an API call is its own
+/// confirmation); their station sees the request.
+pub async fn request_deletion(
+    state: &AppState,
+    actor: &CurrentUser,
+    confirmed: bool,
+) -> AppResult<()> {
     actor.require(&[Role::Worker])?;
     let id = actor.worker_id.ok_or(AppError::NotFound)?;
+    if !confirmed {
+        return Err(AppError::invalid(
+            "confirm",
+            "未提交注销申请：请先勾选“我确认要注销”，再点申请注销。",
+        ));
+    }
     rights::request_deletion(&state.db, id).await?;
     Ok(())
+}
+
+/// The worker's own open deletion request: when they asked (for /me), if they did.
+pub async fn my_deletion_request(
+    state: &AppState,
+    actor: &CurrentUser,
+) -> AppResult<Option<String>> {
+    actor.require(&[Role::Worker])?;
+    let id = actor.worker_id.ok_or(AppError::NotFound)?;
+    let at = rights::deletion_requested_at(&state.db, id).await?;
+    // China time, as a person reads it (`2026-12-06 21:20`)
+    Ok(at.map(|at| {
+        time::OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339)
+            .map(|t| {
+                let t = t.to_offset(crate::domain::CST);
+                format!(
+                    "{} {:02}:{:02}",
+                    crate::domain::values::fmt_date(t.date()),
+                    t.hour(),
+                    t.minute()
+                )
+            })
+            .unwrap_or(at)
+    }))
+}
+
+/// The worker withdraws their deletion request before the station acted on it; `false` when
+/// there was none open.
+pub async fn cancel_deletion(state: &AppState, actor: &CurrentUser) -> AppResult<bool> {
+    actor.require(&[Role::Worker])?;
+    let id = actor.worker_id.ok_or(AppError::NotFound)?;
+    let done = rights::cancel_deletion(&state.db, id).await?;
+    if done {
+        tracing::info!(worker.id = id, "deletion request withdrawn");
+    }
+    Ok(done)
 }
 
 /// Workers who asked for deletion, for a station (or the admin).

@@ -209,6 +209,18 @@ pub async fn enroll(
             "该培训班已经结束，不能再报名",
         ));
     }
+    // a worker or a station signs up until the day before the start; the trainer (and the
+    // admin) may still take someone in once it runs (插班)
+    if matches!(actor.role, Role::Worker | Role::Station) && !course.sign_up_open() {
+        return Err(AppError::invalid(
+            "course_id",
+            format!(
+                "报名已截止：培训班 {} 开班，{}",
+                course.start_date,
+                course.sign_up_rule()
+            ),
+        ));
+    }
     let mut tx = state.db.begin().await?;
     let result = training::enroll(&mut tx, course_id, worker_id, status, source, actor.id).await;
     let id = match result {
@@ -282,6 +294,12 @@ pub async fn drop_out(
     Ok(())
 }
 
+/// The days a course has taken attendance on, for its roster page (who manages the course).
+pub async fn session_days(state: &AppState, actor: &CurrentUser, course_id: i64) -> AppResult<i64> {
+    managed_course(state, actor, course_id).await?;
+    Ok(training::session_days(&state.db, course_id).await?)
+}
+
 /// Records attendance at a session for one enrolment.
 pub async fn attendance(
     state: &AppState,
@@ -352,6 +370,10 @@ pub async fn complete(
             "course",
             format!("培训班 {} 结业，结业后才能登记", course.end_date),
         ));
+    }
+    let sessions = training::session_days(&state.db, course.id).await?;
+    if let Some(why) = crate::domain::course::attendance_shortfall(en.sessions_present, sessions) {
+        return Err(AppError::conflict("attendance", why));
     }
     let mut e = FieldErrors::new();
     let number = input
@@ -566,5 +588,7 @@ pub async fn figures(state: &AppState, actor: &CurrentUser) -> AppResult<Trainin
 pub async fn next_open_course(state: &AppState, programme: &str) -> AppResult<Option<CourseRow>> {
     let courses =
         training::open_courses(&state.db, &fmt_date(today()), Some(programme), None, None).await?;
-    Ok(courses.into_iter().find(|c| c.seats_left > 0))
+    Ok(courses
+        .into_iter()
+        .find(|c| c.seats_left > 0 && c.sign_up_open()))
 }

@@ -214,3 +214,18 @@ pub async fn dashboard(
     let (items, _) = vacancies::list(&state.db, &filter, &fmt_date(today())).await?;
     Ok((employer, items))
 }
+
+/// The enterprise's new (not yet handled) applications per vacancy, for its home page.
+pub async fn new_applications(
+    state: &AppState,
+    actor: &CurrentUser,
+) -> AppResult<std::collections::HashMap<i64, i64>> {
+    actor.require(&[Role::Employer])?;
+    let employer_id = actor.employer_id.ok_or(AppError::Forbidden)?;
+    Ok(
+        crate::db::applications::new_counts_of_employer(&state.db, employer_id)
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}

@@ -78,7 +78,7 @@ pub async fn register(
             if name == worker.name.as_str() && phone == worker.phone.as_str() {
                 AppError::conflict(
                     "id_number",
-                    "该身份证号码已经登记过，请用登记的手机号登录；忘记密码或没有设置过密码，请联系所在的劳务工作站",
+                    "该身份证号码已经登记过，请用登记的手机号登录；忘记密码可以用手机验证码重设（/reset），没有设置过密码请联系所在的劳务工作站",
                 )
             } else {
                 refused_self_registration()

@@ -8,11 +8,15 @@
 //! visitor reading the job board leaves no row behind. Login gives a new session id and a
 //! new token ([`renew`]); the anonymous one stops working.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 use tower_sessions::Session;
 
@@ -47,15 +51,122 @@ pub async fn renew(session: &Session) -> String {
     t
 }
 
-fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        axum::response::Html(
-            "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>请求已过期</title>\
-             <p>页面已过期或来源不明，请返回上一页刷新后重新提交。</p><p><a href=\"/\">返回首页</a></p></html>",
-        ),
-    )
-        .into_response()
+/// How long a spent token still leads to the result of its form.
+const SPENT_FOR: Duration = Duration::from_secs(30 * 60);
+/// At most this many spent tokens are remembered (the oldest go first).
+const SPENT_MAX: usize = 10_000;
+
+/// Where a form that already succeeded went, and what to tell whoever sends it again.
+struct Spent {
+    /// the path the form posts to: the token leads to its result only from there
+    form: String,
+    landing: String,
+    message: String,
+    at: Instant,
+}
+
+/// Tokens of forms that succeeded and then were replaced (registration, login, a password
+/// reset): the same form sent a second time (a double tap, the back button) lands on the
+/// result instead of a 403. Kept in memory: a session stays on one node.
+fn spent() -> &'static Mutex<HashMap<String, Spent>> {
+    static SPENT: OnceLock<Mutex<HashMap<String, Spent>>> = OnceLock::new();
+    SPENT.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Ends the current form's token after the form posted to `form` succeeded, remembering where
+/// it led: the same form sent again is sent to `landing` with `message` (the token does
+/// nothing anywhere else: a 403 as before). Gives the session a new token.
+pub async fn spend(session: &Session, form: &str, landing: &str, message: &str) -> String {
+    if let Ok(Some(old)) = session.get::<String>(SESSION_KEY).await
+        && let Ok(mut map) = spent().lock()
+    {
+        let now = Instant::now();
+        map.retain(|_, s| now.duration_since(s.at) < SPENT_FOR);
+        if map.len() >= SPENT_MAX
+            && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.at).map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
+        }
+        map.insert(
+            old,
+            Spent {
+                form: form.to_owned(),
+                landing: landing.to_owned(),
+                message: message.to_owned(),
+                at: now,
+            },
+        );
+    }
+    renew(session).await
+}
+
+/// Where a spent token sent again to `path` leads, if it is one of that form.
+fn spent_landing(token: &str, path: &str) -> Option<(String, String)> {
+    let map = spent().lock().ok()?;
+    map.get(token)
+        .filter(|s| s.at.elapsed() < SPENT_FOR && s.form == path)
+        .map(|s| (s.landing.clone(), s.message.clone()))
+}
+
+#[derive(askama::Template)]
+#[template(path = "expired.html")]
+struct ExpiredPage {
+    layout: crate::web::pages::Layout,
+    back: String,
+}
+
+/// The path of a same-site `Referer` (the page the form was on), else the home page.
+fn back_link(headers: &axum::http::HeaderMap) -> String {
+    let referer = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let path = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))
+        .and_then(|rest| rest.strip_prefix(host))
+        .filter(|_| !host.is_empty())
+        .unwrap_or("");
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains(['"', '<', '>', '\\']) {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// The refusal: a page in the site's layout with a real link back to the form's page.
+fn forbidden(headers: &axum::http::HeaderMap) -> Response {
+    let page = ExpiredPage {
+        layout: crate::web::pages::Layout {
+            title: "页面已过期".into(),
+            user: None,
+            csrf: String::new(),
+            flash: None,
+        },
+        back: back_link(headers),
+    };
+    (StatusCode::FORBIDDEN, crate::web::pages::render(&page)).into_response()
+}
+
+/// A second submit of a form that already succeeded: to its result, with a word on why.
+async fn to_result(
+    session: &Session,
+    token: &str,
+    path: &str,
+    headers: &axum::http::HeaderMap,
+) -> Response {
+    match spent_landing(token, path) {
+        Some((landing, message)) => {
+            session.insert("flash", &message).await.ok();
+            tracing::info!(landing = %landing, "form sent again after success");
+            Redirect::to(&landing).into_response()
+        }
+        None => forbidden(headers),
+    }
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
@@ -72,19 +183,15 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let expected: Option<String> = session.get(SESSION_KEY).await.ok().flatten();
-    let Some(expected) = expected else {
-        return forbidden();
-    };
     let from_query = request.uri().query().and_then(|q| {
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v.into_owned())
     });
     if let Some(t) = from_query {
-        return if constant_eq(&t, &expected) {
-            next.run(request).await
-        } else {
-            forbidden()
+        return match expected {
+            Some(e) if constant_eq(&t, &e) => next.run(request).await,
+            _ => to_result(&session, &t, request.uri().path(), request.headers()).await,
         };
     }
     let is_form = request
@@ -93,18 +200,22 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return forbidden();
+        return forbidden(request.headers());
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "提交的内容太大").into_response();
     };
-    let ok = form_urlencoded::parse(&bytes)
+    let sent = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
-        .is_some_and(|(_, v)| constant_eq(&v, &expected));
-    if !ok {
-        return forbidden();
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    match expected {
+        Some(e) if constant_eq(&sent, &e) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ if sent.is_empty() => forbidden(&parts.headers),
+        _ => to_result(&session, &sent, parts.uri.path(), &parts.headers).await,
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
 }

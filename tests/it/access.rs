@@ -126,7 +126,7 @@ pub(crate) const ROWS: &[Row] = &[
     r("GET", "/api/v1/courses/{id}", "/api/v1/courses/{course}", NoBody,                                      "xxxxxxxxx"),
     r("GET", "/api/v1/courses/{id}/enrollments", "/api/v1/courses/{course}/enrollments", NoBody,              ".......xx"),
     r("GET", "/api/v1/training/figures", "/api/v1/training/figures", NoBody,                                  ".....xxxx"),
-    r("GET", "/api/v1/reports/monthly", "/api/v1/reports/monthly", NoBody,                                    "........x"),
+    r("GET", "/api/v1/reports/monthly", "/api/v1/reports/monthly", NoBody,                                    ".....xx.x"),
     r("GET", "/api/v1/imports/{id}", "/api/v1/imports/{job}", NoBody,                                         ".....x..x"),
     r("GET", "/", "/", NoBody,                                                                                "xxxxxxxxx"),
     r("GET", "/vacancies", "/vacancies", NoBody,                                                              "xxxxxxxxx"),
@@ -155,8 +155,8 @@ pub(crate) const ROWS: &[Row] = &[
     r("GET", "/station/head", "/station/head", NoBody,                                                        ".....x..x"),
     r("GET", "/admin/escalations", "/admin/escalations", NoBody,                                              "........x"),
     r("GET", "/placements/{id}", "/placements/{placement}", NoBody,                                           ".x.x.x..x"),
-    r("GET", "/reports/monthly", "/reports/monthly", NoBody,                                                  "........x"),
-    r("GET", "/reports/monthly.xlsx", "/reports/monthly.xlsx", NoBody,                                        "........x"),
+    r("GET", "/reports/monthly", "/reports/monthly", NoBody,                                                  ".....xx.x"),
+    r("GET", "/reports/monthly.xlsx", "/reports/monthly.xlsx", NoBody,                                        ".....xx.x"),
     r("GET", "/api/v1/targets/{year}", "/api/v1/targets/2026", NoBody,                                        ".....xx.x"),
     r("GET", "/api/v1/reports/assessment", "/api/v1/reports/assessment?county=520328", NoBody,                ".....xx.x"),
     r("GET", "/api/v1/reports/assessment/people", "/api/v1/reports/assessment/people?county=520328&indicator=placed", NoBody, ".....xx.x"),
@@ -307,7 +307,7 @@ pub(crate) const ROWS: &[Row] = &[
         Json(r#"{"name":"珠海斗门新企业{seq}有限公司","uscc":"{uscc}","town_code":"440403105","address":"井岸镇1号","contact_name":"陈经理","contact_phone":"13900001111","contact_email":"new{seq}@test.local"}"#),
                                                                                                               "xxxxxxxxx"),
     r("POST", "/employers/register", "/employers/register",
-        Form("name=珠海斗门新工厂{seq}有限公司&uscc={uscc}&town_code=440403105&address=白蕉镇2号&contact_name=黄经理&contact_phone=13900001111&contact_email=reg{seq}@test.local"),
+        Form("name=珠海斗门新工厂{seq}有限公司&uscc={uscc}&town_code=440403105&address=白蕉镇2号&contact_name=黄经理&contact_phone=13900001111&contact_email=reg{seq}@test.local&hr_email=hr{seq}@reg.test.local&password=Doumen-2026x&password2=Doumen-2026x"),
                                                                                                               "xxxxxxxxx"),
     r("POST", "/api/v1/employers/{id}/verify", "/api/v1/employers/{pending}/verify", Json("{}"),           "........x"),
     r("POST", "/admin/employers/{id}/verify", "/admin/employers/{pending2}/verify", Form(""),               "........x"),
@@ -354,6 +354,7 @@ pub(crate) const ROWS: &[Row] = &[
     // the worker's rights, ending in anonymisation
     r("POST", "/api/v1/me/deletion-request", "/api/v1/me/deletion-request", Json("{}"),                    ".xx......"),
     r("POST", "/me/delete-request", "/me/delete-request", Form(""),                                          ".xx......"),
+    r("POST", "/me/delete-request/cancel", "/me/delete-request/cancel", Form(""),                            ".xx......"),
     r("POST", "/api/v1/workers/{id}/anonymise", "/api/v1/workers/{leaver}/anonymise", Json("{}"),           ".....x..x"),
     r("POST", "/station/workers/{id}/anonymise", "/station/workers/{leaver}/anonymise", Form(""),           ".....x..x"),
     // these change who is logged in
@@ -599,7 +600,7 @@ impl Fixture {
         {
             let body = json!({
                 "programme": "cantonese-chef", "title": title, "occupation": "中式烹调师",
-                "level": "四级", "start_date": days(-5), "end_date": days(15),
+                "level": "四级", "start_date": days(1), "end_date": days(15),
                 "place": "斗门区井岸镇", "capacity": 20,
             });
             let r = app
@@ -616,6 +617,10 @@ impl Fixture {
         let path = format!("/api/v1/courses/{}/enrollments", courses[1]);
         let r = app.post(&path, Some(&a_token), &json!({})).await;
         enrollments.push(created(r, "self enrolment").await);
+        // sign-up closes the day before the start: the courses now run (attendance, completion)
+        for c in &courses {
+            app.course_runs(*c, -5, 15).await;
+        }
 
         let import = format!("{s1}-fixture");
         let dir = app.data_dir.path().join("imports");

@@ -223,8 +223,8 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
             "/api/v1/courses",
             Some(&trainer),
             &json!({"programme": "guangdong-technician", "title": "电工培训班", "occupation": "电工",
-                    "level": "四级", "start_date": fmt_date(today() - time::Duration::days(20)),
-                    "end_date": fmt_date(today()), "place": "斗门区井岸镇", "capacity": 10}),
+                    "level": "四级", "start_date": fmt_date(today() + time::Duration::days(1)),
+                    "end_date": fmt_date(today() + time::Duration::days(1)), "place": "斗门区井岸镇", "capacity": 10}),
         )
         .await;
     assert_eq!(
@@ -249,6 +249,9 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
             r.text().await.unwrap()
         );
         let e = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        // sign-up closes the day before the start: the course runs, ends today, then the next
+        // one signs up as if it had not started yet
+        app.course_runs(course, -20, 0).await;
         let r = app
             .post(
                 &format!("/api/v1/enrollments/{e}/complete"),
@@ -257,6 +260,7 @@ async fn every_indicator_counts_exactly_the_people_it_should() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        app.course_runs(course, 1, 1).await;
     }
     // the 180-day follow-up of the plain worker's placement found them still at work
     let follow = app
@@ -707,8 +711,8 @@ async fn employed_after_training_means_within_183_days_in_both_reports() {
             "/api/v1/courses",
             Some(&trainer),
             &json!({"programme": "guangdong-technician", "title": "电工培训班", "occupation": "电工",
-                    "level": "四级", "start_date": fmt_date(today() - time::Duration::days(20)),
-                    "end_date": fmt_date(today()), "place": "斗门区井岸镇", "capacity": 10}),
+                    "level": "四级", "start_date": fmt_date(today() + time::Duration::days(1)),
+                    "end_date": fmt_date(today() + time::Duration::days(1)), "place": "斗门区井岸镇", "capacity": 10}),
         )
         .await;
     let course = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
@@ -720,6 +724,7 @@ async fn employed_after_training_means_within_183_days_in_both_reports() {
         )
         .await;
     let e = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    app.course_runs(course, -20, 0).await;
     let r = app
         .post(
             &format!("/api/v1/enrollments/{e}/complete"),

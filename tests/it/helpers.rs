@@ -305,6 +305,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Time passes for a course: it now runs from `start_in_days` to `end_in_days` from today
+    /// (sign-up closes the day before a course starts, so tests sign people up on a course that
+    /// starts tomorrow and then move it to the dates the test is about).
+    pub async fn course_runs(&self, course_id: i64, start_in_days: i64, end_in_days: i64) {
+        let date = |d: i64| {
+            laowu::domain::values::fmt_date(laowu::domain::today() + time::Duration::days(d))
+        };
+        sqlx::query("update courses set start_date = $1, end_date = $2 where id = $3")
+            .bind(date(start_in_days))
+            .bind(date(end_in_days))
+            .bind(course_id)
+            .execute(&self.db)
+            .await
+            .expect("move the course's dates");
+    }
+
     /// Logs a browser in through the login page.
     pub async fn browser_login(&self, client: &Client, login: &str, password: &str) {
         let csrf = self.csrf(client, "/login").await;

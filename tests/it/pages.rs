@@ -235,6 +235,9 @@ async fn an_enterprise_registers_is_verified_and_posts_on_the_pages() {
             ("contact_name", "黄小姐"),
             ("contact_phone", "13900002222"),
             ("contact_email", "hr@page.test"),
+            ("hr_email", "hr-own@page.test"),
+            ("password", "Own-login-2026"),
+            ("password2", "Own-login-2026"),
         ])
         .send()
         .await
@@ -390,8 +393,32 @@ async fn a_station_officer_registers_a_worker_on_paper_consent_and_the_view_is_a
             .await
             >= 1
     );
-    // The same person again: a clear message, no second record.
+    // The same form sent again (a double tap): the record it made, no second one.
     let r = client
+        .post(app.url("/station/workers/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), location);
+    let html = client
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("这张表已经提交过"));
+    // The same person entered anew by another officer: a clear message, no second record.
+    let other = browser();
+    app.browser_login(&other, "officer@test.local", PASSWORD)
+        .await;
+    let csrf = app.csrf(&other, "/station/workers/new").await;
+    let mut form = form;
+    form[0] = ("_csrf", csrf.as_str());
+    let r = other
         .post(app.url("/station/workers/new"))
         .form(&form)
         .send()

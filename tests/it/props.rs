@@ -65,6 +65,41 @@ proptest! {
     }
 
     #[test]
+    fn wages_typed_as_people_type_them(w in 0i64..=200_000, k in 0i64..=200, tail in 0i64..=9) {
+        // 5,000 and ５０００ and 5000元/月: the same number
+        let grouped = {
+            let d = w.to_string();
+            let mut out = String::new();
+            for (i, c) in d.chars().enumerate() {
+                if i > 0 && (d.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        prop_assert_eq!(parse_wage(&grouped), Ok(w));
+        let wide: String = w.to_string().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+        prop_assert_eq!(parse_wage(&wide), Ok(w));
+        prop_assert_eq!(parse_wage(&format!("{w}元/月")), Ok(w));
+        // 5千, 5k, 5千5: thousands, never the bare digits
+        prop_assert_eq!(parse_wage(&format!("{k}千")), Ok(k * 1000));
+        prop_assert_eq!(parse_wage(&format!("{k}k")), Ok(k * 1000));
+        if k < 200 {
+            prop_assert_eq!(parse_wage(&format!("{k}千{tail}")), Ok(k * 1000 + tail * 100));
+        }
+    }
+
+    #[test]
+    fn a_wage_is_never_read_from_a_prefix(w in 1i64..=200_000, junk in "[多左右余号个半起]{1,3}") {
+        // "5000多" or "5千左右" is refused with a message, never read as 5000 or 5
+        let plain = format!("{w}{junk}");
+        let thousands = format!("{w}千{junk}");
+        prop_assert!(parse_wage(&plain).is_err(), "{}", plain);
+        prop_assert!(parse_wage(&thousands).is_err(), "{}", thousands);
+    }
+
+    #[test]
     fn ledger_rows_never_panic(cells in proptest::collection::vec("\\PC{0,20}", 0..20)) {
         let header: Vec<String> = ["姓名", "身份证号码", "联系电话", "乡镇", "村", "是否脱贫户", "期望月薪", "月收入"]
             .iter().map(|s| (*s).to_owned()).collect();

@@ -337,6 +337,47 @@ fn export_table() {
 }
 
 #[test]
+fn monthly_report_table() {
+    // (role, station side, station county) → scope
+    let county = |c: &str| Some(ReportScope::County(c.to_owned()));
+    type Row<'a> = (Role, Option<&'a str>, Option<&'a str>, Option<ReportScope>);
+    let rows: &[Row] = &[
+        (Role::Admin, None, None, Some(ReportScope::Everyone)),
+        (
+            Role::Station,
+            Some("sending"),
+            Some("520328"),
+            county("520328"),
+        ),
+        (
+            Role::Station,
+            Some("sending"),
+            Some("533323"),
+            county("533323"),
+        ),
+        (Role::Station, Some("sending"), None, None),
+        (Role::Station, Some("sending"), Some("52'; --"), None),
+        (
+            Role::Station,
+            Some("receiving"),
+            Some("440403"),
+            Some(ReportScope::Everyone),
+        ),
+        (Role::Station, None, None, None),
+        (Role::Employer, None, None, None),
+        (Role::Trainer, None, None, None),
+        (Role::Worker, None, None, None),
+    ];
+    for (role, side, c, expected) in rows {
+        assert_eq!(
+            &report_scope(*role, *side, *c),
+            expected,
+            "{role:?} {side:?} {c:?}"
+        );
+    }
+}
+
+#[test]
 fn import_job_table() {
     // (role, job of its own station, job of another station, the admin's own job)
     for role in ROLES {

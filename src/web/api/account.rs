@@ -68,7 +68,7 @@ pub async fn request_deletion(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<StatusCode> {
-    rights::request_deletion(&state, &user).await?;
+    rights::request_deletion(&state, &user, true).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

@@ -57,7 +57,7 @@ pub async fn login(
         Ok(user) => {
             // A new session id and CSRF token on login (no fixation): the anonymous ones are void.
             session.cycle_id().await.ok();
-            crate::web::csrf::renew(&session).await;
+            crate::web::csrf::spend(&session, "/login", user.role.home(), "您已登录。").await;
             session
                 .insert(SESSION_USER, user.id)
                 .await
@@ -79,11 +79,21 @@ pub async fn login(
             };
             Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }
+        Err(e @ AppError::Conflict { .. }) => {
+            let page = LoginPage {
+                layout: Layout::with_form("登录", &session, None).await,
+                login,
+                error: Some(e.to_string()),
+                next: safe_next(form.get("next")).unwrap_or("").to_owned(),
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn logout(session: Session) -> Response {
+    crate::web::csrf::spend(&session, "/logout", "/", "您已退出登录。").await;
     session.flush().await.ok();
     Redirect::to("/").into_response()
 }
@@ -234,6 +244,22 @@ pub fn worker_input(f: &FormData, errors: &mut FieldErrors) -> WorkerInput {
     }
 }
 
+/// A form sent back after an error comes back without its passwords (they are never put into
+/// a page): when the person submits it again without typing them, say so rather than
+/// "请设置登录密码", as if they had forgotten.
+pub fn again_password(form: &FormData, errors: &mut FieldErrors) {
+    if form.flag("_again") {
+        for field in ["password", "password2"] {
+            if form.get(field).is_empty() {
+                errors.0.insert(
+                    field.to_owned(),
+                    vec!["上次提交有误，密码没有保留：请重新输入密码".to_owned()],
+                );
+            }
+        }
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "register.html")]
 struct RegisterPage {
@@ -241,6 +267,18 @@ struct RegisterPage {
     form: WorkerForm,
     errors: FieldErrors,
     consent: bool,
+}
+
+impl RegisterPage {
+    /// The number or phone is already in use (whoever it belongs to: the page says the same
+    /// to everyone, so it tells a stranger nothing): offer login and password reset.
+    fn taken(&self) -> bool {
+        ["id_number", "phone"].iter().any(|f| {
+            self.errors.first(f).is_some_and(|m| {
+                m.contains("已经登记") || m.contains("已被使用") || m.contains("已经注册")
+            })
+        })
+    }
 }
 
 pub async fn register_page(session: Session, MaybeUser(user): MaybeUser) -> PageResult<Response> {
@@ -279,7 +317,13 @@ pub async fn register(
     match result {
         Ok(id) => {
             session.cycle_id().await.ok();
-            crate::web::csrf::renew(&session).await;
+            crate::web::csrf::spend(
+                &session,
+                "/register",
+                "/login",
+                "您已注册成功，这张表不用再提交。请用手机号和密码登录。",
+            )
+            .await;
             if let Some(user_id) = crate::service::accounts::login_of_worker(&state, id).await? {
                 session.insert(SESSION_USER, user_id).await.ok();
             }
@@ -297,6 +341,7 @@ pub async fn register(
             for (k, v) in errors.0 {
                 all.0.entry(k).or_insert(v);
             }
+            again_password(&form, &mut all);
             let status = e.status();
             let page = RegisterPage {
                 layout: Layout::with_form("务工人员实名注册", &session, None).await,
@@ -308,6 +353,15 @@ pub async fn register(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The session's last successful enterprise registration: (USCC as typed, the message shown).
+const REGISTERED_USCC: &str = "registered_uscc";
+
+/// The message of this session's registration of `uscc`, if it made one.
+async fn registered_here(session: &Session, uscc: &str) -> Option<String> {
+    let (done, message): (String, String) = session.get(REGISTERED_USCC).await.ok().flatten()?;
+    (done == uscc.trim()).then_some(message)
 }
 
 #[derive(askama::Template)]
@@ -346,25 +400,45 @@ pub async fn employer_register(
         contact_phone: form.get("contact_phone").to_owned(),
         contact_email: form.get("contact_email").to_owned(),
     };
-    match service::employers::register(&state, &input).await {
+    let hr = service::employers::HrLogin {
+        email: form.get("hr_email"),
+        password: form.get("password"),
+        password2: form.get("password2"),
+    };
+    match service::employers::register_with_login(&state, &input, &hr).await {
         Ok(e) => {
-            flash(
-                &session,
-                &format!(
-                    "“{}”已提交注册，编号 {}。管理员审核通过后将为贵单位开通招聘账号。",
-                    e.name, e.id
-                ),
-            )
-            .await;
+            let message = format!(
+                "“{}”已提交注册，编号 {}。管理员审核通过后，即可用您设置的邮箱 {} 和密码登录。",
+                e.name,
+                e.id,
+                hr.email.trim()
+            );
+            // the same form sent again (a double tap) meets its own USCC: lead it to this result
+            session
+                .insert(REGISTERED_USCC, (input.uscc.trim(), &message))
+                .await
+                .ok();
+            flash(&session, &message).await;
+            Ok(Redirect::to("/").into_response())
+        }
+        Err(AppError::Conflict { field, .. })
+            if field == "uscc" && registered_here(&session, &input.uscc).await.is_some() =>
+        {
+            let message = registered_here(&session, &input.uscc)
+                .await
+                .unwrap_or_default();
+            flash(&session, &format!("这张表已经提交过：{message}")).await;
             Ok(Redirect::to("/").into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let status = e.status();
+            let mut errors = e.field_errors();
+            again_password(&form, &mut errors);
             let page = EmployerRegisterPage {
                 layout: Layout::with_form("企业注册", &session, user.as_ref()).await,
                 towns: town_choices(form.get("town_code")),
                 f: form,
-                errors: e.field_errors(),
+                errors,
             };
             Ok((status, render(&page)).into_response())
         }

@@ -24,6 +24,15 @@ struct DashboardPage {
     layout: Layout,
     employer: EmployerRow,
     items: Vec<VacancyRow>,
+    /// new (not yet handled) applications, one per item
+    new_applications: Vec<i64>,
+}
+
+impl DashboardPage {
+    /// The new applications of the `i`-th vacancy.
+    fn fresh(&self, i: &usize) -> i64 {
+        self.new_applications.get(*i).copied().unwrap_or(0)
+    }
 }
 
 pub async fn dashboard(
@@ -35,7 +44,13 @@ pub async fn dashboard(
         return Ok(Redirect::to("/admin").into_response());
     }
     let (employer, items) = crate::service::vacancies::dashboard(&state, &user).await?;
+    let fresh = crate::service::vacancies::new_applications(&state, &user).await?;
+    let new_applications = items
+        .iter()
+        .map(|v| fresh.get(&v.id).copied().unwrap_or(0))
+        .collect();
     Ok(render(&DashboardPage {
+        new_applications,
         layout: Layout::new("企业招聘", &session, Some(&user)).await,
         employer,
         items,
@@ -118,8 +133,8 @@ fn vacancy_input(f: &FormData, errors: &mut FieldErrors) -> VacancyInput {
         occupation: f.get("occupation").to_owned(),
         occupation_code: f.opt("occupation_code"),
         headcount: f.int("headcount", errors),
-        wage_min: f.int("wage_min", errors),
-        wage_max: f.int("wage_max", errors),
+        wage_min: f.wage("wage_min", errors),
+        wage_max: f.wage("wage_max", errors),
         town_code: f.get("town_code").to_owned(),
         lodging: f.flag("lodging"),
         meals: f.flag("meals"),

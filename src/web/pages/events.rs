@@ -346,7 +346,7 @@ pub async fn door_check_in(
         stage: form.opt("stage").filter(|s| s != "attended"),
         employer_id: form.int("employer_id", &mut errors),
         start_date: form.opt("start_date"),
-        wage: form.int("wage", &mut errors),
+        wage: form.wage("wage", &mut errors),
         vacancy_id: form.int("vacancy_id", &mut errors),
     };
     let result = if errors.is_empty() {

@@ -116,7 +116,7 @@ pub async fn record(
         method: form.get("method").to_owned(),
         still_employed: yes_no(&form, "still_employed"),
         wage_paid_on_time: yes_no(&form, "wage_paid_on_time"),
-        monthly_wage: form.int("monthly_wage", &mut errors),
+        monthly_wage: form.wage("monthly_wage", &mut errors),
         problem: form.opt("problem"),
         note: form.opt("note"),
         left_reason: form.opt("left_reason"),

@@ -27,6 +27,7 @@ pub async fn profile(
     page.current_job = crate::service::found::current_job(&state, &user).await?;
     page.found_reports = crate::service::found::mine(&state, &user).await?;
     page.has_pending_report = page.found_reports.iter().any(|r| r.is_pending());
+    page.deletion_asked = crate::service::rights::my_deletion_request(&state, &user).await?;
     Ok(render(&page))
 }
 
@@ -114,7 +115,7 @@ pub async fn correct(
     user.require(&[Role::Worker])?;
     let id = user.worker_id.ok_or(AppError::NotFound)?;
     let mut errors = crate::error::FieldErrors::new();
-    let wage = form.int("expected_wage", &mut errors);
+    let wage = form.wage("expected_wage", &mut errors);
     let c = crate::service::rights::Correction {
         phone: form.opt("phone"),
         email: None,
@@ -140,14 +141,41 @@ pub async fn correct(
     Ok(Redirect::to("/me").into_response())
 }
 
-/// The worker asks for deletion.
+/// The worker asks for deletion, once they ticked the box that says what it means.
 pub async fn delete_request(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::Form(form): axum::Form<super::FormData>,
 ) -> PageResult<Response> {
-    crate::service::rights::request_deletion(&state, &user).await?;
-    super::flash(&session, "注销申请已提交，工作站核实后将删除你的个人信息。").await;
+    match crate::service::rights::request_deletion(&state, &user, form.flag("confirm")).await {
+        Ok(()) => {}
+        Err(e @ AppError::Validation(_)) => {
+            super::flash(&session, &e.field_errors().summary()).await;
+            return Ok(Redirect::to("/me#delete").into_response());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    super::flash(
+        &session,
+        "注销申请已提交，工作站核实后将删除你的个人信息。核实之前可以在本页撤回。",
+    )
+    .await;
+    Ok(Redirect::to("/me").into_response())
+}
+
+/// The worker withdraws their deletion request.
+pub async fn delete_cancel(
+    State(state): State<AppState>,
+    session: Session,
+    PageUser(user): PageUser,
+) -> PageResult<Response> {
+    let message = if crate::service::rights::cancel_deletion(&state, &user).await? {
+        "已撤回注销申请，你的信息保持不变。"
+    } else {
+        "没有待处理的注销申请。"
+    };
+    super::flash(&session, message).await;
     Ok(Redirect::to("/me").into_response())
 }
 

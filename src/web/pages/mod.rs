@@ -209,6 +209,16 @@ impl FormData {
         matches!(self.get(key), "on" | "1" | "true" | "yes" | "是")
     }
 
+    /// A monthly wage field through the one wage parser (`5千`, `5,000`, `５０００`, `5000元`):
+    /// blank → `None`; anything else it cannot read → a field error saying what to type.
+    pub fn wage(&self, key: &str, errors: &mut crate::error::FieldErrors) -> Option<i64> {
+        let v = self.get(key).trim();
+        if v.is_empty() {
+            return None;
+        }
+        errors.take(key, crate::domain::values::parse_wage(v))
+    }
+
     /// A whole number field: blank → `None`; not a number → a field error.
     pub fn int(&self, key: &str, errors: &mut crate::error::FieldErrors) -> Option<i64> {
         let v = crate::domain::text::normalize_ascii(self.get(key));
@@ -297,6 +307,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/data.json", get(me::download))
         .route("/me/correct", post(me::correct))
         .route("/me/delete-request", post(me::delete_request))
+        .route("/me/delete-request/cancel", post(me::delete_cancel))
         .route("/station/workers/{id}/anonymise", post(station::anonymise))
         .route("/workers/{id}/occupation", post(station::set_occupation))
         .route("/reports/monthly", get(reports::monthly))

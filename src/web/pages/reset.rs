@@ -103,6 +103,8 @@ pub async fn with_code(
     let phone = form.get("phone").trim().to_owned();
     match svc::reset_with_code(&state, &phone, form.get("code"), form.get("password")).await {
         Ok(()) => {
+            crate::web::csrf::spend(&session, "/reset", "/login", "密码已重设，请用新密码登录。")
+                .await;
             flash(&session, "密码已重设，请用新密码登录。").await;
             Ok(Redirect::to("/login").into_response())
         }
@@ -169,6 +171,13 @@ pub async fn with_link(
 ) -> PageResult<Response> {
     match svc::reset_with_link(&state, &token, form.get("password")).await {
         Ok(()) => {
+            crate::web::csrf::spend(
+                &session,
+                &format!("/reset/mail/{token}"),
+                "/login",
+                "密码已重设，请用新密码登录。",
+            )
+            .await;
             flash(&session, "密码已重设，请用新密码登录。").await;
             Ok(Redirect::to("/login").into_response())
         }

@@ -143,7 +143,12 @@ struct NewWorkerPage {
     layout: Layout,
     form: WorkerForm,
     errors: FieldErrors,
+    paper_consent: bool,
 }
+
+/// The session's last worker registered on paper: (身份证 number as typed, worker id), so that
+/// the same form sent twice lands on that worker's page instead of a 409.
+const REGISTERED_WORKER: &str = "registered_worker";
 
 pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<Response> {
     user.require(&[Role::Station, Role::Admin])?;
@@ -151,6 +156,7 @@ pub async fn new_page(session: Session, PageUser(user): PageUser) -> PageResult<
         layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
         form: WorkerForm::blank(),
         errors: FieldErrors::new(),
+        paper_consent: false,
     }))
 }
 
@@ -166,6 +172,7 @@ pub async fn create(
             layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
             form: WorkerForm::from_form(&form),
             errors: FieldErrors::new(),
+            paper_consent: form.flag("paper_consent"),
         }));
     }
     let mut errors = FieldErrors::new();
@@ -181,7 +188,29 @@ pub async fn create(
     };
     match result {
         Ok(id) => {
+            session
+                .insert(REGISTERED_WORKER, (form.get("id_number").trim(), id))
+                .await
+                .ok();
             flash(&session, "登记成功。").await;
+            Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
+        }
+        Err(AppError::Conflict { field, .. })
+            if field == "id_number"
+                && session
+                    .get::<(String, i64)>(REGISTERED_WORKER)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(n, _)| n == form.get("id_number").trim()) =>
+        {
+            let id = session
+                .get::<(String, i64)>(REGISTERED_WORKER)
+                .await
+                .ok()
+                .flatten()
+                .map_or(0, |(_, id)| id);
+            flash(&session, "这张表已经提交过：该务工人员已登记。").await;
             Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
@@ -198,6 +227,7 @@ pub async fn create(
                 layout: Layout::new("代为登记务工人员", &session, Some(&user)).await,
                 form: WorkerForm::from_form(&form),
                 errors: all,
+                paper_consent: form.flag("paper_consent"),
             };
             Ok((e.status(), render(&page)).into_response())
         }
@@ -236,6 +266,8 @@ pub struct WorkerPage {
     pub today: String,
     pub start_min: String,
     pub start_max: String,
+    /// the worker's own open deletion request: when they asked (on /me only)
+    pub deletion_asked: Option<String>,
 }
 
 impl WorkerPage {
@@ -269,6 +301,7 @@ impl WorkerPage {
             placements: r.placements,
             weekly_matches: r.weekly_matches,
             sms_on: true,
+            deletion_asked: None,
             certificates: r.certificates,
             enrollments: r.enrollments,
             programmes: super::public::programme_choices(""),

@@ -27,6 +27,7 @@ struct CoursesPage {
     occupation: String,
     can_sign_up: bool,
     pager: super::pager::Pager,
+    attendance_percent: i64,
 }
 
 pub async fn courses(
@@ -60,6 +61,7 @@ pub async fn courses(
         programmes: programme_choices(programme.unwrap_or("")),
         occupation,
         can_sign_up: user.as_ref().is_some_and(|u| u.is(Role::Worker)),
+        attendance_percent: crate::domain::course::ATTENDANCE_PERCENT,
     }))
 }
 
@@ -187,6 +189,9 @@ struct RosterPage {
     levels: Vec<&'static str>,
     today: String,
     ended: bool,
+    sessions: i64,
+    sessions_needed: i64,
+    attendance_percent: i64,
 }
 
 pub async fn roster(
@@ -196,8 +201,12 @@ pub async fn roster(
     Path(id): Path<i64>,
 ) -> PageResult<Response> {
     let (c, roster) = courses::roster(&state, &user, id).await?;
+    let sessions = svc::session_days(&state, &user, id).await?;
     let today = fmt_date(today());
     Ok(render(&RosterPage {
+        sessions,
+        sessions_needed: crate::domain::course::sessions_needed(sessions),
+        attendance_percent: crate::domain::course::ATTENDANCE_PERCENT,
         layout: Layout::new(&c.title, &session, Some(&user)).await,
         ended: today >= c.end_date,
         c,

@@ -100,7 +100,7 @@ pub async fn transition(
         note: form.opt("note"),
         reason: form.opt("reason"),
         start_date: form.opt("start_date"),
-        wage: form.int("wage", &mut errors),
+        wage: form.wage("wage", &mut errors),
     };
     let back = back_to(&form, "/");
     let r = if errors.is_empty() {
