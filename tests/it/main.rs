@@ -6,6 +6,7 @@ mod accounts;
 mod assessment;
 mod checks;
 mod cluster;
+mod contract;
 mod employers;
 mod events;
 mod feed;
