@@ -31,6 +31,9 @@ pub const DATE_TIME: &str =
     r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]$";
 /// A person's name: 2–30 characters of Chinese, letters and `·`, words apart by one space.
 pub const PERSON_NAME: &str = r"^[\u4e00-\u9fffA-Za-z·]+( [\u4e00-\u9fffA-Za-z·]+)*$";
+/// A certificate level as typed: `四级/中级工`, `四级`, `中级工`, `四` or `4`.
+pub const LEVEL: &str =
+    r"^\s*([五四三二一]级[\s\S]*|初级工|中级工|高级工|技师|高级技师|[五四三二一1-5])\s*$";
 /// A six-digit GB/T 2260 county code.
 pub const COUNTY: &str = r"^[0-9]{6}$";
 /// Text without control characters (tab and newline aside).
@@ -588,8 +591,8 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
     ),
     ("Correction", "phone", pat_or_null(PHONE)),
     ("Correction", "email", Field::Email { null: true }),
-    ("Correction", "skills", text_or_null(400)),
-    ("Correction", "desired_jobs", text_or_null(400)),
+    ("Correction", "skills", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
+    ("Correction", "desired_jobs", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
     ("Correction", "expected_wage", WAGE_OR_NULL),
     ("Correction", "available_from", pat_or_null(DATE)),
     (
@@ -694,6 +697,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
         Field::Of(programme_or_null),
     ),
     ("CertificateInput", "occupation", text(2, 30)),
+    ("CertificateInput", "level", pat(LEVEL)),
     (
         "CertificateInput",
         "certificate_no",
@@ -1177,8 +1181,8 @@ fn upload_body(doc: &mut utoipa::openapi::OpenApi) {
                 .schema_type(SchemaType::Type(Type::Object))
                 .property(
                     "file",
+                    // (any bytes: whether they are a ledger, the import job says)
                     ObjectBuilder::new()
-                        .schema_type(SchemaType::Type(Type::String))
                         .content_media_type("application/octet-stream")
                         .description(Some(
                             "台账文件（.xlsx、.xls 或 .csv，最大 50 MiB）/ the ledger file",
