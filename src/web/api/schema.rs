@@ -578,7 +578,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
     ("WorkerInput", "email", Field::Email { null: true }),
     ("WorkerInput", "education", Field::Of(education)),
     ("WorkerInput", "labour_capacity", Field::Of(labour_capacity)),
-    ("WorkerInput", "available_from", pat_or_null(DATE)),
+    ("WorkerInput", "available_from", pat_or_null(DATE_OR_EMPTY)),
     (
         "WorkerInput",
         "password",
@@ -589,12 +589,12 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
             null: true,
         },
     ),
-    ("Correction", "phone", pat_or_null(PHONE)),
+    ("Correction", "phone", pat_or_null(r"^(1[3-9][0-9]{9})?$")),
     ("Correction", "email", Field::Email { null: true }),
     ("Correction", "skills", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
     ("Correction", "desired_jobs", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
     ("Correction", "expected_wage", WAGE_OR_NULL),
-    ("Correction", "available_from", pat_or_null(DATE)),
+    ("Correction", "available_from", pat_or_null(DATE_OR_EMPTY)),
     (
         "OccupationChoice",
         "occupation_code",
@@ -663,7 +663,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
     ("TransitionInput", "to", Field::Of(transition_to)),
     ("TransitionInput", "note", text_or_null(1000)),
     ("TransitionInput", "reason", Field::Of(refusal_reason)),
-    ("TransitionInput", "start_date", pat_or_null(DATE)),
+    ("TransitionInput", "start_date", pat_or_null(DATE_OR_EMPTY)),
     ("TransitionInput", "wage", WAGE_OR_NULL),
     ("EventInput", "kind", Field::Of(event_kind)),
     ("EventInput", "title", text(1, 80)),
@@ -676,7 +676,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
     ("SignUpInput", "id_number", pat_or_null(ID_CARD)),
     ("CheckInInput", "id_number", pat_or_null(ID_CARD)),
     ("CheckInInput", "stage", Field::Of(stage)),
-    ("CheckInInput", "start_date", pat_or_null(DATE)),
+    ("CheckInInput", "start_date", pat_or_null(DATE_OR_EMPTY)),
     ("CheckInInput", "wage", WAGE_OR_NULL),
     ("CourseInput", "programme", Field::Of(programme)),
     ("CourseInput", "title", text(2, 80)),
@@ -690,7 +690,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
         "certificate_no",
         pat_or_null(r"^[0-9A-Za-z-]{1,40}$"),
     ),
-    ("CompletionInput", "issued_on", pat_or_null(DATE)),
+    ("CompletionInput", "issued_on", pat_or_null(DATE_OR_EMPTY)),
     (
         "CertificateInput",
         "programme",
@@ -703,7 +703,7 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
         "certificate_no",
         pat(r"^[0-9A-Za-z-]{1,40}$"),
     ),
-    ("CertificateInput", "issued_on", pat_or_null(DATE)),
+    ("CertificateInput", "issued_on", pat_or_null(DATE_OR_EMPTY)),
     ("CertificateInput", "issuer", text(2, 80)),
     ("DropInput", "reason", text(2, 200)),
     ("AttendanceInput", "session_date", pat(DATE)),
@@ -852,7 +852,7 @@ pub const PARAMS: &[(&str, &str, Field)] = &[
             )
         }),
     ),
-    ("/vacancies", "wage", pat(r"^([0-9]{1,6})?$")),
+    ("/vacancies", "wage", pat(r"^([0-9]{1,5}|1[0-9]{5}|200000)?$")),
     (
         "/vacancies",
         "town",
@@ -1002,15 +1002,31 @@ impl Field {
                     .min_items(Some(min))
                     .build(),
             ),
-            Field::Email { null } => Schema::Object(
-                ObjectBuilder::new()
-                    .schema_type(ty(Type::String, null))
+            Field::Email { null } => {
+                let email = ObjectBuilder::new()
+                    .schema_type(SchemaType::Type(Type::String))
                     .format(Some(schema::SchemaFormat::KnownFormat(
                         schema::KnownFormat::Email,
                     )))
                     .max_length(Some(254))
-                    .build(),
-            ),
+                    .build();
+                if null {
+                    // an optional address: an address, empty or null (none)
+                    Schema::OneOf(
+                        schema::OneOfBuilder::new()
+                            .item(email)
+                            .item(
+                                ObjectBuilder::new()
+                                    .schema_type(SchemaType::Type(Type::String))
+                                    .max_length(Some(0)),
+                            )
+                            .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
+                            .build(),
+                    )
+                } else {
+                    Schema::Object(email)
+                }
+            }
             Field::List => string_list(),
             Field::Bool => Schema::Object(
                 ObjectBuilder::new()
@@ -1189,7 +1205,6 @@ fn upload_body(doc: &mut utoipa::openapi::OpenApi) {
                         )),
                 )
                 .required("file")
-                .additional_properties(Some(schema::AdditionalProperties::FreeForm(false)))
                 .build(),
         )));
     }
