@@ -591,8 +591,26 @@ pub const FIELDS: &[(&str, &str, Field)] = &[
     ),
     ("Correction", "phone", pat_or_null(r"^(1[3-9][0-9]{9})?$")),
     ("Correction", "email", Field::Email { null: true }),
-    ("Correction", "skills", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
-    ("Correction", "desired_jobs", Field::Str { pattern: None, min: None, max: Some(400), null: true }),
+    (
+        "Correction",
+        "skills",
+        Field::Str {
+            pattern: None,
+            min: None,
+            max: Some(400),
+            null: true,
+        },
+    ),
+    (
+        "Correction",
+        "desired_jobs",
+        Field::Str {
+            pattern: None,
+            min: None,
+            max: Some(400),
+            null: true,
+        },
+    ),
     ("Correction", "expected_wage", WAGE_OR_NULL),
     ("Correction", "available_from", pat_or_null(DATE_OR_EMPTY)),
     (
@@ -852,7 +870,11 @@ pub const PARAMS: &[(&str, &str, Field)] = &[
             )
         }),
     ),
-    ("/vacancies", "wage", pat(r"^([0-9]{1,5}|1[0-9]{5}|200000)?$")),
+    (
+        "/vacancies",
+        "wage",
+        pat(r"^([0-9]{1,5}|1[0-9]{5}|200000)?$"),
+    ),
     (
         "/vacancies",
         "town",
