@@ -146,6 +146,11 @@ async fn what_the_router_refuses_answers_in_the_error_schema() {
     assert!(r.headers().get("allow").is_some());
     let v: Value = r.json().await.unwrap();
     assert!(v["error"].is_string());
+    // an address under the API that is no route
+    let r = app.get("/api/v1/no-such-thing", Some(&admin)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "找不到该记录");
 }
 
 /// A whole number written as `12.0` is the number 12 (JSON Schema's integer; generated

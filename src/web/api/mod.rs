@@ -85,6 +85,8 @@ pub fn router() -> Router<AppState> {
                 async move { Json(doc.as_ref().clone()) }
             }),
         )
+        // an address under /api/v1 that is no route: 404 in the error schema, not the HTML page
+        .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(contract::json_errors))
 }
 
