@@ -72,7 +72,7 @@ report() {
   sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$WORK/st-$who.txt"
   tail -n 20 "$WORK/st-$who.txt"
   if [[ $status -ne 0 ]]; then
-    echo "api_contract: schemathesis found failures as $who (exit $status): make the schema say what the server does (src/web/api/schema.rs) or the server keep the schema" >&2
+    echo "api_contract: schemathesis found failures as $who (exit $status): make the schema say what the server does (src/web/api/schema/tables.rs) or the server keep the schema" >&2
     return 1
   fi
 }
