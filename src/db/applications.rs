@@ -264,8 +264,10 @@ pub async fn worker_invited_by(
     Ok(row.try_get::<i64, _>(0)? > 0)
 }
 
-/// One change of state, as the history shows it.
+/// One change of state, as the history shows it (named apart from the job fairs' `EventRow`
+/// in the OpenAPI document).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ApplicationEventRow)]
 pub struct EventRow {
     pub from_status: Option<String>,
     pub to_status: String,

@@ -831,7 +831,10 @@ async fn every_route_answers_every_role_as_the_table_says_and_masks_for_employer
             if let Err(e) = verdict(row, who, status, &location) {
                 wrong.push(e);
             }
-            if [EMPLOYER_OWN, EMPLOYER_OTHER, TRAINER].contains(&who) {
+            // (the OpenAPI document's examples carry fictitious numbers, the same for everyone)
+            if [EMPLOYER_OWN, EMPLOYER_OTHER, TRAINER].contains(&who)
+                && row.path != "/api/v1/openapi.json"
+            {
                 let v = &fx.visitors[who];
                 let text = String::from_utf8_lossy(&bytes).replace(&v.csrf, "");
                 // a number the request itself carried (a check, a registration) is no leak

@@ -7,6 +7,7 @@ mod assessment;
 mod checks;
 mod cluster;
 mod e2e;
+mod contract;
 mod employers;
 mod escalation;
 mod events;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assessment;
 pub mod auth;
 pub mod check;
+pub mod contract;
 pub mod employers;
 pub mod events;
 pub mod found;
@@ -12,6 +13,7 @@ pub mod imports;
 pub mod openapi;
 pub mod placements;
 pub mod reports;
+pub mod schema;
 pub mod training;
 pub mod vacancies;
 pub mod workers;
@@ -76,13 +78,17 @@ impl utoipa::Modify for BearerAuth {
 pub fn router() -> Router<AppState> {
     let (router, doc) = parts();
     let doc = std::sync::Arc::new(doc);
-    router.route(
-        "/openapi.json",
-        get(move || {
-            let doc = doc.clone();
-            async move { Json(doc.as_ref().clone()) }
-        }),
-    )
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        // an address under /api/v1 that is no route: 404 in the error schema, not the HTML page
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(contract::json_errors))
 }
 
 /// The OpenAPI document alone (`laowu openapi`).

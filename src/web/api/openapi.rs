@@ -31,7 +31,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("post", "/auth/reset-code"),
     ("post", "/auth/reset"),
     ("post", "/auth/reset-link"),
-    ("post", "/me/problems"),
+    ("post", "/auth/reset-link/use"),
 ];
 
 /// Routes with a throttle (429 with `Retry-After`).
@@ -145,6 +145,7 @@ fn unique_operation_ids(doc: &mut OpenApi) {
 /// operation.
 pub fn complete(doc: &mut OpenApi) {
     unique_operation_ids(doc);
+    super::schema::apply(doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components
         .schemas
@@ -174,26 +175,37 @@ pub fn complete(doc: &mut OpenApi) {
                     .responses
                     .entry(status.to_owned())
                     .or_insert_with(|| {
-                        let r = ResponseBuilder::new().description(describe(status));
-                        // a 400 from the router (an id that is not a number) is plain text
-                        let r = if status == "400" {
-                            r
-                        } else {
-                            r.content(
-                                "application/json",
-                                ContentBuilder::new()
-                                    .schema(Some(Ref::from_schema_name("Error")))
-                                    .build(),
-                            )
-                        };
-                        RefOr::T(r.build())
+                        // (a 400 from the router — an id that is not a number — is made
+                        // JSON too, by `contract::json_errors`)
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(describe(status))
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("Error")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
                     });
             }
             for (status, response) in op.responses.responses.iter_mut() {
-                if let RefOr::T(r) = response
-                    && r.description.trim().is_empty()
-                {
-                    r.description = describe(status).to_owned();
+                if let RefOr::T(r) = response {
+                    if r.description.trim().is_empty() {
+                        r.description = describe(status).to_owned();
+                    }
+                    // every 4xx carries the one error schema
+                    if status.starts_with('4') && r.content.is_empty() {
+                        r.content.insert(
+                            "application/json".into(),
+                            RefOr::T(
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("Error")))
+                                    .build(),
+                            ),
+                        );
+                    }
                 }
             }
             let bearer = SecurityRequirement::new("bearer", Vec::<String>::new());
