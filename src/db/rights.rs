@@ -139,10 +139,46 @@ pub async fn anonymise(
     id: i64,
     who: &Identity,
     birth_year: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Erased, sqlx::Error> {
     let now = now_timestamp();
     let mut tx = db.begin().await?;
     let mut mail_ids = Vec::new();
+    // text messages to the person's phones (the record's and the login's), their reset codes,
+    // links and limits: deleted, not kept (nothing in the figures needs them)
+    let mut phones: Vec<String> = sqlx::query_scalar::<_, Option<String>>(
+        "select phone from users where worker_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .flatten()
+    .collect();
+    phones.push(who.phone.clone());
+    phones.retain(|p| !p.is_empty());
+    phones.dedup();
+    let mut sms_ids = Vec::new();
+    for phone in &phones {
+        sms_ids.extend(
+            sqlx::query_scalar::<_, i64>("select id from sms_outbox where phone = $1")
+                .bind(phone)
+                .fetch_all(&mut *tx)
+                .await?,
+        );
+        for sql in [
+            "delete from sms_outbox where phone = $1",
+            "delete from reset_codes where phone = $1",
+            "delete from reset_limits where phone = $1",
+        ] {
+            sqlx::query(sql).bind(phone).execute(&mut *tx).await?;
+        }
+    }
+    for sql in [
+        "delete from reset_codes where user_id in (select id from users where worker_id = $1)",
+        "delete from reset_links where user_id in (select id from users where worker_id = $1)",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
     for needle in who.needles() {
         let like = format!("%{needle}%");
         let rows = sqlx::query(
@@ -243,5 +279,14 @@ pub async fn anonymise(
     record_change(&mut tx, "worker", id).await?;
     tx.commit().await?;
     super::users::changed();
-    Ok(mail_ids)
+    Ok(Erased { mail_ids, sms_ids })
+}
+
+/// The outbox rows an anonymisation erased, whose copies on disk the caller deletes.
+#[derive(Debug, Default)]
+pub struct Erased {
+    /// mail that named the person (`DATA_DIR/mail/outbox-ID.eml`)
+    pub mail_ids: Vec<i64>,
+    /// text messages to their phones (`DATA_DIR/sms/sms-ID.json`)
+    pub sms_ids: Vec<i64>,
 }

@@ -104,6 +104,32 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
+/// The retention sweep of the outbox: blanks the text of reset codes sent (or given up) before
+/// `codes_before`, deletes messages sent or given up before `rows_before`. Returns both counts.
+pub async fn sweep(
+    db: &Db,
+    codes_before: &str,
+    rows_before: &str,
+) -> Result<(u64, u64), sqlx::Error> {
+    let codes = sqlx::query(
+        "update sms_outbox set params = '{}', body = '（验证码已过期清除）' \
+         where kind = 'reset_code' and created_at < $1 and params <> '{}' \
+         and (sent_at is not null or failed_at is not null)",
+    )
+    .bind(codes_before)
+    .execute(db)
+    .await?
+    .rows_affected();
+    let rows = sqlx::query(
+        "delete from sms_outbox where created_at < $1 and (sent_at is not null or failed_at is not null)",
+    )
+    .bind(rows_before)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok((codes, rows))
+}
+
 pub async fn mark_sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update sms_outbox set sent_at = $1, attempts = attempts + 1, last_error = null where id = $2",

@@ -241,8 +241,8 @@ pub async fn anonymise(state: &AppState, actor: &CurrentUser, id: i64) -> AppRes
         id_number: w.id_number.clone(),
         email: w.email.clone(),
     };
-    let mail_ids = rights::anonymise(&state.db, id, &who, &birth_year).await?;
-    crate::service::retention::erase_person(state, &mail_ids, &[&w.id_number, &w.phone]).await;
+    let erased = rights::anonymise(&state.db, id, &who, &birth_year).await?;
+    crate::service::retention::erase_person(state, &erased, &[&w.id_number, &w.phone]).await;
     audit::record(
         &state.db,
         actor.by(),

@@ -99,6 +99,23 @@ async fn a_confirmed_deletion_erases_every_copy_of_the_person() {
         .unwrap_or_default();
     assert!(reports.iter().any(|r| r.contains(&number)), "{html}");
 
+    // a reset code goes to their phone by SMS (a row, a code, a limit, a file)
+    let r = app
+        .post("/api/v1/auth/reset-code", None, &json!({"phone": phone}))
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let sms_dir = app.data_dir.path().join("sms");
+    for _ in 0..100 {
+        if std::fs::read_dir(&sms_dir).is_ok_and(|d| d.count() > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        std::fs::read_dir(&sms_dir).unwrap().count() > 0,
+        "no text message written"
+    );
+
     // the worker asks; the station confirms
     let r = app
         .post("/api/v1/me/deletion-request", Some(&me), &json!({}))
@@ -129,6 +146,9 @@ async fn a_confirmed_deletion_erases_every_copy_of_the_person() {
             "workers",
             "name || id_number || phone || coalesce(email, '')",
         ),
+        ("sms_outbox", "phone || params || body"),
+        ("reset_codes", "phone"),
+        ("reset_limits", "phone"),
     ] {
         let rows = sqlx::query(&format!("select {cols} as t from {table}"))
             .fetch_all(&app.db)
@@ -139,7 +159,8 @@ async fn a_confirmed_deletion_erases_every_copy_of_the_person() {
             assert!(!leaks(&t), "{table} still holds: {t}");
         }
     }
-    for dir in [&mail_dir, &imports] {
+    assert_eq!(app.count("select count(*) from reset_codes").await, 0);
+    for dir in [&mail_dir, &imports, &sms_dir] {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries {
                 let path = e.unwrap().path();
