@@ -249,6 +249,17 @@ pub async fn use_link(
     row.map(|r| r.try_get::<i64, _>("user_id")).transpose()
 }
 
+/// The login a live link belongs to (nothing when it is used, expired or unknown).
+pub async fn link_owner(db: &Db, token_hash: &str, now: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select user_id from reset_links where token_hash = $1 and used_at is null and expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
 /// Whether a link is live (for showing the form).
 pub async fn link_live(db: &Db, token_hash: &str, now: &str) -> Result<bool, sqlx::Error> {
     let row = sqlx::query(

@@ -145,15 +145,14 @@ pub async fn anonymise(
     let mut mail_ids = Vec::new();
     // text messages to the person's phones (the record's and the login's), their reset codes,
     // links and limits: deleted, not kept (nothing in the figures needs them)
-    let mut phones: Vec<String> = sqlx::query_scalar::<_, Option<String>>(
-        "select phone from users where worker_id = $1",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut phones: Vec<String> =
+        sqlx::query_scalar::<_, Option<String>>("select phone from users where worker_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
     phones.push(who.phone.clone());
     phones.retain(|p| !p.is_empty());
     phones.dedup();
@@ -168,7 +167,7 @@ pub async fn anonymise(
         for sql in [
             "delete from sms_outbox where phone = $1",
             "delete from reset_codes where phone = $1",
-            "delete from reset_limits where phone = $1",
+            "delete from reset_limits where phone = $1 or phone = 'station:' || $1",
         ] {
             sqlx::query(sql).bind(phone).execute(&mut *tx).await?;
         }

@@ -70,9 +70,15 @@ async fn issue_code(
         instant(time::Duration::days(-1)),
     );
     let mut tx = state.db.begin().await?;
+    // a station's in-person request has a budget of its own, so that strangers asking codes
+    // for the worker's phone cannot use it up
+    let limits_key = match by_station {
+        Some(_) => format!("{STATION_LIMITS}{phone}"),
+        None => phone.clone(),
+    };
     let slot = reset::take_slot(
         &mut tx,
-        &phone,
+        &limits_key,
         &reset::Limits {
             now: &now,
             minute_ago: &minute_ago,
@@ -118,6 +124,9 @@ async fn issue_code(
     tracing::info!(known = user.is_some(), by_station, "reset code asked");
     Ok(())
 }
+
+/// The prefix of a phone's limits row for codes asked in person by a station.
+pub const STATION_LIMITS: &str = "station:";
 
 /// A station asks a code for one of its workers, in person: it goes to the worker's phone.
 pub async fn request_code_for_worker(
@@ -173,10 +182,14 @@ fn new_password_field(e: &mut FieldErrors, pw: &str, login: &str) {
 /// A new password with the code: 5 wrong codes end it.
 pub async fn reset_with_code(
     state: &AppState,
+    ip: &str,
     phone_raw: &str,
     code: &str,
     new_password: &str,
 ) -> AppResult<()> {
+    // guesses count against the address's reset budget too, so that one address cannot end
+    // other people's codes with wrong guesses at will
+    state.throttle.check_reset(ip)?;
     let mut e = FieldErrors::new();
     let phone = e.take(
         "phone",
@@ -271,17 +284,23 @@ pub async fn request_link(state: &AppState, ip: &str, email_raw: &str) -> AppRes
 
 /// A new password with an e-mail link (one use, 30 minutes).
 pub async fn reset_with_link(state: &AppState, token: &str, new_password: &str) -> AppResult<()> {
+    let token_hash = reset::hash("link", token.trim());
+    // the new password is checked against the login it is for (not the login itself, …)
+    let login =
+        match reset::link_owner(&state.db, &token_hash, &instant(time::Duration::ZERO)).await? {
+            Some(owner) => users::get(&state.db, owner)
+                .await?
+                .and_then(|u| u.email.or(u.phone))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
     let mut e = FieldErrors::new();
-    new_password_field(&mut e, new_password, "");
+    new_password_field(&mut e, new_password, &login);
     e.check()?;
     let hash = password::hash(new_password).await?;
     let mut tx = state.db.begin().await?;
-    let Some(user_id) = reset::use_link(
-        &mut tx,
-        &reset::hash("link", token.trim()),
-        &instant(time::Duration::ZERO),
-    )
-    .await?
+    let Some(user_id) =
+        reset::use_link(&mut tx, &token_hash, &instant(time::Duration::ZERO)).await?
     else {
         return Err(AppError::invalid(
             "token",

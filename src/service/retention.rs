@@ -50,7 +50,11 @@ pub async fn sweep(state: &AppState) -> usize {
     let rows_before = crate::domain::fmt_instant(now - time::Duration::days(KEEP_DAYS as i64));
     match crate::db::sms::sweep(&state.db, &codes_before, &rows_before).await {
         Ok((codes, rows)) if codes + rows > 0 => {
-            tracing::info!(codes, rows, "retention: old reset codes blanked, old text messages deleted");
+            tracing::info!(
+                codes,
+                rows,
+                "retention: old reset codes blanked, old text messages deleted"
+            );
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "retention: the text-message sweep failed"),

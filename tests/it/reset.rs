@@ -283,9 +283,40 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
         app.post(&path, Some(&other), &json!({})).await.status(),
         StatusCode::FORBIDDEN
     );
+    // strangers using up the phone's own limits do not stop the station's request in person
+    for _ in 0..3 {
+        app.post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+            .await;
+        sqlx::query("update reset_limits set last_at = '2000-01-01T00:00:00Z'")
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let mut refused = 0;
+    for _ in 0..4 {
+        let r = app
+            .post("/api/v1/auth/reset-code", None, &json!({"phone": PHONE}))
+            .await;
+        refused += usize::from(r.status() == StatusCode::TOO_MANY_REQUESTS);
+        sqlx::query("update reset_limits set last_at = '2000-01-01T00:00:00Z'")
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(refused, 2, "the phone's hourly limit (5) is used up");
     let r = app.post(&path, Some(&station), &json!({})).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let body = r.text().await.unwrap();
+    // the station's code is the sixth message to the phone: wait for it to be delivered
+    for _ in 0..200 {
+        let files = std::fs::read_dir(app.data_dir.path().join("sms"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        if files >= 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let code = last_code(&app, PHONE).await;
     assert!(!body.contains(&code), "the officer never sees the code");
     let r = app
@@ -343,7 +374,8 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
             "select count(*) from sms_outbox where phone = '{PHONE}' and kind = 'reset_code'"
         ))
         .await,
-        2
+        7,
+        "the two in person and the five strangers asked"
     );
 }
 
@@ -385,6 +417,17 @@ async fn an_officer_resets_by_a_one_time_mailed_link() {
             .await,
         1
     );
+    // the login itself is no password (and a refused password leaves the link usable)
+    let r = app
+        .post(
+            "/api/v1/auth/reset-link/use",
+            None,
+            &json!({"token": token, "password": "st@test.local"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["errors"]["password"].is_array(), "{body}");
     let r = app
         .post(
             "/api/v1/auth/reset-link/use",

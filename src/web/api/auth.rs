@@ -107,9 +107,17 @@ pub struct Done {
     responses((status = 200, body = Done), (status = 422)))]
 pub async fn reset(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> AppResult<Json<Done>> {
-    crate::service::reset::reset_with_code(&state, &req.phone, &req.code, &req.password).await?;
+    crate::service::reset::reset_with_code(
+        &state,
+        &addr.to_string(),
+        &req.phone,
+        &req.code,
+        &req.password,
+    )
+    .await?;
     Ok(Json(Done { ok: true }))
 }
 

@@ -97,11 +97,13 @@ pub async fn send_code(
 /// `POST /reset`: the code and the new password.
 pub async fn with_code(
     State(state): State<AppState>,
+    crate::web::extract::ClientIp(addr): crate::web::extract::ClientIp,
     session: Session,
     Form(form): Form<FormData>,
 ) -> PageResult<Response> {
     let phone = form.get("phone").trim().to_owned();
-    match svc::reset_with_code(&state, &phone, form.get("code"), form.get("password")).await {
+    let ip = addr.to_string();
+    match svc::reset_with_code(&state, &ip, &phone, form.get("code"), form.get("password")).await {
         Ok(()) => {
             crate::web::csrf::spend(&session, "/reset", "/login", "密码已重设，请用新密码登录。")
                 .await;
