@@ -173,7 +173,10 @@ pub async fn list(
             None,
             format!(
                 "{}：回访{}条，问题{}件",
-                list.level,
+                match level {
+                    EscalationList::Head => "站长督办",
+                    EscalationList::Bureau => "县局督办",
+                },
                 list.follow_ups.len(),
                 list.cases.len()
             ),
