@@ -11,6 +11,10 @@
 //!
 //! The account is keyed on the *normalised* login ([`login_key`]): `138 0013 8000`,
 //! `+86 13800138000` and `１３８００１３８０００` are one account and share one bucket.
+//!
+//! Every per-address limit keys on the *normalised* address ([`address_key`]): an IPv4-mapped
+//! IPv6 address (`::ffff:10.71.0.1`) is its IPv4 address, and any other IPv6 address is its
+//! /64 network (one subscriber line hands out a whole /64).
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -76,6 +80,26 @@ pub fn login_key(login: &str) -> String {
     }
 }
 
+/// The key of a client address in every per-address limit: an IPv4 address as it is, an
+/// IPv4-mapped IPv6 address as that IPv4 address, any other IPv6 address as its /64 prefix
+/// (`2001:db8:1:2::/64`); text that is no address (never from the server's own extractor) as
+/// it is, trimmed.
+pub fn address_key(ip: &str) -> String {
+    use std::net::{IpAddr, Ipv6Addr};
+    let text = ip.trim();
+    match text.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = u128::from(v6) & (u128::MAX << 64);
+                format!("{}/64", Ipv6Addr::from(net))
+            }
+        },
+        Err(_) => text.to_owned(),
+    }
+}
+
 fn too_many(
     result: Result<(), governor::NotUntil<governor::clock::QuantaInstant>>,
 ) -> Result<(), u64> {
@@ -88,6 +112,8 @@ impl LoginThrottle {
     /// limit. The log line names the account by a keyed hash, never by the login itself.
     pub fn check(&self, login: &str, ip: &str) -> Result<(), AppError> {
         let key = login_key(login);
+        let ip = address_key(ip);
+        let ip = ip.as_str();
         for result in [
             self.by_ip.check_key(&ip.to_owned()),
             self.by_login.check_key(&key),
@@ -104,6 +130,8 @@ impl LoginThrottle {
 
     /// Counts one anonymous self-registration from `ip`.
     pub fn check_registration(&self, ip: &str) -> Result<(), AppError> {
+        let ip = address_key(ip);
+        let ip = ip.as_str();
         if let Some(wait) = self.refused_wait(ip) {
             tracing::warn!(ip, wait, "self-registration stopped after refusals");
             return Err(AppError::TooManyRequests {
@@ -121,6 +149,8 @@ impl LoginThrottle {
     /// Counts one password-reset request (a code by SMS or a link by mail) from `ip`: each
     /// sends a message to someone, so no address may ask without limit.
     pub fn check_reset(&self, ip: &str) -> Result<(), AppError> {
+        let ip = address_key(ip);
+        let ip = ip.as_str();
         too_many(self.resets_by_ip.check_key(&ip.to_owned())).map_err(|wait| {
             tracing::warn!(ip, wait, "reset requests throttled");
             AppError::TooManyRequests {
@@ -133,7 +163,7 @@ impl LoginThrottle {
     pub fn note_refused_registration(&self, ip: &str) {
         let mut map = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        let entry = map.entry(ip.to_owned()).or_insert((0, now));
+        let entry = map.entry(address_key(ip)).or_insert((0, now));
         if now.duration_since(entry.1) >= DAY {
             *entry = (0, now);
         }
@@ -143,7 +173,7 @@ impl LoginThrottle {
     /// Seconds until `ip` may self-register again, when its refusals are used up.
     fn refused_wait(&self, ip: &str) -> Option<u64> {
         let map = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
-        let (n, since) = map.get(ip)?;
+        let (n, since) = map.get(&address_key(ip))?;
         let left = DAY.checked_sub(since.elapsed())?;
         (*n >= REFUSALS_PER_DAY).then(|| left.as_secs().max(1))
     }
@@ -181,5 +211,86 @@ mod tests {
         }
         assert_eq!(login_key(" HR@Example.COM "), "hr@example.com");
         assert_eq!(login_key("ＨＲ＠example.com"), "hr@example.com");
+    }
+
+    #[test]
+    fn one_address_however_written() {
+        // an IPv4-mapped IPv6 address is its IPv4 address
+        for text in [
+            "10.71.0.1",
+            "::ffff:10.71.0.1",
+            "::FFFF:0a47:0001",
+            " 10.71.0.1 ",
+        ] {
+            assert_eq!(address_key(text), "10.71.0.1", "{text}");
+        }
+        // every address of one /64 is one key, however written …
+        for text in [
+            "2001:db8:1:2::1",
+            "2001:db8:1:2::2",
+            "2001:db8:1:2:ffff:ffff:ffff:ffff",
+            "2001:0DB8:0001:0002:abcd:0:0:1",
+        ] {
+            assert_eq!(address_key(text), "2001:db8:1:2::/64", "{text}");
+        }
+        // … and the next /64 another
+        assert_eq!(address_key("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+        assert_eq!(address_key("::1"), "::/64");
+        // IPv4-compatible (deprecated) addresses are not mapped ones
+        assert_ne!(address_key("::10.71.0.1"), "10.71.0.1");
+    }
+
+    #[test]
+    fn mapped_and_plain_ipv4_share_the_registration_bucket() {
+        let t = LoginThrottle::default();
+        for n in 0..20 {
+            let ip = if n % 2 == 0 {
+                "10.71.0.1"
+            } else {
+                "::ffff:10.71.0.1"
+            };
+            assert!(t.check_registration(ip).is_ok(), "{n}");
+        }
+        assert!(t.check_registration("10.71.0.1").is_err());
+        assert!(t.check_registration("::ffff:10.71.0.1").is_err());
+        assert!(t.check_registration("10.71.0.2").is_ok());
+    }
+
+    #[test]
+    fn one_64_shares_the_reset_and_login_buckets() {
+        let t = LoginThrottle::default();
+        for n in 0..RESETS_PER_HOUR {
+            assert!(
+                t.check_reset(&format!("2001:db8:1:2::{n:x}")).is_ok(),
+                "{n}"
+            );
+        }
+        assert!(t.check_reset("2001:db8:1:2:dead:beef:0:1").is_err());
+        assert!(t.check_reset("2001:db8:1:3::1").is_ok());
+        for n in 0..30 {
+            assert!(
+                t.check(
+                    &format!("user{n}@test.local"),
+                    &format!("2001:db8:9:9::{n:x}")
+                )
+                .is_ok(),
+                "{n}"
+            );
+        }
+        assert!(t.check("other@test.local", "2001:db8:9:9::abcd").is_err());
+    }
+
+    #[test]
+    fn refusals_count_per_normalised_address() {
+        let t = LoginThrottle::default();
+        for ip in ["10.71.0.9", "::ffff:10.71.0.9", "::ffff:a47:9"] {
+            t.note_refused_registration(ip);
+        }
+        assert!(t.check_registration("10.71.0.9").is_err());
+        for ip in ["2001:db8::1", "2001:db8::2", "2001:db8::3"] {
+            t.note_refused_registration(ip);
+        }
+        assert!(t.check_registration("2001:db8::ffff").is_err());
+        assert!(t.check_registration("2001:db8:0:1::1").is_ok());
     }
 }

@@ -833,18 +833,6 @@ pub async fn next_pending_follow_up(
     .transpose()
 }
 
-/// How many cases a worker reported themselves (no follow-up) on `day`.
-pub async fn reported_cases_on(db: &Db, worker_id: i64, day: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "select count(*) from cases where worker_id = $1 and follow_up_id is null and opened_on = $2",
-    )
-    .bind(worker_id)
-    .bind(day)
-    .fetch_one(db)
-    .await?
-    .try_get::<i64, _>(0)
-}
-
 /// Opens a case the worker reported themselves (no follow-up), in the caller's transaction.
 pub async fn open_case(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,

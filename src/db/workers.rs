@@ -701,3 +701,54 @@ pub async fn weekly_subscribers(db: &Db) -> Result<Vec<(i64, String, String)>, s
     .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("email")?)))
     .collect()
 }
+
+/// What a worker's daily limit counts (`worker_limits.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyLimit {
+    /// problems reported from /me (each opens a case and sends an SMS)
+    Problem,
+    /// changes of their own phone number
+    Phone,
+}
+
+impl DailyLimit {
+    fn as_str(self) -> &'static str {
+        match self {
+            DailyLimit::Problem => "problem",
+            DailyLimit::Phone => "phone",
+        }
+    }
+}
+
+/// Takes one of the worker's `per_day` slots of `kind` for `day` (the China date) in the
+/// caller's transaction; `false` when the day's slots are used up. One guarded update of the
+/// worker's `worker_limits` row, so that requests arriving together are decided one after
+/// the other by the database (PostgreSQL waits for the row lock and re-checks the guard;
+/// SQLite has one writer) — never by a count read before any of them wrote.
+pub async fn take_daily_slot(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    worker_id: i64,
+    kind: DailyLimit,
+    day: &str,
+    per_day: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "insert into worker_limits (worker_id, kind, day, count) values ($1, $2, '', 0) \
+         on conflict (worker_id, kind) do nothing",
+    )
+    .bind(worker_id)
+    .bind(kind.as_str())
+    .execute(&mut **tx)
+    .await?;
+    let done = sqlx::query(
+        "update worker_limits set count = case when day = $3 then count + 1 else 1 end, day = $3 \
+         where worker_id = $1 and kind = $2 and (day <> $3 or count < $4)",
+    )
+    .bind(worker_id)
+    .bind(kind.as_str())
+    .bind(day)
+    .bind(per_day)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

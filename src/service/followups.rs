@@ -9,7 +9,7 @@ use crate::db::placements::{self, FollowUpRecord};
 pub use crate::db::placements::{
     CaseRow, CaseView, FollowUpRow, FollowUpView, PlacementRow, Scope,
 };
-use crate::db::workers;
+use crate::db::workers::{self, DailyLimit};
 use crate::domain::employer::text_field;
 use crate::domain::status::{ContactMethod, Escalation, ProblemKind};
 use crate::domain::today;
@@ -600,10 +600,22 @@ pub async fn report_problem(
         e.add("problem", "你目前没有在岗记录，请直接联系工作站");
     }
     e.check()?;
+    let (Some(problem), Some(p)) = (problem, placement) else {
+        return Err(AppError::invalid("problem", "请选择问题"));
+    };
     let today_s = fmt_date(today());
-    let reported = placements::reported_cases_on(&state.db, worker_id, &today_s).await?;
-    if reported >= PROBLEMS_PER_DAY {
-        tracing::info!(worker.id = worker_id, reported, "problem reports throttled");
+    let mut tx = state.db.begin().await?;
+    // the day's count and the case are one step: the slot is taken in the case's transaction
+    if !workers::take_daily_slot(
+        &mut tx,
+        worker_id,
+        DailyLimit::Problem,
+        &today_s,
+        PROBLEMS_PER_DAY,
+    )
+    .await?
+    {
+        tracing::info!(worker.id = worker_id, "problem reports throttled");
         return Err(AppError::Limited {
             field: "problem".into(),
             message: format!(
@@ -612,10 +624,6 @@ pub async fn report_problem(
             retry_after_secs: 3600,
         });
     }
-    let (Some(problem), Some(p)) = (problem, placement) else {
-        return Err(AppError::invalid("problem", "请选择问题"));
-    };
-    let mut tx = state.db.begin().await?;
     let id = placements::open_case(
         &mut tx,
         p.id,

@@ -68,6 +68,14 @@ pub fn may_manage_worker(role: Role, tie: WorkerTie) -> bool {
     worker_access(role, tie) == Access::Full
 }
 
+/// How a change of a worker's phone is answered and limited. The worker changing their own
+/// number is self-service: a number that is another worker's is refused without saying so
+/// (the answer must not tell whose a number is), and the tries are limited a day. Their own
+/// station and the admin hear plainly that the number is another worker's, without a limit.
+pub fn phone_change_is_self_service(role: Role, tie: WorkerTie) -> bool {
+    role == Role::Worker && tie == WorkerTie::Itself
+}
+
 /// Whether an actor may record a job a worker found without the platform (alone or through an
 /// organised group): the worker's own station, the admin. A receiving station follows such a
 /// job once it is recorded in its district, but does not record it.

@@ -61,6 +61,11 @@ pub struct Correction {
     pub available_from: Option<String>,
 }
 
+/// What a worker changing their own phone hears when the new number cannot be theirs — the
+/// same for every such refusal, so that it does not tell that the number is another worker's.
+pub const PHONE_REFUSED_FOR_WORKER: &str =
+    "这个手机号码不能使用，请换一个号码或联系所在的劳务工作站";
+
 pub async fn correct(
     state: &AppState,
     actor: &CurrentUser,
@@ -83,14 +88,24 @@ pub async fn correct(
             .map(|p| p.as_str().to_owned()),
         None => Some(w.phone.clone()),
     };
+    let self_service = policy::phone_change_is_self_service(actor.role, direct_tie(actor, &w));
     if let Some(p) = phone.as_deref()
         && p != w.phone
-        && workers::phone_taken(&state.db, p, Some(id)).await?
     {
-        e.add(
-            "phone",
-            "该手机号已是另一位务工人员的号码，一个手机号只能对应一位务工人员",
-        );
+        if self_service {
+            // each try is counted before anything about the number is looked up
+            take_phone_change(state, id).await?;
+        }
+        if workers::phone_taken(&state.db, p, Some(id)).await? {
+            if self_service {
+                e.add("phone", PHONE_REFUSED_FOR_WORKER);
+            } else {
+                e.add(
+                    "phone",
+                    "该手机号已是另一位务工人员的号码，一个手机号只能对应一位务工人员",
+                );
+            }
+        }
     }
     let email = match c.email.as_deref().map(str::trim) {
         Some("") => None,
@@ -149,6 +164,43 @@ pub async fn correct(
     }
     state.search.nudge();
     Ok(())
+}
+
+/// Changes of their own phone a worker may try in a day (each try tells whether a number can
+/// be theirs, so none may be tried without limit).
+pub const PHONE_CHANGES_PER_DAY: i64 = 5;
+
+/// Counts one try of a worker changing their own phone (committed whatever the answer);
+/// `Limited` (429) once the day's tries are used up.
+async fn take_phone_change(state: &AppState, worker_id: i64) -> AppResult<()> {
+    let now = time::OffsetDateTime::now_utc().to_offset(crate::domain::CST);
+    let mut tx = state.db.begin().await?;
+    let taken = workers::take_daily_slot(
+        &mut tx,
+        worker_id,
+        workers::DailyLimit::Phone,
+        &fmt_date(now.date()),
+        PHONE_CHANGES_PER_DAY,
+    )
+    .await?;
+    tx.commit().await?;
+    if taken {
+        return Ok(());
+    }
+    tracing::warn!(worker.id = worker_id, "phone changes throttled");
+    let midnight = now
+        .date()
+        .next_day()
+        .map_or(now, |d| d.midnight().assume_offset(crate::domain::CST));
+    Err(AppError::Limited {
+        field: "phone".into(),
+        message: format!(
+            "今天已修改{PHONE_CHANGES_PER_DAY}次手机号码，请明天再试；急需更改请联系所在的劳务工作站"
+        ),
+        retry_after_secs: u64::try_from((midnight - now).whole_seconds())
+            .unwrap_or(0)
+            .max(1),
+    })
 }
 
 /// The worker asks for deletion, having confirmed it (the page's box; an API call is its own

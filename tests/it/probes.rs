@@ -598,3 +598,245 @@ async fn the_logs_carry_no_personal_numbers() {
         "no request span logged"
     );
 }
+
+/// A worker changing their own phone cannot learn whose a number is: a number another worker
+/// has is refused with the one neutral answer, and the tries are limited to five a day (then
+/// 429, page and API alike); the worker's station hears it plainly and without a limit.
+#[tokio::test]
+async fn a_worker_cannot_probe_whose_a_phone_is_by_changing_their_own() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭站", "st@test.local").await;
+    let me_id = app
+        .station_worker(&station, &id_number("19880808", 91), "13785211000", true)
+        .await;
+    // another worker's phone: one on paper, one with a login
+    app.station_worker(&station, &id_number("19880808", 92), "13785211001", false)
+        .await;
+    app.station_worker(&station, &id_number("19880808", 93), "13785211009", true)
+        .await;
+    let me = app.token("13785211000", PASSWORD).await;
+    let path = format!("/api/v1/workers/{me_id}");
+    let change = |phone: &'static str| {
+        let (app, me, path) = (&app, &me, &path);
+        async move {
+            let r = app.put(path, Some(me), &json!({"phone": phone})).await;
+            let status = r.status();
+            let retry = r.headers().get("retry-after").is_some();
+            let text = r.text().await.unwrap();
+            (
+                status,
+                retry,
+                serde_json::from_str(&text).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let taken = change("13785211001").await;
+    assert_eq!(taken.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = taken.2["errors"]["phone"][0].as_str().unwrap().to_owned();
+    assert!(message.contains("这个手机号码不能使用"), "{message}");
+    assert!(
+        !message.contains("另一位") && !message.contains("已是") && !message.contains("已被"),
+        "{message}"
+    );
+    // the other taken number (a login's, spaced) reads the same, byte for byte
+    let r = app
+        .put(&path, Some(&me), &json!({"phone": "137 8521 1009"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json::<Value>().await.unwrap(), taken.2);
+    // a free number goes through; a malformed one keeps its own message and is not a try
+    assert_eq!(change("13785211002").await.0, StatusCode::OK);
+    let bad = change("1378521").await;
+    assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_ne!(bad.2["errors"]["phone"][0], taken.2["errors"]["phone"][0]);
+    // saving the number the worker already has is no try either
+    assert_eq!(change("13785211002").await.0, StatusCode::OK);
+    assert_eq!(change("13785211003").await.0, StatusCode::OK);
+    assert_eq!(
+        change("13785211001").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // five tries used: a taken number and a free one both get 429 now, with a Chinese message
+    for phone in ["13785211001", "13785211004"] {
+        let (status, retry, v) = change(phone).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{phone}: {v}");
+        assert!(retry, "Retry-After");
+        let m = v["errors"]["phone"][0].as_str().unwrap();
+        assert!(m.contains("今天已修改5次手机号码"), "{m}");
+    }
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from workers where id = {me_id} and phone = '13785211003'"
+        ))
+        .await,
+        1
+    );
+    // the page (same code path, same tries): the limit, flashed on /me
+    let b = browser();
+    app.browser_login(&b, "13785211000", PASSWORD).await;
+    let csrf = app.csrf(&b, "/me").await;
+    let r = b
+        .post(app.url("/me/correct"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("phone", "13785211001"),
+            ("skills", ""),
+            ("desired_jobs", ""),
+            ("expected_wage", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = b
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("今天已修改5次手机号码"), "{html}");
+    assert!(!html.contains("另一位务工人员"), "{html}");
+    // the station hears it plainly, as often as it needs
+    for _ in 0..7 {
+        let r = app
+            .put(&path, Some(&station), &json!({"phone": "13785211001"}))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let v: Value = r.json().await.unwrap();
+        assert!(
+            v["errors"]["phone"][0]
+                .as_str()
+                .unwrap()
+                .contains("另一位务工人员"),
+            "{v}"
+        );
+    }
+    let r = app
+        .put(&path, Some(&station), &json!({"phone": "13785211005"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// The page form answers a taken number with the same neutral refusal as the API.
+#[tokio::test]
+async fn the_me_page_refuses_a_taken_phone_without_saying_whose() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app.station(&admin, "湄潭站", "st@test.local").await;
+    app.station_worker(&station, &id_number("19880808", 94), "13785212000", true)
+        .await;
+    app.station_worker(&station, &id_number("19880808", 95), "13785212001", false)
+        .await;
+    let b = browser();
+    app.browser_login(&b, "13785212000", PASSWORD).await;
+    let csrf = app.csrf(&b, "/me").await;
+    let r = b
+        .post(app.url("/me/correct"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("phone", "13785212001"),
+            ("skills", ""),
+            ("desired_jobs", ""),
+            ("expected_wage", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = b
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("这个手机号码不能使用"), "{html}");
+    assert!(!html.contains("另一位务工人员"), "{html}");
+}
+
+/// Per-address limits key on the normalised address: `::ffff:10.71.0.1` is `10.71.0.1`, and
+/// the addresses of one IPv6 /64 are one address.
+#[tokio::test]
+async fn mapped_ipv4_and_one_ipv6_64_are_one_address_to_the_throttles() {
+    let app = spawn_app_with(None, |c| {
+        c.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+    })
+    .await;
+    let register = |from: String| {
+        let app = &app;
+        async move {
+            app.api
+                .post(app.url("/api/v1/workers"))
+                .header("x-forwarded-for", from)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for n in 0..20 {
+        let from = if n % 2 == 0 {
+            "10.71.0.1"
+        } else {
+            "::ffff:10.71.0.1"
+        };
+        assert_eq!(
+            register(from.into()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{n}"
+        );
+    }
+    for from in ["10.71.0.1", "::ffff:10.71.0.1"] {
+        assert_eq!(
+            register(from.into()).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{from}"
+        );
+    }
+    for n in 0..20 {
+        assert_eq!(
+            register(format!("2001:db8:71:1::{:x}", n + 1)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{n}"
+        );
+    }
+    assert_eq!(
+        register("2001:db8:71:1:abcd::1".into()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // the next /64 and another IPv4 address have their own buckets
+    assert_eq!(
+        register("2001:db8:71:2::1".into()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        register("10.71.0.2".into()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // the reset requests too
+    for n in 0..20 {
+        let r = app
+            .api
+            .post(app.url("/api/v1/auth/reset-code"))
+            .header("x-forwarded-for", format!("2001:db8:72:1::{:x}", n + 1))
+            .json(&json!({"phone": format!("136000040{n:02}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED, "{n}");
+    }
+    let r = app
+        .api
+        .post(app.url("/api/v1/auth/reset-code"))
+        .header("x-forwarded-for", "2001:db8:72:1:ffff::9")
+        .json(&json!({"phone": "13600004100"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}

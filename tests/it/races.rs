@@ -759,3 +759,74 @@ async fn only_the_holder_renews_a_mail_lease() {
     );
     assert_eq!(lease_of(id).await.0.as_deref(), Some("node-b"));
 }
+
+/// Twelve problem reports from one worker at once: exactly five cases and five SMS (the day's
+/// limit is one guarded row taken in the case's transaction, not a count read before anyone
+/// wrote), the others 429.
+#[tokio::test]
+async fn twelve_problem_reports_at_once_open_five_cases() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for round in 0..3u32 {
+        let phone = format!("1365555800{round}");
+        let worker = app
+            .station_worker(&w.station, &id_number("19880808", 60 + round), &phone, true)
+            .await;
+        let r = post(
+            &app,
+            &w.station,
+            "/api/v1/placements",
+            &json!({"worker_id": worker, "employer_name": "珠海某厂", "workplace_county": "440403",
+                    "start_date": fmt_date(today()), "wage": 5000, "channel": "self"}),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "round {round}");
+        let me = app.token(&phone, crate::helpers::PASSWORD).await;
+        let statuses = fire(
+            (0..12)
+                .map(|n| {
+                    post(
+                        &app,
+                        &me,
+                        "/api/v1/me/problems",
+                        &json!({"problem": "欠薪", "description": format!("第{n}次")}),
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(created, 5, "round {round}: {statuses:?}");
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::CREATED || *s == StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            count(
+                &app,
+                format!("select count(*) from cases where worker_id = {worker}")
+            )
+            .await,
+            5,
+            "round {round}"
+        );
+        assert_eq!(
+            count(
+                &app,
+                format!(
+                    "select count(*) from sms_outbox where kind = 'problem_reported' and phone = '{phone}'"
+                )
+            )
+            .await,
+            5,
+            "round {round}"
+        );
+    }
+}

@@ -50,6 +50,7 @@ pub async fn my_data(State(state): State<AppState>, user: CurrentUser) -> AppRes
 }
 
 /// Corrects a worker's contact details and job wishes (the worker, their station, the admin).
+/// A worker may try five changes of their own phone a day (then 429).
 #[utoipa::path(put, path = "/workers/{id}", tag = "rights", request_body = Correction, params(("id" = i64, Path)),
     responses((status = 200), (status = 403), (status = 422)))]
 pub async fn correct(

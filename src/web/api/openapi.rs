@@ -42,6 +42,7 @@ const THROTTLED: &[(&str, &str)] = &[
     ("post", "/auth/reset"),
     ("post", "/auth/reset-link"),
     ("post", "/me/problems"),
+    ("put", "/workers/{id}"),
 ];
 
 /// The bilingual description of a status.

@@ -132,7 +132,7 @@ pub async fn correct(
     };
     match r {
         Ok(()) => super::flash(&session, "已保存修改。").await,
-        Err(e @ AppError::Validation(_)) => {
+        Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未保存：{msg}")).await;
         }
