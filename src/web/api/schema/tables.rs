@@ -3,6 +3,7 @@
 use super::Field;
 use super::values::*;
 use crate::domain::region::{DOUMEN, FUGONG, MEITAN};
+use utoipa::openapi::schema::Schema;
 
 const fn text(min: usize, max: usize) -> Field {
     Field::Str {
@@ -375,6 +376,20 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
 /// Query parameters the server refuses to go without, by path and name.
 pub const REQUIRED_PARAMS: &[(&str, &str)] = &[("/reports/assessment/people", "indicator")];
 
+/// A filter by township: any township code of the three counties, or empty.
+fn township_filter() -> Schema {
+    strings(
+        &leak(
+            townships(&[MEITAN, FUGONG, DOUMEN])
+                .into_iter()
+                .chain([String::new()])
+                .collect(),
+        ),
+        false,
+        "乡镇代码（9位）",
+    )
+}
+
 /// Query parameters, by path and name.
 pub const PARAMS: &[(&str, &str, Field)] = &[
     (
@@ -388,43 +403,13 @@ pub const PARAMS: &[(&str, &str, Field)] = &[
             )
         }),
     ),
-    (
-        "/workers",
-        "township",
-        Field::Of(|| {
-            strings(
-                &leak(
-                    townships(&[MEITAN, FUGONG, DOUMEN])
-                        .into_iter()
-                        .chain([String::new()])
-                        .collect(),
-                ),
-                false,
-                "乡镇代码（9位）",
-            )
-        }),
-    ),
+    ("/workers", "township", Field::Of(township_filter)),
     (
         "/vacancies",
         "wage",
         pat(r"^([0-9]{1,5}|1[0-9]{5}|200000)?$"),
     ),
-    (
-        "/vacancies",
-        "town",
-        Field::Of(|| {
-            strings(
-                &leak(
-                    townships(&[DOUMEN, MEITAN, FUGONG])
-                        .into_iter()
-                        .chain([String::new()])
-                        .collect(),
-                ),
-                false,
-                "乡镇代码（9位）",
-            )
-        }),
-    ),
+    ("/vacancies", "town", Field::Of(township_filter)),
     (
         "/vacancies",
         "programme",
