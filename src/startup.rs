@@ -152,6 +152,7 @@ impl Application {
             audit,
             tokens: Arc::default(),
             districts: Arc::default(),
+            board_rows: Arc::default(),
             db,
             config: Arc::new(config),
             search,

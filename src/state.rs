@@ -26,6 +26,8 @@ pub struct AppState {
     pub tokens: Arc<crate::auth::TokenCache>,
     /// Station → district it follows (stations never change once written).
     pub districts: Arc<std::sync::Mutex<std::collections::HashMap<i64, Option<String>>>>,
+    /// The public board's rows, kept a moment ([`crate::service::board_rows`]).
+    pub board_rows: Arc<crate::service::board_rows::BoardRows>,
 }
 
 impl AppState {

@@ -99,8 +99,10 @@ impl AuditWriter {
                 if let Err(e) = &result {
                     tracing::error!(rows = group.len(), error = %e, "audit rows not written");
                 }
+                // the rows themselves are the record; a log line each (a write to stderr per
+                // staff listing) cost more than the search under load, so only at debug
                 for p in group.drain(..) {
-                    tracing::info!(user.id = p.user_id, action = p.action, subject_type = p.subject_type,
+                    tracing::debug!(user.id = p.user_id, action = p.action, subject_type = p.subject_type,
                         subject.id = ?p.subject_id, "audit");
                     p.done.send(result.clone()).ok();
                 }

@@ -170,3 +170,9 @@ pub async fn insert_verified_employer(db: &Db, n: usize, town_code: &str) -> Res
 pub async fn worker_count(db: &Db) -> Result<i64, sqlx::Error> {
     super::count(db, "select count(*) from workers").await
 }
+
+/// Refreshes the planner's statistics after a bulk seed (both databases know `analyze`): a
+/// table filled faster than autovacuum looks at it is otherwise planned as if it were empty.
+pub async fn analyze(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("analyze").execute(db).await.map(|_| ())
+}

@@ -241,22 +241,6 @@ pub struct VacancyFilter {
     pub per_page: i64,
 }
 
-/// The towns (township codes) where the public board has vacancies today, with how many.
-pub async fn open_towns(db: &Db, today: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select v.town_code, count(*) as n from vacancies v join employers e on e.id = v.employer_id \
-         where v.status = 'open' and v.expires_on >= $1 and v.filled < v.headcount \
-         and e.status = 'verified' and e.suspended_at is null \
-         group by v.town_code order by v.town_code",
-    )
-    .bind(today)
-    .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("town_code")?, r.try_get("n")?)))
-        .collect()
-}
-
 /// A page of vacancies and the total. Without `employer_id`, only open, unexpired
 /// vacancies with places left, newest first.
 pub async fn list(

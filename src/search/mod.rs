@@ -184,6 +184,8 @@ pub struct SearchIndex {
     pub needs_rebuild: bool,
     /// Pages already answered by the current searchers ([`query::Answers`]).
     pub answers: query::Answers,
+    /// The board's towns with open vacancies ([`query::open_towns`]).
+    pub towns: query::TownCounts,
 }
 
 impl SearchIndex {
@@ -236,6 +238,7 @@ impl SearchIndex {
             workers,
             needs_rebuild,
             answers: query::Answers::default(),
+            towns: query::TownCounts::default(),
         })
     }
 

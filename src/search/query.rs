@@ -190,16 +190,48 @@ fn cached(
 ) -> anyhow::Result<(Vec<u64>, usize)> {
     let vacancies = ix.vacancies.reader.searcher();
     let workers = ix.workers.reader.searcher();
-    let generation = (
-        vacancies.generation().generation_id(),
-        workers.generation().generation_id(),
-    );
+    let generation = generations(&vacancies, &workers);
     if let Some(hit) = ix.answers.get(generation, &key) {
         return Ok(hit);
     }
     let answer = search(&vacancies, &workers)?;
     ix.answers.put(generation, key, &answer);
     Ok(answer)
+}
+
+fn generations(vacancies: &Searcher, workers: &Searcher) -> (u64, u64) {
+    (
+        vacancies.generation().generation_id(),
+        workers.generation().generation_id(),
+    )
+}
+
+/// The answer the current searchers already gave to `key`, if any: no searching, so a caller
+/// on the async runtime asks this first and hands only a real search to a blocking thread.
+fn kept(ix: &SearchIndex, key: &str) -> Option<(Vec<u64>, usize)> {
+    let generation = generations(
+        &ix.vacancies.reader.searcher(),
+        &ix.workers.reader.searcher(),
+    );
+    ix.answers.get(generation, key)
+}
+
+fn board_key(b: &BoardQuery) -> String {
+    format!("board {b:?}")
+}
+
+fn caseload_key(c: &CaseloadQuery) -> String {
+    format!("caseload {c:?}")
+}
+
+/// The board's answer already kept for `b` ([`kept`]).
+pub fn kept_board(ix: &SearchIndex, b: &BoardQuery) -> Option<(Vec<u64>, usize)> {
+    kept(ix, &board_key(b))
+}
+
+/// The worker list's answer already kept for `c` ([`kept`]).
+pub fn kept_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> Option<(Vec<u64>, usize)> {
+    kept(ix, &caseload_key(c))
 }
 
 /// Job-board search: open, unexpired vacancies with places left matching the words, with the
@@ -217,7 +249,7 @@ pub struct BoardQuery {
 }
 
 pub fn search_board(ix: &SearchIndex, b: &BoardQuery) -> anyhow::Result<(Vec<u64>, usize)> {
-    cached(ix, format!("board {b:?}"), |vacancies, _| {
+    cached(ix, board_key(b), |vacancies, _| {
         board_page(ix, vacancies, b)
     })
 }
@@ -265,6 +297,65 @@ fn board_page(
     page_of_ids(searcher, q.as_ref(), "id", b.offset, b.limit)
 }
 
+/// The towns of the board's open vacancies (open, unexpired, places left, public) and how many
+/// each has, counted in the index with the board's own filters, so the town filter offers
+/// exactly the towns a search can find. Kept per searcher generation and day, like
+/// [`Answers`]: counting is a few `Count`s over the vacancies, cheap but not free, and the
+/// board page asks on every request.
+#[derive(Default)]
+pub struct TownCounts {
+    inner: std::sync::Mutex<Option<KeptTowns>>,
+}
+
+/// The searcher generation and day the towns were counted for, and the towns.
+type KeptTowns = (u64, i64, Vec<(String, usize)>);
+
+/// The towns already counted by the current searcher today, if any (no searching).
+pub fn kept_towns(ix: &SearchIndex, today_days: i64) -> Option<Vec<(String, usize)>> {
+    let generation = ix.vacancies.reader.searcher().generation().generation_id();
+    let kept = ix.towns.inner.lock().unwrap_or_else(|e| e.into_inner());
+    match kept.as_ref() {
+        Some((g, d, towns)) if *g == generation && *d == today_days => Some(towns.clone()),
+        _ => None,
+    }
+}
+
+pub fn open_towns(ix: &SearchIndex, today_days: i64) -> anyhow::Result<Vec<(String, usize)>> {
+    if let Some(towns) = kept_towns(ix, today_days) {
+        return Ok(towns);
+    }
+    let searcher = ix.vacancies.reader.searcher();
+    let generation = searcher.generation().generation_id();
+    let f = &ix.vacancies.fields;
+    let mut codes = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(f.town)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            codes.insert(String::from_utf8_lossy(terms.key()).into_owned());
+        }
+    }
+    let mut towns = Vec::new();
+    for code in codes {
+        let q = filtered(
+            None,
+            vec![
+                term_str(f.status, "open"),
+                range_i64(f.expires_days, today_days, i64::MAX),
+                range_i64(f.places_left, 1, i64::MAX),
+                term_str(f.town, &code),
+            ],
+        );
+        let n = searcher.search(q.as_ref(), &Count)?;
+        if n > 0 {
+            towns.push((code, n));
+        }
+    }
+    *ix.towns.inner.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some((generation, today_days, towns.clone()));
+    Ok(towns)
+}
+
 /// Worker-list search for stations and the admin.
 #[derive(Debug, Default, Clone)]
 pub struct CaseloadQuery {
@@ -279,7 +370,7 @@ pub struct CaseloadQuery {
 }
 
 pub fn search_caseload(ix: &SearchIndex, c: &CaseloadQuery) -> anyhow::Result<(Vec<u64>, usize)> {
-    cached(ix, format!("caseload {c:?}"), |_, workers| {
+    cached(ix, caseload_key(c), |_, workers| {
         caseload_page(ix, workers, c)
     })
 }

@@ -146,6 +146,7 @@ pub async fn run(
         done += n;
         eprintln!("vacancies: {done}/{vacancies}");
     }
+    seed::analyze(db).await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(SeedReport {
         workers,

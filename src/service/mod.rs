@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod applications;
 pub mod assessment;
+pub mod board_rows;
 pub mod courses;
 pub mod employers;
 pub mod escalation;

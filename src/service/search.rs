@@ -12,7 +12,10 @@ use crate::domain::values::fmt_date;
 use crate::domain::{IdCardNumber, MobilePhone, Programme, today};
 use crate::error::{AppError, AppResult};
 use crate::search::matching::{self, Match, days};
-use crate::search::query::{BoardQuery, CaseloadQuery, search_board, search_caseload};
+use crate::search::query::{
+    BoardQuery, CaseloadQuery, kept_board, kept_caseload, kept_towns, open_towns as open_towns_of,
+    search_board, search_caseload,
+};
 use crate::search::sync::{vacancy_doc, worker_doc};
 use crate::service::workers::{Access, access};
 use crate::state::AppState;
@@ -57,16 +60,67 @@ pub async fn board(state: &AppState, f: &VacancyFilter) -> AppResult<(Vec<Vacanc
         offset: ((f.page.max(1) - 1) * per_page) as usize,
         limit: per_page as usize,
     };
-    let search = state.search.clone();
-    let (ids, total) = blocking(move || search_board(&search.index, &b)).await?;
+    // the searcher generation first: rows read later are at least as new as it
+    let generation = state
+        .search
+        .index
+        .vacancies
+        .reader
+        .searcher()
+        .generation()
+        .generation_id();
+    let (ids, total) = match kept_board(&state.search.index, &b) {
+        Some(answer) => answer,
+        None => {
+            let search = state.search.clone();
+            blocking(move || search_board(&search.index, &b)).await?
+        }
+    };
     let ids: Vec<i64> = ids.into_iter().map(|i| i as i64).collect();
-    let rows = vacancies::by_ids(&state.db, &ids, &today_s).await?;
+    let rows = board_rows(state, generation, &ids, &today_s).await?;
     // only verified enterprises' vacancies are public
     let rows: Vec<VacancyRow> = rows
         .into_iter()
         .filter(|v| crate::service::policy::vacancy_public(v.status == "open", v.employer_status))
         .collect();
     Ok((rows, total as i64))
+}
+
+/// The board's rows of `ids`, in order: those kept for this searcher generation
+/// ([`crate::service::board_rows`]), the rest read from the database (and kept).
+async fn board_rows(
+    state: &AppState,
+    generation: u64,
+    ids: &[i64],
+    today: &str,
+) -> AppResult<Vec<VacancyRow>> {
+    let (kept, missing) = state.board_rows.take(generation, today, ids);
+    if missing.is_empty() {
+        return Ok(kept.into_iter().flatten().collect());
+    }
+    let read = vacancies::by_ids(&state.db, &missing, today).await?;
+    state.board_rows.keep(generation, today, &read);
+    let mut read: std::collections::HashMap<i64, VacancyRow> =
+        read.into_iter().map(|v| (v.id, v)).collect();
+    Ok(ids
+        .iter()
+        .zip(kept)
+        .filter_map(|(id, row)| row.or_else(|| read.remove(id)))
+        .collect())
+}
+
+/// The towns the public board has vacancies in, with how many (its town filter), counted in
+/// the index with the board's own filters.
+pub async fn open_towns(state: &AppState) -> AppResult<Vec<(String, i64)>> {
+    let today_days = days(today());
+    let towns = match kept_towns(&state.search.index, today_days) {
+        Some(towns) => towns,
+        None => {
+            let search = state.search.clone();
+            blocking(move || open_towns_of(&search.index, today_days)).await?
+        }
+    };
+    Ok(towns.into_iter().map(|(t, n)| (t, n as i64)).collect())
 }
 
 /// A station's or the admin's worker list: names, skills and wanted jobs through the index,
@@ -88,8 +142,13 @@ pub async fn caseload(state: &AppState, f: &WorkerFilter) -> AppResult<(Vec<Work
         offset: ((f.page.max(1) - 1) * per_page) as usize,
         limit: per_page as usize,
     };
-    let search = state.search.clone();
-    let (ids, total) = blocking(move || search_caseload(&search.index, &c)).await?;
+    let (ids, total) = match kept_caseload(&state.search.index, &c) {
+        Some(answer) => answer,
+        None => {
+            let search = state.search.clone();
+            blocking(move || search_caseload(&search.index, &c)).await?
+        }
+    };
     let ids: Vec<i64> = ids.into_iter().map(|i| i as i64).collect();
     Ok((workers::by_ids(&state.db, &ids).await?, total as i64))
 }

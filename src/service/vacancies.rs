@@ -190,11 +190,6 @@ pub async fn latest(state: &AppState, n: i64) -> AppResult<(Vec<VacancyRow>, i64
     Ok(vacancies::list(&state.db, &filter, &fmt_date(today())).await?)
 }
 
-/// The towns the public board has vacancies in, with how many (its town filter).
-pub async fn open_towns(state: &AppState) -> AppResult<Vec<(String, i64)>> {
-    Ok(vacancies::open_towns(&state.db, &fmt_date(today())).await?)
-}
-
 /// The enterprise's own record and all its vacancies (its dashboard).
 pub async fn dashboard(
     state: &AppState,

@@ -148,3 +148,63 @@ async fn a_suspended_enterprise_s_used_token_is_refused_at_once() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// The board keeps the rows it showed for a moment (`service::board_rows`); an edit, a
+/// closing or a hire that the index has applied shows at once, never the kept row.
+#[tokio::test]
+async fn the_board_shows_a_vacancy_as_it_is_once_the_index_has_the_change() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, hr) = app.verified_employer(&admin, 1).await;
+    let mut body = crate::helpers::vacancy_body("茶叶加工");
+    let r = app.post("/api/v1/vacancies", Some(&hr), &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.wait_indexed().await;
+    let board = |q: &'static str| {
+        let app = &app;
+        async move {
+            let r = app.get(&format!("/api/v1/vacancies?q={q}"), None).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    for _ in 0..3 {
+        let b = board("茶叶").await;
+        assert_eq!(b["items"][0]["title"], "茶叶加工", "{b}");
+        assert_eq!(b["items"][0]["wage_max"], 6200, "{b}");
+    }
+    // edited: the new wage, straight after the index applied it (well within the 2 s a
+    // kept row could otherwise live)
+    body["wage_max"] = json!(7000);
+    body["title"] = json!("茶叶加工（长白班）");
+    let r = app
+        .put(&format!("/api/v1/vacancies/{id}"), Some(&hr), &body)
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    app.wait_indexed().await;
+    let b = board("茶叶").await;
+    assert_eq!(b["items"][0]["title"], "茶叶加工（长白班）", "{b}");
+    assert_eq!(b["items"][0]["wage_max"], 7000, "{b}");
+    let page = |app: &crate::helpers::TestApp| {
+        let request = app.api.get(app.url("/vacancies?q=茶叶"));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&app).await;
+    assert!(html.contains("白蕉镇（1）"), "{html}");
+    // closed: gone from the board and from its town filter
+    let r = app
+        .post(
+            &format!("/api/v1/vacancies/{id}/close"),
+            Some(&hr),
+            &json!({}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    app.wait_indexed().await;
+    assert_eq!(board("茶叶").await["total"], 0);
+    let html = page(&app).await;
+    assert!(!html.contains("白蕉镇（1）"), "{html}");
+}

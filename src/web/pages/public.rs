@@ -158,7 +158,7 @@ pub async fn board(
         _ => (items, page),
     };
     let pages = super::pager::page_count(total, per_page);
-    let open = crate::service::vacancies::open_towns(&state).await?;
+    let open = crate::service::search::open_towns(&state).await?;
     let fairs = crate::service::events::upcoming_fairs(&state, 3).await?;
     Ok(render(&BoardPage {
         fairs,
