@@ -583,4 +583,18 @@ async fn a_worker_s_found_job_report_keeps_its_place_and_channel_after_an_error(
         .await
         .unwrap();
     assert!(again.contains(r#"value="self" checked"#));
+    assert!(!again.contains(r#"name="weekly_matches" checked"#));
+    // the mail preferences with an address it cannot use: the box stays ticked
+    let r = post_form(
+        &app,
+        &me,
+        "/me",
+        "/me/preferences",
+        &[("email", "not-an-address"), ("weekly_matches", "on")],
+    )
+    .await;
+    let html = landed(&app, &me, r).await;
+    assert!(html.contains("未保存"), "{html}");
+    assert!(html.contains(r#"name="weekly_matches" checked"#), "{html}");
+    assert!(html.contains(r#"value="not-an-address""#), "{html}");
 }

@@ -121,11 +121,11 @@ impl Kept {
         id: impl Borrow<i64>,
         key: &str,
         value: impl Display,
-        default: bool,
+        default: impl Borrow<bool>,
     ) -> bool {
         match self.of(form, id) {
             Some(k) => k.has(key, &value.to_string()),
-            None => default,
+            None => *default.borrow(),
         }
     }
 
@@ -137,7 +137,7 @@ impl Kept {
         prefix: &str,
         row: impl Borrow<i64>,
         value: impl Display,
-        default: bool,
+        default: impl Borrow<bool>,
     ) -> bool {
         self.is(
             form,

@@ -65,6 +65,8 @@ pub async fn preferences(
     match svc::set_mail_preferences(&state, &user, email.as_deref(), weekly).await {
         Ok(()) => {}
         Err(AppError::Validation(e)) => {
+            let worker = user.worker_id.unwrap_or_default();
+            super::kept::keep(&session, "preferences", worker, form.0.iter()).await;
             super::flash(&session, &format!("未保存：{}", e.summary())).await;
             return Ok(Redirect::to("/me").into_response());
         }
