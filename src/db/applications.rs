@@ -178,6 +178,33 @@ pub async fn of_vacancy(db: &Db, vacancy_id: i64) -> Result<Vec<ApplicationRow>,
     rows.iter().map(ApplicationRow::from_row).collect()
 }
 
+/// Applications to a vacancy, newest first: `limit` of them after skipping `offset`.
+pub async fn of_vacancy_page(
+    db: &Db,
+    vacancy_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} where a.vacancy_id = $1 order by a.id desc limit {} offset {}",
+        limit.max(0),
+        offset.max(0)
+    ))
+    .bind(vacancy_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(ApplicationRow::from_row).collect()
+}
+
+/// How many applications a vacancy has.
+pub async fn count_of_vacancy(db: &Db, vacancy_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("select count(*) from applications where vacancy_id = $1")
+        .bind(vacancy_id)
+        .fetch_one(db)
+        .await?
+        .try_get(0)
+}
+
 /// Applications to a vacancy that a station may see: of its own (or unassigned) workers, or
 /// made by it — `service::applications::station_follows` as SQL.
 pub async fn of_vacancy_for_station(

@@ -199,3 +199,32 @@ pub async fn list(db: &Db, status: Option<&str>) -> Result<Vec<EmployerRow>, sql
     };
     rows.iter().map(EmployerRow::from_row).collect()
 }
+
+/// How many enterprises there are (of `status`, or all).
+pub async fn count(db: &Db, status: Option<&str>) -> Result<i64, sqlx::Error> {
+    sqlx::query("select count(*) from employers where ($1 = '' or status = $1)")
+        .bind(status.unwrap_or(""))
+        .fetch_one(db)
+        .await?
+        .try_get(0)
+}
+
+/// Enterprises (of `status`, or all with those awaiting verification first), newest first:
+/// `limit` of them after skipping `offset`.
+pub async fn list_page(
+    db: &Db,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EmployerRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from employers where ($1 = '' or status = $1) \
+         order by case status when 'pending' then 0 else 1 end, id desc limit {} offset {}",
+        limit.max(0),
+        offset.max(0)
+    ))
+    .bind(status.unwrap_or(""))
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(EmployerRow::from_row).collect()
+}

@@ -129,14 +129,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<EventRow>, sqlx::Error> {
         .transpose()
 }
 
-/// Events, oldest first, of `kind` (any when `None`) starting in `[from, to)` (RFC 3339 UTC
-/// bounds, either open).
-pub async fn list(
-    db: &Db,
-    kind: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<Vec<EventRow>, sqlx::Error> {
+/// The open events of `kind` (any when `None`) starting in `[from, to)` (RFC 3339 UTC bounds,
+/// either open).
+fn list_filters(kind: Option<&str>, from: Option<&str>, to: Option<&str>) -> super::Filters {
     let mut f = super::Filters::default();
     f.push("e.status = 'open'", vec![]);
     if let Some(k) = kind {
@@ -154,11 +149,61 @@ pub async fn list(
             vec![super::FilterArg::Text(to.to_owned())],
         );
     }
+    f
+}
+
+/// Open events, oldest first, of `kind` (any when `None`) starting in `[from, to)` (RFC 3339
+/// UTC bounds, either open).
+pub async fn list(
+    db: &Db,
+    kind: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let f = list_filters(kind, from, to);
     let sql = format!(
         "{SELECT}{} order by e.starts_at, e.id limit 500",
         f.where_sql()
     );
     let rows = f.bind(sqlx::query(&sql)).fetch_all(db).await?;
+    rows.iter().map(EventRow::from_row).collect()
+}
+
+/// How many open events [`list`] would give with these filters (without its limit).
+pub async fn count(
+    db: &Db,
+    kind: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<i64, sqlx::Error> {
+    let f = list_filters(kind, from, to);
+    let sql = format!("select count(*) from events e{}", f.where_sql());
+    f.bind(sqlx::query(&sql)).fetch_one(db).await?.try_get(0)
+}
+
+/// A page of the open events of these filters: those starting after `now` first (soonest
+/// first), then those that began (latest first); `limit` of them after skipping `offset`.
+pub async fn list_page(
+    db: &Db,
+    kind: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let f = list_filters(kind, from, to);
+    let n = f.next();
+    let sql = format!(
+        "{SELECT}{} order by case when e.starts_at > ${n} then 0 else 1 end, \
+         case when e.starts_at > ${n} then e.starts_at else '' end, \
+         case when e.starts_at > ${n} then e.id else 0 end, \
+         e.starts_at desc, e.id desc limit {} offset {}",
+        f.where_sql(),
+        limit.max(0),
+        offset.max(0)
+    );
+    let rows = f.bind(sqlx::query(&sql)).bind(now).fetch_all(db).await?;
     rows.iter().map(EventRow::from_row).collect()
 }
 

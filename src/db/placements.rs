@@ -476,15 +476,9 @@ fn bind_scope<'q>(
     q
 }
 
-/// Follow-ups of one view within a scope.
-pub async fn follow_ups(
-    db: &Db,
-    scope: &Scope,
-    view: FollowUpView,
-    today: &str,
-    week_ahead: &str,
-) -> Result<Vec<FollowUpRow>, sqlx::Error> {
-    let (cond, order) = match view {
+/// The condition and order of a follow-up view (`$1` today, `$2` the second day).
+fn follow_up_view(view: FollowUpView) -> (&'static str, &'static str) {
+    match view {
         FollowUpView::Due => (
             "f.status = 'pending' and f.due_on >= $1 and f.due_on <= $2",
             "f.due_on, f.id",
@@ -501,12 +495,58 @@ pub async fn follow_ups(
             "f.status = 'pending' and f.due_on <= $2 and $1 = $1",
             "f.due_on, f.id",
         ),
-    };
+    }
+}
+
+/// Follow-ups of one view within a scope (at most 500).
+pub async fn follow_ups(
+    db: &Db,
+    scope: &Scope,
+    view: FollowUpView,
+    today: &str,
+    week_ahead: &str,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    follow_ups_page(db, scope, view, today, week_ahead, 500, 0).await
+}
+
+/// Follow-ups of one view within a scope: `limit` of them after skipping `offset`.
+pub async fn follow_ups_page(
+    db: &Db,
+    scope: &Scope,
+    view: FollowUpView,
+    today: &str,
+    week_ahead: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FollowUpRow>, sqlx::Error> {
+    let (cond, order) = follow_up_view(view);
     let scope_cond = scope.condition("f.station_id", 3);
-    let sql = format!("{FOLLOW_SELECT} where {cond}{scope_cond} order by {order} limit 500");
+    let sql = format!(
+        "{FOLLOW_SELECT} where {cond}{scope_cond} order by {order} limit {} offset {}",
+        limit.max(0),
+        offset.max(0)
+    );
     let q = sqlx::query(&sql).bind(today).bind(week_ahead);
     let rows = bind_scope(q, scope).fetch_all(db).await?;
     rows.iter().map(FollowUpRow::from_row).collect()
+}
+
+/// How many follow-ups one view holds within a scope.
+pub async fn count_follow_ups(
+    db: &Db,
+    scope: &Scope,
+    view: FollowUpView,
+    today: &str,
+    week_ahead: &str,
+) -> Result<i64, sqlx::Error> {
+    let (cond, _) = follow_up_view(view);
+    let scope_cond = scope.condition("f.station_id", 3);
+    // the scope's condition may name the placement (`p.`): the same joins as the list
+    let sql = format!(
+        "select count(*) from follow_ups f join placements p on p.id = f.placement_id where {cond}{scope_cond}"
+    );
+    let q = sqlx::query(&sql).bind(today).bind(week_ahead);
+    bind_scope(q, scope).fetch_one(db).await?.try_get(0)
 }
 
 /// What a follow-up records.
@@ -646,26 +686,65 @@ pub async fn case(db: &Db, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
 pub enum CaseView {
     Open,
     All,
+    /// resolved, newest first
+    Resolved,
     /// open, without action since the given day (inclusive): the head's and the bureau's lists
     QuietSince(String),
 }
 
-/// Cases of one view within a scope, oldest first.
-pub async fn cases(db: &Db, scope: &Scope, view: &CaseView) -> Result<Vec<CaseRow>, sqlx::Error> {
-    let (cond, arg) = match view {
-        CaseView::Open => ("c.resolved_on is null and $1 = $1", String::new()),
-        CaseView::All => ("$1 = $1", String::new()),
+/// The condition (`$1` its argument) and order of a case view.
+fn case_view(view: &CaseView) -> (&'static str, String, &'static str) {
+    let oldest = "c.opened_on, c.id";
+    match view {
+        CaseView::Open => ("c.resolved_on is null and $1 = $1", String::new(), oldest),
+        CaseView::All => ("$1 = $1", String::new(), oldest),
+        CaseView::Resolved => (
+            "c.resolved_on is not null and $1 = $1",
+            String::new(),
+            "c.opened_on desc, c.id desc",
+        ),
         CaseView::QuietSince(day) => (
             "c.resolved_on is null and coalesce(c.last_action_on, c.opened_on) <= $1",
             day.clone(),
+            oldest,
         ),
-    };
+    }
+}
+
+/// Cases of one view within a scope, oldest first (resolved ones newest first), at most 500.
+pub async fn cases(db: &Db, scope: &Scope, view: &CaseView) -> Result<Vec<CaseRow>, sqlx::Error> {
+    cases_page(db, scope, view, 500, 0).await
+}
+
+/// Cases of one view within a scope: `limit` of them after skipping `offset`.
+pub async fn cases_page(
+    db: &Db,
+    scope: &Scope,
+    view: &CaseView,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let (cond, arg, order) = case_view(view);
     let scope_cond = scope.condition("c.station_id", 2);
-    let sql =
-        format!("{CASE_SELECT} where {cond}{scope_cond} order by c.opened_on, c.id limit 500");
+    let sql = format!(
+        "{CASE_SELECT} where {cond}{scope_cond} order by {order} limit {} offset {}",
+        limit.max(0),
+        offset.max(0)
+    );
     let q = sqlx::query(&sql).bind(arg);
     let rows = bind_scope(q, scope).fetch_all(db).await?;
     rows.iter().map(CaseRow::from_row).collect()
+}
+
+/// How many cases one view holds within a scope.
+pub async fn count_cases(db: &Db, scope: &Scope, view: &CaseView) -> Result<i64, sqlx::Error> {
+    let (cond, arg, _) = case_view(view);
+    let scope_cond = scope.condition("c.station_id", 2);
+    let sql = format!(
+        "select count(*) from cases c join placements p on p.id = c.placement_id where {cond}{scope_cond}"
+    );
+    let q = sqlx::query(&sql).bind(arg);
+    bind_scope(q, scope).fetch_one(db).await?.try_get(0)
 }
 
 pub async fn cases_of_placement(db: &Db, placement_id: i64) -> Result<Vec<CaseRow>, sqlx::Error> {

@@ -157,51 +157,94 @@ pub async fn course(db: &Db, id: i64) -> Result<Option<CourseRow>, sqlx::Error> 
     row.as_ref().map(CourseRow::from_row).transpose()
 }
 
-/// Courses open for enrolment (not ended, not cancelled), optionally of one programme,
-/// occupation (contains) or provider, starting soonest first.
+/// Which open courses a list holds (open, not ended by `today`).
+#[derive(Debug, Clone, Default)]
+pub struct CourseFilter<'a> {
+    pub today: &'a str,
+    pub programme: Option<&'a str>,
+    /// words in the occupation or the title
+    pub occupation: Option<&'a str>,
+    pub provider_id: Option<i64>,
+    /// only courses starting on or after this day
+    pub from: Option<&'a str>,
+}
+
+impl CourseFilter<'_> {
+    fn filters(&self) -> super::Filters {
+        use super::FilterArg::{Int, Text};
+        let mut f = super::Filters::default();
+        f.push("c.status = 'open'", vec![]);
+        f.push("c.end_date >= ?", vec![Text(self.today.to_owned())]);
+        if let Some(p) = self.programme {
+            f.push("c.programme = ?", vec![Text(p.to_owned())]);
+        }
+        if let Some(o) = self.occupation {
+            let like = format!("%{}%", o.replace(['%', '_'], ""));
+            f.push(
+                "(c.occupation like ? or c.title like ?)",
+                vec![Text(like.clone()), Text(like)],
+            );
+        }
+        if let Some(p) = self.provider_id {
+            f.push("c.provider_id = ?", vec![Int(p)]);
+        }
+        if let Some(d) = self.from {
+            f.push("c.start_date >= ?", vec![Text(d.to_owned())]);
+        }
+        f
+    }
+}
+
+/// Open courses of a filter, soonest first: `limit` of them after skipping `offset`.
 pub async fn open_courses(
     db: &Db,
-    today: &str,
-    programme: Option<&str>,
-    occupation: Option<&str>,
-    provider_id: Option<i64>,
+    filter: &CourseFilter<'_>,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<CourseRow>, sqlx::Error> {
-    let mut sql = format!("{COURSE_SELECT} where c.status = 'open' and c.end_date >= $1");
-    if programme.is_some() {
-        sql.push_str(" and c.programme = $2");
-    } else {
-        sql.push_str(" and $2 = $2");
-    }
-    if occupation.is_some() {
-        sql.push_str(" and (c.occupation like $3 or c.title like $3)");
-    } else {
-        sql.push_str(" and $3 = $3");
-    }
-    if provider_id.is_some() {
-        sql.push_str(" and c.provider_id = $4");
-    } else {
-        sql.push_str(" and $4 = $4");
-    }
-    sql.push_str(" order by c.start_date, c.id limit 200");
-    let rows = sqlx::query(&sql)
-        .bind(today)
-        .bind(programme.unwrap_or(""))
-        .bind(occupation.map_or_else(String::new, |o| format!("%{}%", o.replace(['%', '_'], ""))))
-        .bind(provider_id.unwrap_or(0))
-        .fetch_all(db)
-        .await?;
+    let f = filter.filters();
+    let sql = format!(
+        "{COURSE_SELECT}{} order by c.start_date, c.id limit {} offset {}",
+        f.where_sql(),
+        limit.max(0),
+        offset.max(0)
+    );
+    let rows = f.bind(sqlx::query(&sql)).fetch_all(db).await?;
     rows.iter().map(CourseRow::from_row).collect()
 }
 
-/// Every course of a provider (all states), newest first.
-pub async fn courses_of_provider(db: &Db, provider_id: i64) -> Result<Vec<CourseRow>, sqlx::Error> {
+/// How many open courses a filter holds.
+pub async fn count_open_courses(db: &Db, filter: &CourseFilter<'_>) -> Result<i64, sqlx::Error> {
+    let f = filter.filters();
+    let sql = format!("select count(*) from courses c{}", f.where_sql());
+    f.bind(sqlx::query(&sql)).fetch_one(db).await?.try_get(0)
+}
+
+/// A provider's courses (all states), newest first: `limit` of them after skipping `offset`.
+pub async fn courses_of_provider(
+    db: &Db,
+    provider_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CourseRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "{COURSE_SELECT} where c.provider_id = $1 order by c.start_date desc, c.id desc"
+        "{COURSE_SELECT} where c.provider_id = $1 order by c.start_date desc, c.id desc limit {} offset {}",
+        limit.max(0),
+        offset.max(0)
     ))
     .bind(provider_id)
     .fetch_all(db)
     .await?;
     rows.iter().map(CourseRow::from_row).collect()
+}
+
+/// How many courses a provider has (all states).
+pub async fn count_of_provider(db: &Db, provider_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("select count(*) from courses where provider_id = $1")
+        .bind(provider_id)
+        .fetch_one(db)
+        .await?
+        .try_get(0)
 }
 
 /// An enrolment with the worker's name.

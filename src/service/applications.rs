@@ -531,16 +531,24 @@ pub struct Applicant {
     pub events: Vec<EventRow>,
 }
 
-/// The applicants of a vacancy, for its enterprise and the admin.
+/// Page `asked` of the applicants of a vacancy (newest first), for its enterprise and the
+/// admin; only the page's applicants are read (and their viewing audited).
 pub async fn applicants(
     state: &AppState,
     actor: &CurrentUser,
     vacancy_id: i64,
-) -> AppResult<(crate::db::vacancies::VacancyRow, Vec<Applicant>)> {
+    asked: i64,
+    per_page: i64,
+) -> AppResult<(
+    crate::db::vacancies::VacancyRow,
+    crate::service::Paged<Applicant>,
+)> {
     let v = crate::service::vacancies::managed(state, actor, vacancy_id).await?;
     let today = today();
+    let total = applications::count_of_vacancy(&state.db, vacancy_id).await?;
+    let (page, offset) = crate::service::page_window(asked, total, per_page);
     let mut rows = Vec::new();
-    for app in applications::of_vacancy(&state.db, vacancy_id).await? {
+    for app in applications::of_vacancy_page(&state.db, vacancy_id, per_page, offset).await? {
         let Some(w) = workers::get(&state.db, app.worker_id).await? else {
             continue;
         };
@@ -567,5 +575,5 @@ pub async fn applicants(
             events,
         });
     }
-    Ok((v, rows))
+    Ok((v, crate::service::Paged { rows, total, page }))
 }

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::policy;
 use crate::service::training::managed_course;
 use crate::service::workers::{self as workers_svc};
+use crate::service::{Paged, page_window};
 use crate::state::AppState;
 
 pub use crate::db::certificates::{CertificateRow, LEVELS};
@@ -58,13 +59,26 @@ pub struct CourseQuery {
     pub from: Option<String>,
 }
 
-/// Open courses (not ended), soonest first. `strict`: a bad programme or date is an error (the
-/// API); otherwise it is ignored (the page's filters).
-pub async fn open_courses(
-    state: &AppState,
-    q: &CourseQuery,
+/// The first day of a course query. `strict`: a bad date is an error (the API); otherwise it
+/// is ignored (the page's filters).
+fn from_day(q: &CourseQuery, strict: bool) -> AppResult<Option<String>> {
+    match q.from.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => match parse_date(d) {
+            Ok(d) => Ok(Some(fmt_date(d))),
+            Err(m) if strict => Err(AppError::invalid("from", m)),
+            Err(_) => Ok(None),
+        },
+    }
+}
+
+/// The filter of a course query starting on `from` (see [`from_day`]); `strict` as there.
+fn course_filter<'a>(
+    q: &'a CourseQuery,
+    today: &'a str,
+    from: &'a Option<String>,
     strict: bool,
-) -> AppResult<Vec<CourseRow>> {
+) -> AppResult<training::CourseFilter<'a>> {
     let programme = match q.programme.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => match crate::domain::Programme::parse(p) {
@@ -78,20 +92,38 @@ pub async fn open_courses(
         .as_deref()
         .map(str::trim)
         .filter(|o| !o.is_empty());
-    let from = match q.from.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(d) => match parse_date(d) {
-            Ok(d) => Some(fmt_date(d)),
-            Err(m) if strict => return Err(AppError::invalid("from", m)),
-            Err(_) => None,
-        },
-    };
-    let mut items =
-        training::open_courses(&state.db, &fmt_date(today()), programme, occupation, None).await?;
-    if let Some(f) = from {
-        items.retain(|c| c.start_date >= f);
-    }
-    Ok(items)
+    Ok(training::CourseFilter {
+        today,
+        programme,
+        occupation,
+        provider_id: None,
+        from: from.as_deref(),
+    })
+}
+
+/// Open courses (not ended), soonest first, at most 200 (the API). A bad programme or date is
+/// an error.
+pub async fn open_courses(state: &AppState, q: &CourseQuery) -> AppResult<Vec<CourseRow>> {
+    let today = fmt_date(today());
+    let from = from_day(q, true)?;
+    let filter = course_filter(q, &today, &from, true)?;
+    Ok(training::open_courses(&state.db, &filter, 200, 0).await?)
+}
+
+/// Page `asked` of the open courses (the page's list, whose bad filters are ignored).
+pub async fn open_courses_page(
+    state: &AppState,
+    q: &CourseQuery,
+    asked: i64,
+    per_page: i64,
+) -> AppResult<Paged<CourseRow>> {
+    let today = fmt_date(today());
+    let from = from_day(q, false)?;
+    let filter = course_filter(q, &today, &from, false)?;
+    let total = training::count_open_courses(&state.db, &filter).await?;
+    let (page, offset) = page_window(asked, total, per_page);
+    let rows = training::open_courses(&state.db, &filter, per_page, offset).await?;
+    Ok(Paged { rows, total, page })
 }
 
 /// One course (public).
@@ -102,11 +134,23 @@ pub async fn course(state: &AppState, id: i64) -> AppResult<CourseRow> {
 }
 
 /// The courses of the trainer's provider.
-pub async fn my_courses(state: &AppState, actor: &CurrentUser) -> AppResult<Vec<CourseRow>> {
-    match (actor.role, actor.provider_id) {
-        (Role::Trainer, Some(p)) => Ok(training::courses_of_provider(&state.db, p).await?),
-        _ => Ok(Vec::new()),
-    }
+pub async fn my_courses(
+    state: &AppState,
+    actor: &CurrentUser,
+    asked: i64,
+    per_page: i64,
+) -> AppResult<Paged<CourseRow>> {
+    let Some(provider) = actor.provider_id.filter(|_| actor.is(Role::Trainer)) else {
+        return Ok(Paged {
+            rows: Vec::new(),
+            total: 0,
+            page: 1,
+        });
+    };
+    let total = training::count_of_provider(&state.db, provider).await?;
+    let (page, offset) = page_window(asked, total, per_page);
+    let rows = training::courses_of_provider(&state.db, provider, per_page, offset).await?;
+    Ok(Paged { rows, total, page })
 }
 
 /// A course's roster, for those who run it.

@@ -177,8 +177,11 @@ fn day_start(d: time::Date) -> String {
     fmt_instant(time::PrimitiveDateTime::new(d, time::Time::MIDNIGHT).assume_offset(CST))
 }
 
-/// Open events, upcoming first (soonest first), then those that began (latest first).
-pub async fn list(state: &AppState, q: &EventQuery) -> AppResult<Vec<EventRow>> {
+/// The bounds of an event query (RFC 3339 UTC instants): its kind, from and to.
+type Bounds = (Option<&'static str>, Option<String>, Option<String>);
+
+/// Reads an event query's kind and days; a bad one is a field error.
+fn bounds(q: &EventQuery) -> AppResult<Bounds> {
     let mut e = FieldErrors::new();
     let kind = match q.kind.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -192,12 +195,34 @@ pub async fn list(state: &AppState, q: &EventQuery) -> AppResult<Vec<EventRow>> 
     let from = date("from", &q.from, &mut e).map(day_start);
     let to = date("to", &q.to, &mut e).map(|d| day_start(d + time::Duration::days(1)));
     e.check()?;
+    Ok((kind, from, to))
+}
+
+/// Open events, upcoming first (soonest first), then those that began (latest first).
+pub async fn list(state: &AppState, q: &EventQuery) -> AppResult<Vec<EventRow>> {
+    let (kind, from, to) = bounds(q)?;
     let all = events::list(&state.db, kind, from.as_deref(), to.as_deref()).await?;
     let now = fmt_instant(OffsetDateTime::now_utc());
     let (upcoming, mut past): (Vec<_>, Vec<_>) =
         all.into_iter().partition(|ev| ev.starts_utc > now);
     past.reverse();
     Ok(upcoming.into_iter().chain(past).collect())
+}
+
+/// Page `asked` of [`list`]'s events, read page by page.
+pub async fn list_page(
+    state: &AppState,
+    q: &EventQuery,
+    asked: i64,
+    per_page: i64,
+) -> AppResult<crate::service::Paged<EventRow>> {
+    let (kind, from, to) = bounds(q)?;
+    let (from, to) = (from.as_deref(), to.as_deref());
+    let total = events::count(&state.db, kind, from, to).await?;
+    let (page, offset) = crate::service::page_window(asked, total, per_page);
+    let now = fmt_instant(OffsetDateTime::now_utc());
+    let rows = events::list_page(&state.db, kind, from, to, &now, per_page, offset).await?;
+    Ok(crate::service::Paged { rows, total, page })
 }
 
 /// Upcoming job fairs (for the job board).

@@ -159,6 +159,24 @@ pub async fn list(
     list_on(state, &scope, view, today()).await
 }
 
+/// Page `asked` of the recorded follow-ups (newest first), read page by page.
+pub async fn done_page(
+    state: &AppState,
+    actor: &CurrentUser,
+    asked: i64,
+    per_page: i64,
+) -> AppResult<crate::service::Paged<FollowUpRow>> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let scope = escalation::scope_of(state, actor).await?;
+    let t = fmt_date(today());
+    let view = FollowUpView::Done;
+    let total = placements::count_follow_ups(&state.db, &scope, view, &t, &t).await?;
+    let (page, offset) = crate::service::page_window(asked, total, per_page);
+    let rows =
+        placements::follow_ups_page(&state.db, &scope, view, &t, &t, per_page, offset).await?;
+    Ok(crate::service::Paged { rows, total, page })
+}
+
 pub use crate::domain::status::{BUREAU_AFTER_DAYS, HEAD_AFTER_DAYS};
 
 /// The escalation of a pending follow-up due on `due` as of `today` (the clock is a
@@ -369,6 +387,23 @@ pub async fn cases(
         escalation::mark_case(c, t);
     }
     Ok(rows)
+}
+
+/// Page `asked` of the resolved cases (newest first), read page by page; in the scope of
+/// [`cases`].
+pub async fn resolved_page(
+    state: &AppState,
+    actor: &CurrentUser,
+    asked: i64,
+    per_page: i64,
+) -> AppResult<crate::service::Paged<CaseRow>> {
+    actor.require(&[Role::Station, Role::Admin])?;
+    let scope = escalation::scope_of(state, actor).await?;
+    let view = CaseView::Resolved;
+    let total = placements::count_cases(&state.db, &scope, &view).await?;
+    let (page, offset) = crate::service::page_window(asked, total, per_page);
+    let rows = placements::cases_page(&state.db, &scope, &view, per_page, offset).await?;
+    Ok(crate::service::Paged { rows, total, page })
 }
 
 /// Records how a case was resolved.

@@ -586,8 +586,13 @@ pub async fn figures(state: &AppState, actor: &CurrentUser) -> AppResult<Trainin
 
 /// The next open course of a programme with seats left (for 缺：…证书 reasons).
 pub async fn next_open_course(state: &AppState, programme: &str) -> AppResult<Option<CourseRow>> {
-    let courses =
-        training::open_courses(&state.db, &fmt_date(today()), Some(programme), None, None).await?;
+    let today = fmt_date(today());
+    let filter = training::CourseFilter {
+        today: &today,
+        programme: Some(programme),
+        ..Default::default()
+    };
+    let courses = training::open_courses(&state.db, &filter, 200, 0).await?;
     Ok(courses
         .into_iter()
         .find(|c| c.seats_left > 0 && c.sign_up_open()))

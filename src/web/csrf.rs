@@ -146,6 +146,7 @@ fn forbidden(headers: &axum::http::HeaderMap) -> Response {
             user: None,
             csrf: String::new(),
             flash: None,
+            kept: Default::default(),
         },
         back: back_link(headers),
     };

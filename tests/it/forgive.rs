@@ -319,3 +319,282 @@ async fn deleting_ones_data_asks_first_shows_the_request_and_can_be_withdrawn() 
         .unwrap();
     assert!(html.contains("已撤回注销申请"), "{html}");
 }
+
+/// Posts a page's form with its CSRF token.
+async fn post_form(
+    app: &crate::helpers::TestApp,
+    b: &reqwest::Client,
+    page: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let csrf = app.csrf(b, page).await;
+    let mut fields = vec![("_csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    b.post(app.url(path)).form(&fields).send().await.unwrap()
+}
+
+/// Follows a redirect and reads the page it lands on.
+async fn landed(
+    app: &crate::helpers::TestApp,
+    b: &reqwest::Client,
+    r: reqwest::Response,
+) -> String {
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "a redirect");
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    b.get(app.url(&to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_refused_refusal_keeps_its_reason_and_a_refused_hire_its_wage() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "s1@test.local")
+        .await;
+    let (_, hr) = app.verified_employer(&admin, 1).await;
+    let r = app
+        .post(
+            "/api/v1/vacancies",
+            Some(&hr),
+            &crate::helpers::vacancy_body("电子厂普工"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let w = app
+        .station_worker(&station, &id_number("19900101", 41), "13900000041", false)
+        .await;
+    let r = app
+        .post(
+            "/api/v1/applications",
+            Some(&station),
+            &serde_json::json!({"worker_id": w, "vacancy_id": v}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let boss = browser();
+    app.browser_login(&boss, "hr1@test.local", PASSWORD).await;
+    let list = format!("/employer/vacancies/{v}/applications");
+    let back = format!("{list}?page=1");
+    let transition = format!("/applications/{a}/transition");
+    // 其他 without a word of explanation: refused, and 其他 is still the reason chosen
+    let r = post_form(
+        &app,
+        &boss,
+        &list,
+        &transition,
+        &[
+            ("back", &back),
+            ("to", "rejected"),
+            ("reason", "其他"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    let html = landed(&app, &boss, r).await;
+    assert!(html.contains("原因选“其他”时请说明"), "{html}");
+    assert!(html.contains(r#"<option value="其他" selected>"#), "{html}");
+    assert!(!html.contains(r#"<option value="不符合要求" selected>"#));
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from applications where id = {a} and status = 'applied'"
+        ))
+        .await,
+        1
+    );
+    // shown once: the page read again starts afresh
+    let again = boss
+        .get(app.url(&list))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains(r#"<option value="其他" selected>"#));
+    // a hire with a wage it cannot read keeps the wage and the day as typed
+    let r = post_form(
+        &app,
+        &boss,
+        &list,
+        &transition,
+        &[
+            ("back", &back),
+            ("to", "hired"),
+            ("start_date", "2026-12-01"),
+            ("wage", "五千块"),
+        ],
+    )
+    .await;
+    let html = landed(&app, &boss, r).await;
+    assert!(html.contains(r#"value="五千块""#), "{html}");
+    assert!(html.contains(r#"value="2026-12-01""#), "{html}");
+}
+
+#[tokio::test]
+async fn the_door_keeps_the_chosen_employer_and_the_trainer_form_its_choices() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "s1@test.local")
+        .await;
+    let (e1, _) = app.verified_employer(&admin, 1).await;
+    let (e2, _) = app.verified_employer(&admin, 2).await;
+    let day = laowu::domain::values::fmt_date(laowu::domain::today() + time::Duration::days(5));
+    let body = serde_json::json!({"kind": "trip", "title": "湄潭—斗门点对点返岗专车",
+        "starts_at": format!("{day}T07:00"), "place": "湄潭县客运站", "capacity": 40,
+        "from_town": "520328004", "to_town": "440403106"});
+    let r = app.post("/api/v1/events", Some(&station), &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let trip = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let officer = browser();
+    app.browser_login(&officer, "s1@test.local", PASSWORD).await;
+    let door = format!("/events/{trip}/door?stage=arrived");
+    let e2s = e2.to_string();
+    let r = post_form(
+        &app,
+        &officer,
+        &door,
+        &format!("/events/{trip}/door"),
+        &[
+            ("stage", "arrived"),
+            ("id_number", "123"),
+            ("employer_id", &e2s),
+            ("start_date", &day),
+            ("wage", "5千"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("verdict bad"), "{html}");
+    assert!(
+        html.contains(&format!(r#"<option value="{e2}" selected>"#)),
+        "{html}"
+    );
+    assert!(!html.contains(&format!(r#"<option value="{e1}" selected>"#)));
+    assert!(html.contains(r#"value="5千""#) && html.contains("<details open>"));
+    // the 身份证 field is empty again, for the next scan
+    assert!(!html.contains(r#"value="123""#));
+
+    // the trainer's new course: without a title it comes back with the programme, the level
+    // and an unticked 补贴 box as chosen
+    app.trainer(&admin, "px@test.local").await;
+    let trainer = browser();
+    app.browser_login(&trainer, "px@test.local", PASSWORD).await;
+    let fresh = trainer
+        .get(app.url("/trainer"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        fresh.contains(r#"name="subsidised" checked"#),
+        "ticked at first"
+    );
+    let r = post_form(
+        &app,
+        &trainer,
+        "/trainer",
+        "/trainer/courses",
+        &[
+            ("programme", "nanyue-housekeeping"),
+            ("title", ""),
+            ("occupation", "育婴员"),
+            ("level", "四级/中级工"),
+            ("capacity", "30"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(r#"<option value="nanyue-housekeeping" selected>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<option value="四级/中级工" selected>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="subsidised">"#), "{html}");
+    assert_eq!(app.count("select count(*) from courses").await, 0);
+}
+
+#[tokio::test]
+async fn a_worker_s_found_job_report_keeps_its_place_and_channel_after_an_error() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "s1@test.local")
+        .await;
+    app.station_worker(&station, &id_number("19900101", 42), "13900000042", true)
+        .await;
+    let me = browser();
+    app.browser_login(&me, "13900000042", PASSWORD).await;
+    // a start day long past: refused, and the place and the channel stay chosen
+    let r = post_form(
+        &app,
+        &me,
+        "/me",
+        "/me/found-job",
+        &[
+            ("employer_name", "中山某灯饰厂"),
+            ("workplace_county", "442000"),
+            ("workplace_other", ""),
+            ("start_date", "2001-01-01"),
+            ("wage", "4800"),
+            ("channel", "organised"),
+        ],
+    )
+    .await;
+    let html = landed(&app, &me, r).await;
+    assert!(html.contains("未提交"), "{html}");
+    assert!(
+        html.contains(r#"<option value="442000" selected>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="organised" checked"#), "{html}");
+    assert!(!html.contains(r#"value="self" checked"#));
+    assert!(html.contains(r#"value="中山某灯饰厂""#) && html.contains(r#"value="4800""#));
+    assert_eq!(app.count("select count(*) from found_reports").await, 0);
+    // a fresh page: 自己找的 is the default again
+    let again = me
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains(r#"value="self" checked"#));
+    assert!(!again.contains(r#"name="weekly_matches" checked"#));
+    // the mail preferences with an address it cannot use: the box stays ticked
+    let r = post_form(
+        &app,
+        &me,
+        "/me",
+        "/me/preferences",
+        &[("email", "not-an-address"), ("weekly_matches", "on")],
+    )
+    .await;
+    let html = landed(&app, &me, r).await;
+    assert!(html.contains("未保存"), "{html}");
+    assert!(html.contains(r#"name="weekly_matches" checked"#), "{html}");
+    assert!(html.contains(r#"value="not-an-address""#), "{html}");
+}

@@ -24,6 +24,7 @@ mod layers;
 mod ledger;
 mod matching;
 mod occupations;
+mod pagers;
 mod pages;
 mod placements;
 mod probes;

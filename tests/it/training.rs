@@ -561,6 +561,7 @@ async fn a_trainer_runs_a_course_on_the_pages() {
     assert_eq!(app.count("select count(*) from attendance").await, 2);
     let (c1, c2) = (format!("complete_{}", e[0]), format!("complete_{}", e[1]));
     let (n1, l1) = (format!("cert_{}", e[0]), format!("level_{}", e[0]));
+    let (n2, l2) = (format!("cert_{}", e[1]), format!("level_{}", e[1]));
     let r = t
         .post(app.url(&format!("/trainer/courses/{id}/complete")))
         .form(&[
@@ -570,6 +571,8 @@ async fn a_trainer_runs_a_course_on_the_pages() {
             (n1.as_str(), "NY-2026-01"),
             (l1.as_str(), "五级/初级工"),
             (c2.as_str(), "on"),
+            (n2.as_str(), "NY-2026-02"),
+            (l2.as_str(), "四级/中级工"),
         ])
         .send()
         .await
@@ -592,6 +595,13 @@ async fn a_trainer_runs_a_course_on_the_pages() {
         .unwrap();
     assert!(html.contains("出勤不足"), "{html}");
     assert!(html.contains("结业条件：出勤不少于本班已点名课次的80%"));
+    // the row refused comes back as sent: ticked, its number and its level
+    assert!(html.contains(r#"value="NY-2026-02""#), "{html}");
+    assert!(
+        html.contains(r#"<option value="四级/中级工" selected>"#),
+        "{html}"
+    );
+    assert!(html.contains(&format!(r#"name="{c2}" checked"#)), "{html}");
     let html = t
         .get(app.url("/training"))
         .send()

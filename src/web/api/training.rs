@@ -70,7 +70,7 @@ pub async fn courses(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CourseQuery>,
 ) -> AppResult<Json<CourseList>> {
-    let items = courses::open_courses(&state, &q, true).await?;
+    let items = courses::open_courses(&state, &q).await?;
     Ok(Json(CourseList { items }))
 }
 

@@ -22,16 +22,30 @@ use crate::state::AppState;
 struct AdminPage {
     layout: Layout,
     employers: Vec<EmployerRow>,
+    pager: super::pager::Pager,
+    /// the enterprises' status filter: code, label, chosen
+    statuses: Vec<(&'static str, &'static str, bool)>,
     stations: Vec<StationRow>,
     logins: Vec<StationLogin>,
     errors: FieldErrors,
     f: FormData,
 }
 
+/// Enterprises a page of the admin's list holds.
+const EMPLOYERS_PER_PAGE: i64 = 20;
+
+/// Which enterprises the list shows, and which page of them.
+#[derive(Debug, Default)]
+struct ListAt {
+    status: Option<EmployerStatus>,
+    page: i64,
+}
+
 async fn page(
     state: &AppState,
     session: &Session,
     user: &CurrentUser,
+    at: ListAt,
     errors: FieldErrors,
     f: FormData,
 ) -> PageResult<Response> {
@@ -40,11 +54,26 @@ async fn page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (employers, stations) = admin_svc::overview(state, user).await?;
+    let (employers, stations) =
+        admin_svc::overview(state, user, at.status, at.page, EMPLOYERS_PER_PAGE).await?;
+    let chosen = at.status.map_or("", EmployerStatus::as_str);
+    let pager = super::pager::Pager::new(
+        "/admin",
+        &[("status", chosen)],
+        employers.page,
+        employers.total,
+        EMPLOYERS_PER_PAGE,
+    );
+    let statuses = EmployerStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label(), s.as_str() == chosen))
+        .collect();
     let logins = escalation::station_logins(state, user).await?;
     let p = AdminPage {
         layout: Layout::new("管理", session, Some(user)).await,
-        employers,
+        employers: employers.rows,
+        pager,
+        statuses,
         stations,
         logins,
         errors,
@@ -57,12 +86,21 @@ pub async fn dashboard(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     user.require(&[Role::Admin])?;
+    // an unknown status shows every enterprise
+    let at = ListAt {
+        status: q
+            .get("status")
+            .and_then(|s| EmployerStatus::parse(s.trim())),
+        page: super::pager::page_param(&q),
+    };
     page(
         &state,
         &session,
         &user,
+        at,
         FieldErrors::new(),
         FormData::default(),
     )
@@ -122,7 +160,15 @@ async fn after_create(
             Ok(Redirect::to("/admin").into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            page(state, session, user, e.field_errors(), form).await
+            page(
+                state,
+                session,
+                user,
+                ListAt::default(),
+                e.field_errors(),
+                form,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

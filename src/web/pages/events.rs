@@ -40,18 +40,18 @@ pub async fn list(
     ApiQuery(q): ApiQuery<EventQuery>,
     axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let items = svc::list(&state, &q).await?;
+    let per_page = 20;
+    let list = svc::list_page(&state, &q, super::pager::page_param(&pq), per_page).await?;
     let keep = [
         ("kind", q.kind.clone().unwrap_or_default()),
         ("from", q.from.clone().unwrap_or_default()),
         ("to", q.to.clone().unwrap_or_default()),
     ];
     let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (items, pager) =
-        super::pager::paged(items, "/events", &keep, super::pager::page_param(&pq), 20);
+    let pager = super::pager::Pager::new("/events", &keep, list.page, list.total, per_page);
     Ok(render(&ListPage {
         layout: Layout::new("招聘会与返岗专车", &session, user.as_ref()).await,
-        items,
+        items: list.rows,
         pager,
         kind: q.kind.clone().unwrap_or_default(),
         can_create: user.as_ref().is_some_and(svc::may_create),
@@ -266,9 +266,12 @@ struct DoorPage {
     layout: Layout,
     e: EventRow,
     stage: String,
-    employers: Vec<(i64, String)>,
+    employers: Vec<Choice>,
     ok: Option<CheckInResult>,
     bad: Option<String>,
+    /// after a refusal, the arrival's placement fields as sent (the 身份证 field stays empty
+    /// for the next scan)
+    f: FormData,
 }
 
 impl DoorPage {
@@ -293,8 +296,6 @@ async fn door_page(
     user: &CurrentUser,
     id: i64,
     stage: Option<String>,
-    ok: Option<CheckInResult>,
-    bad: Option<String>,
 ) -> PageResult<DoorPage> {
     let e = svc::for_runner(state, user, id).await?;
     let stage = match stage.as_deref() {
@@ -304,7 +305,15 @@ async fn door_page(
     }
     .to_owned();
     let employers = if stage == "arrived" {
-        svc::arrival_employers(state, user, id).await?
+        svc::arrival_employers(state, user, id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice {
+                value: id.to_string(),
+                label: name,
+                selected: false,
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -313,8 +322,9 @@ async fn door_page(
         e,
         stage,
         employers,
-        ok,
-        bad,
+        ok: None,
+        bad: None,
+        f: FormData::default(),
     })
 }
 
@@ -327,7 +337,7 @@ pub async fn door(
     ApiQuery(q): ApiQuery<DoorQuery>,
 ) -> PageResult<Response> {
     Ok(render(
-        &door_page(&state, &session, &user, id, q.stage, None, None).await?,
+        &door_page(&state, &session, &user, id, q.stage).await?,
     ))
 }
 
@@ -354,14 +364,21 @@ pub async fn door_check_in(
     } else {
         Err(AppError::Validation(errors))
     };
-    let (status, ok, bad) = match result {
-        Ok(r) => (StatusCode::OK, Some(r), None),
+    let stage = form.opt("stage");
+    let (status, ok, bad, kept) = match result {
+        Ok(r) => (StatusCode::OK, Some(r), None, FormData::default()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            (e.status(), None, Some(e.field_errors().summary()))
+            (e.status(), None, Some(e.field_errors().summary()), form)
         }
         Err(e) => return Err(e.into()),
     };
-    let page = door_page(&state, &session, &user, id, form.opt("stage"), ok, bad).await?;
+    let mut page = door_page(&state, &session, &user, id, stage).await?;
+    for c in &mut page.employers {
+        c.selected = c.value == kept.get("employer_id");
+    }
+    page.ok = ok;
+    page.bad = bad;
+    page.f = kept;
     Ok((status, render(&page)).into_response())
 }
 
@@ -452,5 +469,9 @@ pub async fn take_booth(
     let r = svc::take_booth(&state, &user, id, &input)
         .await
         .map(|_| "已报名参展，岗位会显示在招聘会页面上。".to_owned());
+    if let Err(AppError::Validation(_) | AppError::Conflict { .. }) = &r {
+        // the boxes ticked stay ticked
+        super::kept::keep(&session, "booth", id, form.iter().map(|(k, v)| (k, v))).await;
+    }
     outcome(&session, r, &format!("/events/{id}/booth")).await
 }

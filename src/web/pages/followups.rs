@@ -41,15 +41,12 @@ pub async fn caseload(
 ) -> PageResult<Response> {
     let overdue = follow::list(&state, &user, FollowUpView::Overdue).await?;
     let due = follow::list(&state, &user, FollowUpView::Due).await?;
-    let done = follow::list(&state, &user, FollowUpView::Done).await?;
     // the records already made, 30 a page
-    let (done, pager) = super::pager::paged(
-        done,
-        "/station/followups",
-        &[],
-        super::pager::page_param(&pq),
-        30,
-    );
+    let per_page = 30;
+    let done = follow::done_page(&state, &user, super::pager::page_param(&pq), per_page).await?;
+    let pager =
+        super::pager::Pager::new("/station/followups", &[], done.page, done.total, per_page);
+    let done = done.rows;
     let open_cases = follow::cases(&state, &user, CaseView::Open).await?.len();
     let is_head = escalation::is_head(&state, &user).await?;
     Ok(render(&FollowUpsPage {
@@ -178,22 +175,18 @@ pub async fn cases(
     PageUser(user): PageUser,
     axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let all = follow::cases(&state, &user, CaseView::All).await?;
-    let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) =
-        all.into_iter().partition(|c| c.resolved_on.is_none());
+    let open = follow::cases(&state, &user, CaseView::Open).await?;
     let item = |c: CaseRow| CaseItem {
         problem: label(&PROBLEMS, &c.problem),
         c,
     };
     // the open cases all on one page; the resolved ones, newest first, 50 a page
-    let closed: Vec<CaseItem> = closed.into_iter().rev().map(item).collect();
-    let (closed, pager) = super::pager::paged(
-        closed,
-        "/station/cases",
-        &[],
-        super::pager::page_param(&pq),
-        50,
-    );
+    let per_page = 50;
+    let closed =
+        follow::resolved_page(&state, &user, super::pager::page_param(&pq), per_page).await?;
+    let pager =
+        super::pager::Pager::new("/station/cases", &[], closed.page, closed.total, per_page);
+    let closed: Vec<CaseItem> = closed.rows.into_iter().map(item).collect();
     Ok(render(&CasesPage {
         layout: Layout::new("问题台账", &session, Some(&user)).await,
         open: open.into_iter().map(item).collect(),

@@ -78,7 +78,11 @@ pub async fn report(
     };
     match result {
         Ok(()) => flash(&session, "已告诉你的工作站，他们核实后会确认。").await,
-        Err(e) => refused(&session, e, "未提交").await?,
+        Err(e) => {
+            let worker = user.worker_id.unwrap_or_default();
+            super::kept::keep_on_refusal(&session, &e, "found-job", worker, &form).await;
+            refused(&session, e, "未提交").await?
+        }
     }
     Ok(Redirect::to("/me").into_response())
 }
@@ -181,7 +185,10 @@ pub async fn record(
             flash(&session, "已登记就业，回访计划已建立。").await;
             return Ok(Redirect::to(&format!("/placements/{placement}")).into_response());
         }
-        Err(e) => refused(&session, e, "未登记").await?,
+        Err(e) => {
+            super::kept::keep_on_refusal(&session, &e, "found-job", id, &form).await;
+            refused(&session, e, "未登记").await?
+        }
     }
     Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
 }

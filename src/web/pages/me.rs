@@ -65,6 +65,8 @@ pub async fn preferences(
     match svc::set_mail_preferences(&state, &user, email.as_deref(), weekly).await {
         Ok(()) => {}
         Err(AppError::Validation(e)) => {
+            let worker = user.worker_id.unwrap_or_default();
+            super::kept::keep(&session, "preferences", worker, form.0.iter()).await;
             super::flash(&session, &format!("未保存：{}", e.summary())).await;
             return Ok(Redirect::to("/me").into_response());
         }
@@ -133,6 +135,7 @@ pub async fn correct(
     match r {
         Ok(()) => super::flash(&session, "已保存修改。").await,
         Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
+            super::kept::keep_on_refusal(&session, &e, "correct", id, &form).await;
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未保存：{msg}")).await;
         }
@@ -195,6 +198,8 @@ pub async fn problem(
             super::flash(&session, "已转给你的工作站，他们会尽快联系你。").await;
         }
         Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
+            let worker = user.worker_id.unwrap_or_default();
+            super::kept::keep_on_refusal(&session, &e, "problem", worker, &form).await;
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未提交：{msg}")).await;
         }

@@ -8,6 +8,7 @@ pub mod employer;
 pub mod events;
 pub mod followups;
 pub mod found;
+pub mod kept;
 pub mod matches;
 pub mod me;
 pub mod next;
@@ -45,6 +46,8 @@ pub struct Layout {
     pub user: Option<NavUser>,
     pub csrf: String,
     pub flash: Option<String>,
+    /// a form refused before the redirect to this page, to show again
+    pub kept: kept::Kept,
 }
 
 impl Layout {
@@ -74,6 +77,7 @@ impl Layout {
         csrf: String,
     ) -> Self {
         let flash: Option<String> = session.remove("flash").await.ok().flatten();
+        let kept = kept::Kept(kept::take(session).await);
         Self {
             title: title.to_owned(),
             user: user.map(|u| NavUser {
@@ -87,6 +91,7 @@ impl Layout {
             }),
             csrf,
             flash,
+            kept,
         }
     }
 }
@@ -109,6 +114,23 @@ pub async fn outcome(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// [`outcome`] for a form whose values the next page shows again after a refusal (see
+/// [`kept`]): `form` and `id` name it for that page's template.
+pub async fn outcome_keeping(
+    session: &Session,
+    result: Result<String, AppError>,
+    back: &str,
+    (form, id, data): (&str, i64, &FormData),
+) -> PageResult<Response> {
+    if matches!(
+        result,
+        Err(AppError::Validation(_) | AppError::Conflict { .. })
+    ) {
+        kept::keep(session, form, id, data.0.iter()).await;
+    }
+    outcome(session, result, back).await
 }
 
 /// Leaves a message for the next page the user sees.
@@ -160,6 +182,7 @@ impl IntoResponse for PageError {
                 user: None,
                 csrf: String::new(),
                 flash: None,
+                kept: Default::default(),
             },
             status: status.as_u16(),
             message,
@@ -203,6 +226,11 @@ impl FormData {
     pub fn opt(&self, key: &str) -> Option<String> {
         let v = self.get(key).trim();
         (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    /// Nothing submitted yet (a form shown for the first time, with its defaults).
+    pub fn is_fresh(&self) -> bool {
+        self.0.keys().all(|k| k.starts_with('_'))
     }
 
     pub fn flag(&self, key: &str) -> bool {

@@ -1,6 +1,7 @@
 //! The one pager of every list page: 第 N / M 页 with links to the previous and next page that
-//! keep the list's filters (`templates/_pager.html` shows it). A page past the end is clamped
-//! to the last page by [`last_page`] before the list is read again.
+//! keep the list's filters (`templates/_pager.html` shows it). Every list is read a page at a
+//! time in SQL (`service::Paged`, `service::page_window`); a page past the end is the last
+//! page.
 
 /// Where a list is, and the links to its neighbours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,26 +56,6 @@ impl Pager {
     }
 }
 
-/// Page `asked` of a list read whole (a list that is short in practice: follow-ups, cases,
-/// courses), with its pager; a page past the end is the last page.
-pub fn paged<T>(
-    items: Vec<T>,
-    base: &str,
-    filters: &[(&str, &str)],
-    asked: i64,
-    per_page: i64,
-) -> (Vec<T>, Pager) {
-    let total = items.len() as i64;
-    let pager = Pager::new(base, filters, asked, total, per_page);
-    let skip = ((pager.page - 1) * per_page.max(1)) as usize;
-    let page = items
-        .into_iter()
-        .skip(skip)
-        .take(per_page.max(1) as usize)
-        .collect();
-    (page, pager)
-}
-
 /// The `page` parameter of a query (1 when missing or not a page number).
 pub fn page_param(q: &std::collections::HashMap<String, String>) -> i64 {
     crate::domain::values::page_of(q.get("page").map(String::as_str))
@@ -98,8 +79,7 @@ mod tests {
         assert_eq!(p.page, 2);
         assert!(p.prev.unwrap().contains("town=%E7%99%BD"));
         assert!(Pager::new("/x", &[], 1, 51, 50).next.is_some());
-        let (items, p) = paged((1..=7).collect(), "/c", &[], 999, 3);
-        assert_eq!(items, vec![7]);
+        let p = Pager::new("/c", &[], 999, 7, 3);
         assert_eq!((p.page, p.pages, p.total), (3, 3, 7));
     }
 }

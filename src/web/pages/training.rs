@@ -17,6 +17,9 @@ use crate::service::training::{self as svc, CertificateInput, CompletionInput, C
 use crate::state::AppState;
 use crate::web::extract::ApiQuery;
 
+/// Courses a page of the course lists holds.
+const PER_PAGE: i64 = 20;
+
 #[derive(askama::Template)]
 #[template(path = "courses.html")]
 struct CoursesPage {
@@ -37,15 +40,15 @@ pub async fn courses(
     ApiQuery(q): ApiQuery<CourseQuery>,
     axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let list = courses::open_courses(&state, &q, false).await?;
+    let list =
+        courses::open_courses_page(&state, &q, super::pager::page_param(&pq), PER_PAGE).await?;
     let keep = [
         ("programme", q.programme.clone().unwrap_or_default()),
         ("occupation", q.occupation.clone().unwrap_or_default()),
         ("from", q.from.clone().unwrap_or_default()),
     ];
     let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (list, pager) =
-        super::pager::paged(list, "/courses", &keep, super::pager::page_param(&pq), 20);
+    let pager = super::pager::Pager::new("/courses", &keep, list.page, list.total, PER_PAGE);
     let programme = q
         .programme
         .as_deref()
@@ -56,7 +59,7 @@ pub async fn courses(
     Ok(render(&CoursesPage {
         from,
         layout: Layout::new("技能培训", &session, user.as_ref()).await,
-        courses: list,
+        courses: list.rows,
         pager,
         programmes: programme_choices(programme.unwrap_or("")),
         occupation,
@@ -99,6 +102,7 @@ pub async fn sign_up(
 struct TrainerPage {
     layout: Layout,
     courses: Vec<CourseRow>,
+    pager: super::pager::Pager,
     programmes: Vec<Choice>,
     levels: Vec<&'static str>,
     f: FormData,
@@ -109,10 +113,12 @@ async fn trainer_page(
     state: &AppState,
     session: &Session,
     user: &crate::auth::CurrentUser,
+    asked: i64,
     f: FormData,
     errors: FieldErrors,
 ) -> PageResult<Response> {
-    let courses = courses::my_courses(state, user).await?;
+    let courses = courses::my_courses(state, user, asked, PER_PAGE).await?;
+    let pager = super::pager::Pager::new("/trainer", &[], courses.page, courses.total, PER_PAGE);
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -120,7 +126,8 @@ async fn trainer_page(
     };
     let page = TrainerPage {
         layout: Layout::new("培训班管理", session, Some(user)).await,
-        courses,
+        courses: courses.rows,
+        pager,
         programmes: programme_choices(f.get("programme")),
         levels: LEVELS.to_vec(),
         f,
@@ -133,12 +140,14 @@ pub async fn trainer_home(
     State(state): State<AppState>,
     session: Session,
     PageUser(user): PageUser,
+    axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     user.require(&[Role::Trainer])?;
     trainer_page(
         &state,
         &session,
         &user,
+        super::pager::page_param(&pq),
         FormData::default(),
         FieldErrors::new(),
     )
@@ -175,7 +184,7 @@ pub async fn create_course(
             flash(&session, "培训班已创建。").await;
             Ok(Redirect::to(&format!("/trainer/courses/{id}")).into_response())
         }
-        Err(AppError::Validation(e)) => trainer_page(&state, &session, &user, form, e).await,
+        Err(AppError::Validation(e)) => trainer_page(&state, &session, &user, 1, form, e).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -266,6 +275,12 @@ pub async fn attendance(
         }
         result = result.map(|n| n + 1);
     }
+    if let Err(e) = &result {
+        // the ticks and the day come back as they were sent
+        if matches!(e, AppError::Validation(_) | AppError::Conflict { .. }) {
+            super::kept::keep(&session, "attendance", id, form.iter().map(|(k, v)| (k, v))).await;
+        }
+    }
     outcome(
         &session,
         result.map(|n| format!("已登记 {date} 考勤（{n}人）。")),
@@ -314,6 +329,8 @@ pub async fn complete_all(
     let msg = if failures.is_empty() {
         format!("已登记结业 {n} 人。")
     } else {
+        // the rows not completed come back with their ticks, numbers and levels as sent
+        super::kept::keep(&session, "complete", id, form.iter().map(|(k, v)| (k, v))).await;
         format!("已登记结业 {n} 人；未完成：{}", failures.join("；"))
     };
     flash(&session, &msg).await;
@@ -339,7 +356,8 @@ pub async fn add_certificate(
     let r = svc::add_certificate(&state, &user, worker_id, &input)
         .await
         .map(|_| "证书已登记，匹配时会计入。".to_owned());
-    outcome(&session, r, &format!("/station/workers/{worker_id}")).await
+    let back = format!("/station/workers/{worker_id}");
+    super::outcome_keeping(&session, r, &back, ("certificate", worker_id, &form)).await
 }
 
 #[derive(askama::Template)]

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use tower_sessions::Session;
 
-use super::{FormData, Layout, PageResult, PageUser, outcome, render};
+use super::{FormData, Layout, PageResult, PageUser, outcome, outcome_keeping, render};
 use crate::auth::Role;
 use crate::domain::today;
 use crate::error::AppError;
@@ -103,6 +103,8 @@ pub async fn transition(
         wage: form.wage("wage", &mut errors),
     };
     let back = back_to(&form, "/");
+    // the enterprise's hire and refusal forms come back filled in after a refusal
+    let kept_as = format!("transition-{}", input.to);
     let r = if errors.is_empty() {
         apps::transition(&state, &user, id, &input).await.map(|t| {
             format!(
@@ -113,7 +115,7 @@ pub async fn transition(
     } else {
         Err(AppError::Validation(errors))
     };
-    outcome(&session, r, &back).await
+    outcome_keeping(&session, r, &back, (&kept_as, id, &form)).await
 }
 
 pub use crate::service::applications::Applicant as ApplicantRow;
@@ -137,9 +139,12 @@ pub async fn of_vacancy(
     Path(id): Path<i64>,
     axum::extract::Query(pq): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let (v, rows) = apps::applicants(&state, &user, id).await?;
+    let per_page = 20;
+    let (v, list) =
+        apps::applicants(&state, &user, id, super::pager::page_param(&pq), per_page).await?;
     let base = format!("/employer/vacancies/{id}/applications");
-    let (rows, pager) = super::pager::paged(rows, &base, &[], super::pager::page_param(&pq), 20);
+    let pager = super::pager::Pager::new(&base, &[], list.page, list.total, per_page);
+    let rows = list.rows;
     let today = today();
     Ok(render(&ApplicationsPage {
         layout: Layout::new(&format!("“{}”的应聘者", v.title), &session, Some(&user)).await,
