@@ -307,9 +307,11 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
     let r = app.post(&path, Some(&station), &json!({})).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let body = r.text().await.unwrap();
-    // the station's code is the sixth message to the phone: wait for it to be delivered
-    for _ in 0..200 {
-        let files = std::fs::read_dir(app.data_dir.path().join("sms"))
+    // the station's code is the sixth message to the phone: wait for it to be delivered (a
+    // loaded machine can take a while; reading an earlier code would fail below)
+    let mut files = 0;
+    for _ in 0..1200 {
+        files = std::fs::read_dir(app.data_dir.path().join("sms"))
             .map(|d| d.count())
             .unwrap_or(0);
         if files >= 6 {
@@ -317,6 +319,7 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(files >= 6, "the station's code was not delivered in 60 s");
     let code = last_code(&app, PHONE).await;
     assert!(!body.contains(&code), "the officer never sees the code");
     let r = app
