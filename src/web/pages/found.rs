@@ -39,6 +39,15 @@ fn workplace_of(form: &FormData) -> String {
     }
 }
 
+/// Where a refused 我已找到工作 form of the worker keeps its values until `/me` shows them.
+pub const FOUND_FORM_ME: &str = "found_form";
+
+/// Where a refused found-job form of a station keeps its values until the worker's page
+/// shows them.
+pub fn found_form_of(worker_id: i64) -> String {
+    format!("found_form:{worker_id}")
+}
+
 /// Flashes a refusal the user can fix (field messages), or passes anything else on.
 async fn refused(session: &Session, e: AppError, what: &str) -> Result<(), AppError> {
     match e {
@@ -63,7 +72,7 @@ pub async fn report(
 ) -> PageResult<Response> {
     user.require(&[Role::Worker])?;
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let input = FoundReportInput {
         employer_name: form.get("employer_name").to_owned(),
         workplace_county: workplace_of(&form),
@@ -78,7 +87,10 @@ pub async fn report(
     };
     match result {
         Ok(()) => flash(&session, "已告诉你的工作站，他们核实后会确认。").await,
-        Err(e) => refused(&session, e, "未提交").await?,
+        Err(e) => {
+            refused(&session, e, "未提交").await?;
+            super::keep_form(&session, FOUND_FORM_ME, &form).await;
+        }
     }
     Ok(Redirect::to("/me").into_response())
 }
@@ -116,7 +128,7 @@ pub async fn confirm(
     axum::Form(form): axum::Form<FormData>,
 ) -> PageResult<Response> {
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let result = if errors.is_empty() {
         found::confirm(&state, &user, id, wage).await
     } else {
@@ -162,7 +174,7 @@ pub async fn record(
     axum::Form(form): axum::Form<FormData>,
 ) -> PageResult<Response> {
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let input = FoundJobInput {
         worker_id: Some(id),
         employer_name: form.get("employer_name").to_owned(),
@@ -181,7 +193,10 @@ pub async fn record(
             flash(&session, "已登记就业，回访计划已建立。").await;
             return Ok(Redirect::to(&format!("/placements/{placement}")).into_response());
         }
-        Err(e) => refused(&session, e, "未登记").await?,
+        Err(e) => {
+            refused(&session, e, "未登记").await?;
+            super::keep_form(&session, &found_form_of(id), &form).await;
+        }
     }
     Ok(Redirect::to(&format!("/station/workers/{id}")).into_response())
 }

@@ -28,6 +28,7 @@ pub async fn profile(
     page.found_reports = crate::service::found::mine(&state, &user).await?;
     page.has_pending_report = page.found_reports.iter().any(|r| r.is_pending());
     page.deletion_asked = crate::service::rights::my_deletion_request(&state, &user).await?;
+    page.found_form = super::take_form(&session, super::found::FOUND_FORM_ME).await;
     Ok(render(&page))
 }
 

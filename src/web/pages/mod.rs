@@ -191,9 +191,33 @@ pub fn render<T: askama::Template>(t: &T) -> Response {
 }
 
 /// Form fields as submitted (every value a string; unchecked boxes absent).
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]
 pub struct FormData(pub HashMap<String, String>);
+
+/// Keeps a refused form's values (not its hidden `_` fields) for the next page, which takes
+/// them back with [`take_form`]: a form answered by a redirect still comes back as typed.
+pub async fn keep_form(session: &Session, key: &str, form: &FormData) {
+    let kept: HashMap<&str, &str> = form
+        .0
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    session.insert(key, kept).await.ok();
+}
+
+/// The values [`keep_form`] kept under `key` (empty when none), gone from the session after.
+pub async fn take_form(session: &Session, key: &str) -> FormData {
+    FormData(
+        session
+            .remove::<HashMap<String, String>>(key)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    )
+}
 
 impl FormData {
     pub fn get(&self, key: &str) -> &str {

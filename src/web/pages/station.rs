@@ -268,6 +268,8 @@ pub struct WorkerPage {
     pub start_max: String,
     /// the worker's own open deletion request: when they asked (on /me only)
     pub deletion_asked: Option<String>,
+    /// the found-job form as typed, when it was refused (empty otherwise)
+    pub found_form: super::FormData,
 }
 
 impl WorkerPage {
@@ -314,6 +316,7 @@ impl WorkerPage {
             today: fmt_date(today),
             start_min: fmt_date(today - time::Duration::days(START_DAYS_BACK)),
             start_max: fmt_date(today + time::Duration::days(START_DAYS_AHEAD)),
+            found_form: super::FormData::default(),
         }
     }
 }
@@ -327,7 +330,9 @@ pub async fn worker(
     user.require(&[Role::Station, Role::Admin])?;
     let record = svc::record(&state, &user, id).await?;
     let layout = Layout::new(&record.row.name, &session, Some(&user)).await;
-    Ok(render(&WorkerPage::of(layout, record, false)))
+    let mut page = WorkerPage::of(layout, record, false);
+    page.found_form = super::take_form(&session, &super::found::found_form_of(id)).await;
+    Ok(render(&page))
 }
 
 /// A station confirms a worker's deletion request: the record is anonymised.
