@@ -449,3 +449,124 @@ async fn a_registration_with_an_email_another_login_has_is_told_so_at_the_email_
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("select count(*) from workers").await, 1);
 }
+
+#[tokio::test]
+async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_error() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "mt@test.local")
+        .await;
+    let w = app
+        .station_worker(&station, &id_number("19900101", 34), "13655553401", true)
+        .await;
+    let too_early = date(-400);
+    let today = date(0);
+
+    // the worker's 我已找到工作: a start date out of the window first
+    let worker = browser();
+    app.browser_login(&worker, "13655553401", PASSWORD).await;
+    let csrf = app.csrf(&worker, "/me").await;
+    let form = |start: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("employer_name", "宁波某服装厂".to_owned()),
+            ("workplace_county", "other".to_owned()),
+            ("workplace_other", "浙江省宁波市鄞州区".to_owned()),
+            ("start_date", start.to_owned()),
+            ("wage", "5千".to_owned()),
+            ("channel", "organised".to_owned()),
+        ]
+    };
+    let r = worker
+        .post(app.url("/me/found-job"))
+        .form(&form(&too_early))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &worker, "/me").await;
+    assert!(html.contains("未提交"), "{html}");
+    for kept in [
+        "value=\"宁波某服装厂\"",
+        "value=\"浙江省宁波市鄞州区\"",
+        "value=\"5千\"",
+        &format!("value=\"{too_early}\""),
+        "value=\"organised\" checked",
+    ] {
+        assert!(html.contains(kept), "{kept} kept: {html}");
+    }
+    // shown once: the next visit has the empty form again
+    let again = page(&app, &worker, "/me").await;
+    assert!(!again.contains("value=\"宁波某服装厂\""));
+    // corrected: 5千 is 5000 yuan (it was a number field: 5千 was sent as nothing at all)
+    let csrf = app.csrf(&worker, "/me").await;
+    let mut ok = form(&today);
+    ok[0].1 = csrf;
+    let r = worker
+        .post(app.url("/me/found-job"))
+        .form(&ok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("select count(*) from found_reports where wage = 5000 and status = 'pending'")
+            .await,
+        1
+    );
+    assert!(
+        page(&app, &worker, "/me")
+            .await
+            .contains("inputmode=\"decimal\"")
+    );
+
+    // the station records a job for another worker: the same, on the worker's page
+    let w2 = app
+        .station_worker(&station, &id_number("19900101", 35), "13655553501", false)
+        .await;
+    let officer = browser();
+    app.browser_login(&officer, "mt@test.local", PASSWORD).await;
+    let record = format!("/station/workers/{w2}");
+    let csrf = app.csrf(&officer, &record).await;
+    let form = |start: &str, wage: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("employer_name", "珠海某电子厂".to_owned()),
+            ("workplace_county", "440403".to_owned()),
+            ("start_date", start.to_owned()),
+            ("wage", wage.to_owned()),
+            ("channel", "self".to_owned()),
+        ]
+    };
+    let r = officer
+        .post(app.url(&format!("{record}/found-job")))
+        .form(&form(&too_early, "6,200元"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &officer, &record).await;
+    assert!(html.contains("未登记"), "{html}");
+    assert!(
+        html.contains("<details class=\"card\" open>"),
+        "the form is open: {html}"
+    );
+    assert!(html.contains("value=\"珠海某电子厂\"") && html.contains("value=\"6,200元\""));
+    assert!(html.contains("value=\"440403\" selected"), "{html}");
+    let r = officer
+        .post(app.url(&format!("{record}/found-job")))
+        .form(&form(&today, "6,200元"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from placements where worker_id = {w2} and wage = 6200"
+        ))
+        .await,
+        1
+    );
+    let _ = w;
+}

@@ -177,7 +177,10 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     let (_, after) = page(&app, &worker, &format!("/vacancies/{v}")).await;
     assert!(after.contains("已投递"), "{after}");
     // said once, not "已投递：已投递"
-    assert!(after.contains("你已投递这个岗位</b>，目前：已投递"), "{after}");
+    assert!(
+        after.contains("你已投递这个岗位</b>，目前：已投递"),
+        "{after}"
+    );
     // no button to apply again (its words are in the note: 你已投递这个岗位)
     assert!(!after.contains(">投递这个岗位<"), "{after}");
     assert!(!after.contains(&format!("action=\"/vacancies/{v}/apply\"")));
