@@ -29,6 +29,7 @@ pub async fn profile(
     page.has_pending_report = page.found_reports.iter().any(|r| r.is_pending());
     page.deletion_asked = crate::service::rights::my_deletion_request(&state, &user).await?;
     page.found_form = super::take_form(&session, super::found::FOUND_FORM_ME).await;
+    page.correct_form = super::take_form(&session, super::station::CORRECT_FORM).await;
     Ok(render(&page))
 }
 
@@ -136,6 +137,7 @@ pub async fn correct(
         Err(e @ (AppError::Validation(_) | AppError::Limited { .. })) => {
             let msg = e.field_errors().summary();
             super::flash(&session, &format!("未保存：{msg}")).await;
+            super::keep_form(&session, super::station::CORRECT_FORM, &form).await;
         }
         Err(e) => return Err(e.into()),
     }

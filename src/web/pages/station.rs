@@ -270,6 +270,18 @@ pub struct WorkerPage {
     pub deletion_asked: Option<String>,
     /// the found-job form as typed, when it was refused (empty otherwise)
     pub found_form: super::FormData,
+    /// the worker's correction form as typed, when it was refused (on /me)
+    pub correct_form: super::FormData,
+    /// the station's certificate form as typed, when it was refused
+    pub cert_form: super::FormData,
+}
+
+/// Where the worker's refused correction form waits for `/me`.
+pub const CORRECT_FORM: &str = "correct_form";
+
+/// Where a station's refused certificate form waits for the worker's page.
+pub fn cert_form_of(worker_id: i64) -> String {
+    format!("cert_form:{worker_id}")
 }
 
 impl WorkerPage {
@@ -317,6 +329,8 @@ impl WorkerPage {
             start_min: fmt_date(today - time::Duration::days(START_DAYS_BACK)),
             start_max: fmt_date(today + time::Duration::days(START_DAYS_AHEAD)),
             found_form: super::FormData::default(),
+            correct_form: super::FormData::default(),
+            cert_form: super::FormData::default(),
         }
     }
 }
@@ -332,6 +346,7 @@ pub async fn worker(
     let layout = Layout::new(&record.row.name, &session, Some(&user)).await;
     let mut page = WorkerPage::of(layout, record, false);
     page.found_form = super::take_form(&session, &super::found::found_form_of(id)).await;
+    page.cert_form = super::take_form(&session, &cert_form_of(id)).await;
     Ok(render(&page))
 }
 

@@ -339,6 +339,10 @@ pub async fn add_certificate(
     let r = svc::add_certificate(&state, &user, worker_id, &input)
         .await
         .map(|_| "证书已登记，匹配时会计入。".to_owned());
+    if r.is_err() {
+        // refused: the form comes back as typed on the worker's page
+        super::keep_form(&session, &super::station::cert_form_of(worker_id), &form).await;
+    }
     outcome(&session, r, &format!("/station/workers/{worker_id}")).await
 }
 
