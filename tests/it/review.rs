@@ -570,3 +570,94 @@ async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_
     );
     let _ = w;
 }
+
+#[tokio::test]
+async fn the_workers_corrections_and_the_stations_certificate_come_back_as_typed_after_an_error() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, station) = app
+        .station(&admin, "湄潭县劳务工作站", "mt@test.local")
+        .await;
+    let w = app
+        .station_worker(&station, &id_number("19900101", 36), "13655553601", true)
+        .await;
+    // the worker corrects the record with a wage the parser refuses
+    let worker = browser();
+    app.browser_login(&worker, "13655553601", PASSWORD).await;
+    let csrf = app.csrf(&worker, "/me").await;
+    let r = worker
+        .post(app.url("/me/correct"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("phone", "13655553601"),
+            ("skills", "电焊、氩弧焊"),
+            ("desired_jobs", "焊工"),
+            ("expected_wage", "6千左右"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &worker, "/me").await;
+    assert!(html.contains("未保存"), "{html}");
+    assert!(
+        html.contains("<details class=\"card\" open><summary>修改我的信息"),
+        "{html}"
+    );
+    for kept in [
+        "value=\"电焊、氩弧焊\"",
+        "value=\"焊工\"",
+        "value=\"6千左右\"",
+    ] {
+        assert!(html.contains(kept), "{kept}: {html}");
+    }
+    // needs_lodging was on in the record and left off in the form: off as typed
+    assert!(!html.contains("name=\"needs_lodging\" checked"), "{html}");
+    // nothing was saved, and the next visit shows the record again
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from workers where id = {w} and skills like '%电焊%'"
+        ))
+        .await,
+        0
+    );
+    assert!(
+        page(&app, &worker, "/me")
+            .await
+            .contains("value=\"粤菜、炒锅\"")
+    );
+
+    // the station's certificate form with an occupation too short
+    let officer = browser();
+    app.browser_login(&officer, "mt@test.local", PASSWORD).await;
+    let record = format!("/station/workers/{w}");
+    let csrf = app.csrf(&officer, &record).await;
+    let r = officer
+        .post(app.url(&format!("{record}/certificates")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("programme", "guangdong-technician"),
+            ("occupation", "焊"),
+            ("level", "三级/高级工"),
+            ("certificate_no", "YUE-2026-001"),
+            ("issued_on", "2026-10-01"),
+            ("issuer", "珠海市职业技能鉴定中心"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&app, &officer, &record).await;
+    assert!(html.contains("未完成"), "{html}");
+    assert!(html.contains("<details class=\"card\" open><summary>登记在外取得的证书"));
+    for kept in [
+        "value=\"guangdong-technician\" selected",
+        "value=\"三级/高级工\" selected",
+        "value=\"焊\"",
+        "value=\"YUE-2026-001\"",
+        "value=\"2026-10-01\"",
+        "value=\"珠海市职业技能鉴定中心\"",
+    ] {
+        assert!(html.contains(kept), "{kept}: {html}");
+    }
+}
