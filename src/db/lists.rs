@@ -13,6 +13,18 @@ fn yes(b: bool) -> String {
     if b { "是".into() } else { "否".into() }
 }
 
+/// A vacancy's state in words (招聘中, 已招满, …); an open one past its closing day is 已过期.
+fn vacancy_state(stored: &str, expires_on: &str, today: &str) -> String {
+    use crate::domain::status::VacancyStatus;
+    match VacancyStatus::parse(stored) {
+        Some(VacancyStatus::Open) if !expires_on.is_empty() && expires_on < today => {
+            VacancyStatus::Expired.label().to_owned()
+        }
+        Some(v) => v.label().to_owned(),
+        None => stored.to_owned(),
+    }
+}
+
 /// `workers` (a station's own caseload with `station`, or all), `vacancies`, `placements`.
 /// Who may take which is decided by the caller ([`crate::service::reports::export`]).
 pub async fn export_table(
@@ -82,6 +94,8 @@ pub async fn export_table(
             }))
         }
         "vacancies" => {
+            let today_s = fmt_date(today());
+            let expires_on = |r: &sqlx::any::AnyRow| r.try_get::<String, _>(8);
             let rows = sqlx::query(
                 "select v.title, e.name, v.town_code, v.headcount, v.filled, v.wage_min, v.wage_max, v.status, v.expires_on \
                  from vacancies v join employers e on e.id = v.employer_id order by v.id",
@@ -97,8 +111,8 @@ pub async fn export_table(
                     r.try_get::<i64, _>(3)?.to_string(),
                     r.try_get::<i64, _>(4)?.to_string(),
                     format!("{}–{}", r.try_get::<i64, _>(5)?, r.try_get::<i64, _>(6)?),
-                    r.try_get::<String, _>(7)?,
-                    r.try_get::<String, _>(8)?,
+                    vacancy_state(&r.try_get::<String, _>(7)?, &expires_on(r)?, &today_s),
+                    expires_on(r)?,
                 ])
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;

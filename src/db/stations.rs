@@ -20,24 +20,36 @@ pub struct StationRow {
 }
 
 impl StationRow {
+    /// The side in two characters and a word: 输出地 (a sending county) or 输入地 (Doumen).
     pub fn side_label(&self) -> &'static str {
         if self.side == "sending" {
-            "输出地（湄潭）"
+            "输出地"
         } else {
-            "输入地（斗门）"
+            "输入地"
         }
     }
 
-    /// The name as a list shows it: with its side (and county) in brackets, unless the name
-    /// already says its side (`…（输出地）` is not made `…（输出地）（输出地（湄潭））`).
-    pub fn listed(&self) -> String {
-        let county = self
-            .county_code
+    /// The station's county by name (`福贡县`), never its code; empty when unknown.
+    pub fn county_name(&self) -> String {
+        self.county_code
             .as_deref()
-            .map(crate::domain::region::region_label)
-            .filter(|c| !c.is_empty() && !self.name.contains(c.as_str()));
-        let side = (!self.name.contains(&self.side_label()[..9])).then(|| self.side_label());
-        let parts: Vec<String> = side.map(str::to_owned).into_iter().chain(county).collect();
+            .and_then(|c| {
+                crate::domain::gb2260::periods(c.trim())
+                    .iter()
+                    .find(|p| p.to_year.is_none())
+            })
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The name as a list shows it: with its side and county in brackets, each left out when
+    /// the name already says it (`…（输出地）` is not made `…（输出地）（输出地（湄潭））`, and
+    /// `福贡县驻斗门劳务工作站` is not called 湄潭's, nor shown with the code 533323).
+    pub fn listed(&self) -> String {
+        let county =
+            Some(self.county_name()).filter(|c| !c.is_empty() && !self.name.contains(c.as_str()));
+        let side = (!self.name.contains(self.side_label())).then(|| self.side_label().to_owned());
+        let parts: Vec<String> = side.into_iter().chain(county).collect();
         if parts.is_empty() {
             self.name.clone()
         } else {
@@ -181,9 +193,20 @@ mod tests {
         );
         assert_eq!(
             station("斗门站", "receiving", None).listed(),
-            "斗门站（输入地（斗门））"
+            "斗门站（输入地）"
         );
-        let s = station("湄潭县驻斗门工作站", "sending", Some("520328")).listed();
-        assert!(s.starts_with("湄潭县驻斗门工作站（输出地（湄潭）"), "{s}");
+        assert_eq!(
+            station("湄潭县驻斗门工作站", "sending", Some("520328")).listed(),
+            "湄潭县驻斗门工作站（输出地）"
+        );
+        // a Fugong station is Fugong's, by name, not Meitan's nor 533323
+        assert_eq!(
+            station("驻斗门工作站", "sending", Some("533323")).listed(),
+            "驻斗门工作站（输出地，福贡县）"
+        );
+        assert_eq!(
+            station("斗门区劳务协作工作站", "receiving", Some("440403")).listed(),
+            "斗门区劳务协作工作站（输入地）"
+        );
     }
 }

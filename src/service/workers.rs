@@ -98,6 +98,20 @@ pub async fn register(
             AppError::invalid("phone", PHONE_TAKEN_FOR_STATION)
         });
     }
+    // An e-mail another login already has: said at the e-mail field (an enterprise's
+    // registration says as much), rather than the 身份证/phone refusal, which would send the
+    // person to reset a password they never had and count against their address.
+    if password_hash.is_some()
+        && let Some(email) = worker.email.as_ref()
+        && crate::db::users::find_by_login(&state.db, email.as_str())
+            .await?
+            .is_some()
+    {
+        return Err(AppError::conflict(
+            "email",
+            "这个邮箱已经是平台别的账号的登录邮箱：请换一个邮箱，或不填",
+        ));
+    }
     // Every worker belongs to a station: the registering one, else the sending station of
     // the home county. With no such station yet, the admin alone holds the record until one
     // is created (then it takes them over, see `accounts::create_station`).

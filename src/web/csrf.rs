@@ -108,6 +108,143 @@ fn spent_landing(token: &str, path: &str) -> Option<(String, String)> {
         .map(|s| (s.landing.clone(), s.message.clone()))
 }
 
+/// A form that creates something (a vacancy, a course, an event, a certificate…) carries a
+/// one-time mark besides the session's token: `<input type="hidden" name="_once" value="{{
+/// crate::web::csrf::once() }}">`, new at every rendering. The first submit that succeeds
+/// (a redirect) ties the mark to where it led; the same rendered form sent again — a double
+/// tap on a slow phone, the back button — lands there with a word instead of creating a
+/// second copy. A submit that arrives while the first is still running waits for it. A
+/// refused submit (the form comes back with its errors) frees the mark.
+pub fn once() -> String {
+    let mut bytes = [0u8; 12];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The hidden field's name.
+const ONCE_FIELD: &str = "_once";
+/// How long a waiting second submit waits for the first one.
+const ONCE_WAIT: Duration = Duration::from_secs(20);
+
+enum OnceState {
+    /// the first submit is running
+    Running(Instant),
+    /// the first submit led to `landing`
+    Done {
+        form: String,
+        landing: String,
+        at: Instant,
+    },
+}
+
+fn onces() -> &'static Mutex<HashMap<String, OnceState>> {
+    static ONCES: OnceLock<Mutex<HashMap<String, OnceState>>> = OnceLock::new();
+    ONCES.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// What to do with a submit carrying the mark `mark` to `path`.
+enum OnceStep {
+    /// the first submit: run it (the mark is now taken)
+    First,
+    /// sent before and done: go where it led
+    Landed(String),
+    /// the first one still runs
+    Wait,
+    /// the mark cannot be used (another form's, or too many): run without it
+    Ignore,
+}
+
+fn once_step(mark: &str, path: &str) -> OnceStep {
+    let Ok(mut map) = onces().lock() else {
+        return OnceStep::Ignore;
+    };
+    let now = Instant::now();
+    match map.get(mark) {
+        Some(OnceState::Done { form, landing, at }) if now.duration_since(*at) < SPENT_FOR => {
+            if form == path {
+                OnceStep::Landed(landing.clone())
+            } else {
+                OnceStep::Ignore
+            }
+        }
+        Some(OnceState::Running(since)) if now.duration_since(*since) < ONCE_WAIT * 2 => {
+            OnceStep::Wait
+        }
+        _ => {
+            map.retain(|_, s| match s {
+                OnceState::Running(t) => now.duration_since(*t) < ONCE_WAIT * 2,
+                OnceState::Done { at, .. } => now.duration_since(*at) < SPENT_FOR,
+            });
+            if map.len() >= SPENT_MAX {
+                return OnceStep::Ignore;
+            }
+            map.insert(mark.to_owned(), OnceState::Running(now));
+            OnceStep::First
+        }
+    }
+}
+
+/// The first submit ended: a redirect ties the mark to its target, anything else frees it.
+fn once_ended(mark: &str, path: &str, response: &Response) {
+    let landing = (response.status() == StatusCode::SEE_OTHER)
+        .then(|| response.headers().get(axum::http::header::LOCATION))
+        .flatten()
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    if let Ok(mut map) = onces().lock() {
+        match landing {
+            Some(landing) => {
+                map.insert(
+                    mark.to_owned(),
+                    OnceState::Done {
+                        form: path.to_owned(),
+                        landing,
+                        at: Instant::now(),
+                    },
+                );
+            }
+            None => {
+                map.remove(mark);
+            }
+        }
+    }
+}
+
+/// Runs a submit whose token is right, minding its one-time mark if it has one.
+async fn run_once(
+    session: &Session,
+    request: Request,
+    next: Next,
+    mark: Option<String>,
+) -> Response {
+    let Some(mark) = mark.filter(|m| !m.is_empty() && m.len() <= 64) else {
+        return next.run(request).await;
+    };
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    loop {
+        match once_step(&mark, &path) {
+            OnceStep::First => {
+                let response = next.run(request).await;
+                once_ended(&mark, &path, &response);
+                return response;
+            }
+            OnceStep::Landed(landing) => {
+                session
+                    .insert("flash", "这张表已经提交过了，不用再提交。")
+                    .await
+                    .ok();
+                tracing::info!(landing = %landing, "form sent again, led to its result");
+                return Redirect::to(&landing).into_response();
+            }
+            OnceStep::Wait if started.elapsed() < ONCE_WAIT => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            OnceStep::Wait | OnceStep::Ignore => return next.run(request).await,
+        }
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "expired.html")]
 struct ExpiredPage {
@@ -213,8 +350,16 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
         .unwrap_or_default();
     match expected {
         Some(e) if constant_eq(&sent, &e) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let mark = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == ONCE_FIELD)
+                .map(|(_, v)| v.into_owned());
+            run_once(
+                &session,
+                Request::from_parts(parts, Body::from(bytes)),
+                next,
+                mark,
+            )
+            .await
         }
         _ if sent.is_empty() => forbidden(&parts.headers),
         _ => to_result(&session, &sent, parts.uri.path(), &parts.headers).await,

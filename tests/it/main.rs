@@ -31,6 +31,7 @@ mod probes;
 mod props;
 mod races;
 mod reset;
+mod review;
 mod rules;
 mod searchpath;
 mod security;

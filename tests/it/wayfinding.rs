@@ -176,7 +176,14 @@ async fn after_applying_the_vacancy_says_so_and_the_candidates_page_does_not_off
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, after) = page(&app, &worker, &format!("/vacancies/{v}")).await;
     assert!(after.contains("已投递"), "{after}");
-    assert!(!after.contains("投递这个岗位"));
+    // said once, not "已投递：已投递"
+    assert!(
+        after.contains("你已投递这个岗位</b>，目前：已投递"),
+        "{after}"
+    );
+    // no button to apply again (its words are in the note: 你已投递这个岗位)
+    assert!(!after.contains(">投递这个岗位<"), "{after}");
+    assert!(!after.contains(&format!("action=\"/vacancies/{v}/apply\"")));
     // the enterprise's candidates page: the applicant shows 已投递, no 邀请 button for them
     app.wait_indexed().await;
     let (status, html) = page(&app, &hr_browser, &candidates).await;

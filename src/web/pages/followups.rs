@@ -72,6 +72,8 @@ struct FollowUpForm {
     problems: Vec<(&'static str, &'static str)>,
     form: FormData,
     errors: FieldErrors,
+    /// what went wrong that no field shows (the placement ended meanwhile)
+    alert: Option<String>,
 }
 
 pub async fn form_page(
@@ -90,6 +92,7 @@ pub async fn form_page(
         problems: PROBLEMS.to_vec(),
         form: FormData::default(),
         errors: FieldErrors::new(),
+        alert: None,
     }))
 }
 
@@ -135,10 +138,18 @@ pub async fn record(
             flash(&session, &msg).await;
             Ok(Redirect::to("/station/followups").into_response())
         }
+        // sent again after it was recorded (a double tap, the back button): to the list,
+        // where the recorded visit shows, with a word on why
+        Err(AppError::Conflict { field, message }) if field == "id" => {
+            flash(&session, &format!("{message}，这张表不用再提交。")).await;
+            Ok(Redirect::to("/station/followups").into_response())
+        }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let f = follow::follow_up(&state, &user, id).await?;
             let contact = crate::service::workers::contact(&state, &user, f.worker_id).await?;
+            let alert = matches!(e, AppError::Conflict { .. }).then(|| e.to_string());
             let page = FollowUpForm {
+                alert,
                 layout: Layout::new("登记回访", &session, Some(&user)).await,
                 f,
                 contact,

@@ -63,7 +63,7 @@ pub async fn report(
 ) -> PageResult<Response> {
     user.require(&[Role::Worker])?;
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let input = FoundReportInput {
         employer_name: form.get("employer_name").to_owned(),
         workplace_county: workplace_of(&form),
@@ -120,7 +120,7 @@ pub async fn confirm(
     axum::Form(form): axum::Form<FormData>,
 ) -> PageResult<Response> {
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let result = if errors.is_empty() {
         found::confirm(&state, &user, id, wage).await
     } else {
@@ -166,7 +166,7 @@ pub async fn record(
     axum::Form(form): axum::Form<FormData>,
 ) -> PageResult<Response> {
     let mut errors = FieldErrors::new();
-    let wage = form.int("wage", &mut errors);
+    let wage = form.wage("wage", &mut errors);
     let input = FoundJobInput {
         worker_id: Some(id),
         employer_name: form.get("employer_name").to_owned(),

@@ -91,11 +91,14 @@ pub async fn home(
     MaybeUser(user): MaybeUser,
 ) -> PageResult<Response> {
     let (latest, total) = crate::service::vacancies::latest(&state, 8).await?;
+    // the same town filter as the board's: every town with vacancies (a workshop near home
+    // in Meitan too), with its count
+    let open = crate::service::search::open_towns(&state).await?;
     Ok(render(&HomePage {
         layout: Layout::new("首页", &session, user.as_ref()).await,
         latest,
         total,
-        towns: town_choices(""),
+        towns: board_towns(&open, ""),
     }))
 }
 
