@@ -12,6 +12,7 @@
 #
 # Environment: LAOWU_BIN (default $CARGO_TARGET_DIR/release/laowu or target/release/laowu,
 # built when missing), BENCH_PG (server, default postgres://postgres@127.0.0.1:5432),
+# BENCH_PG_PARAMS (default ?sslmode=disable: PostgreSQL on this machine, no TLS on the loopback),
 # BENCH_DIR (default ./bench-http: data dir, index, log, the seed's JSON), WORKERS, VACANCIES,
 # DURATION (wrk's -d, default 10s), RUNS (default 3), RESEED=1 to drop and seed again (else an
 # earlier seed in BENCH_DIR is reused), PORT (default 18180).
@@ -36,7 +37,8 @@ else
   BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/laowu"
 fi
 case $BACKEND in
-  postgres) DATABASE_URL="$PG/laowu_bench_http" ;;
+  # the database is on this machine: no TLS on the loopback (BENCH_PG_PARAMS= keeps sqlx's default, TLS when offered)
+  postgres) DATABASE_URL="$PG/laowu_bench_http${BENCH_PG_PARAMS-?sslmode=disable}" ;;
   sqlite) DATABASE_URL="sqlite://$DIR/laowu.db" ;;
   *) die "BENCH_DB is postgres or sqlite" ;;
 esac
