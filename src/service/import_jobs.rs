@@ -311,6 +311,10 @@ async fn run_next(state: &AppState, owner: &str) -> anyhow::Result<bool> {
     if !finished {
         return Ok(true);
     }
+    // the uploaded file holds whole ledgers of people: gone once the job is over
+    let dir = jobs_dir(state);
+    let _ = tokio::fs::remove_file(dir.join(&job.stored_file)).await;
+    let _ = tokio::fs::remove_file(lines_file(&dir, id)).await;
     state.search.nudge();
     let detail = match &outcome {
         Ok(_) => {
@@ -327,10 +331,6 @@ async fn run_next(state: &AppState, owner: &str) -> anyhow::Result<bool> {
         Err(e) => format!("任务 {}（{}）导入失败：{e:#}", id, job.file_name),
     };
     audit::record(db, by, "import_ledger", "import_job", Some(id), &detail).await?;
-    // the uploaded file holds whole ledgers of people: gone once the job is over
-    let dir = jobs_dir(state);
-    let _ = tokio::fs::remove_file(dir.join(&job.stored_file)).await;
-    let _ = tokio::fs::remove_file(lines_file(&dir, id)).await;
     Ok(true)
 }
 
