@@ -114,7 +114,9 @@ fn spent_landing(token: &str, path: &str) -> Option<(String, String)> {
 /// (a redirect) ties the mark to where it led; the same rendered form sent again — a double
 /// tap on a slow phone, the back button — lands there with a word instead of creating a
 /// second copy. A submit that arrives while the first is still running waits for it. A
-/// refused submit (the form comes back with its errors) frees the mark.
+/// refused submit (the form comes back with its errors) frees the mark. A mark counts only
+/// in the session that sent it, and the store keeps at most [`ONCE_PER_SESSION`] marks of a
+/// session and [`SPENT_MAX`] in all, forgetting the oldest first.
 pub fn once() -> String {
     let mut bytes = [0u8; 12];
     rand::rng().fill_bytes(&mut bytes);
@@ -150,16 +152,35 @@ enum OnceStep {
     Landed(String),
     /// the first one still runs
     Wait,
-    /// the mark cannot be used (another form's, or too many): run without it
+    /// the mark cannot be used (another form's): run without it
     Ignore,
 }
 
-fn once_step(mark: &str, path: &str) -> OnceStep {
+/// At most this many marks of one session are remembered (its oldest go first), so one
+/// session cannot fill the store for everyone.
+const ONCE_PER_SESSION: usize = 50;
+
+impl OnceState {
+    fn since(&self) -> Instant {
+        match self {
+            OnceState::Running(t) | OnceState::Done { at: t, .. } => *t,
+        }
+    }
+}
+
+/// The store's key of `mark` sent with the session token `token`: a mark counts only within
+/// the session whose form carried it.
+fn once_key(token: &str, mark: &str) -> String {
+    format!("{token} {mark}")
+}
+
+fn once_step(token: &str, mark: &str, path: &str) -> OnceStep {
     let Ok(mut map) = onces().lock() else {
         return OnceStep::Ignore;
     };
+    let key = once_key(token, mark);
     let now = Instant::now();
-    match map.get(mark) {
+    match map.get(&key) {
         Some(OnceState::Done { form, landing, at }) if now.duration_since(*at) < SPENT_FOR => {
             if form == path {
                 OnceStep::Landed(landing.clone())
@@ -175,17 +196,34 @@ fn once_step(mark: &str, path: &str) -> OnceStep {
                 OnceState::Running(t) => now.duration_since(*t) < ONCE_WAIT * 2,
                 OnceState::Done { at, .. } => now.duration_since(*at) < SPENT_FOR,
             });
-            if map.len() >= SPENT_MAX {
-                return OnceStep::Ignore;
+            // a full store (or a full session) forgets its oldest mark rather than refusing
+            // the new one: protection for everyone else must not end because one visitor
+            // sent thousands of marks
+            let prefix = once_key(token, "");
+            let oldest_of = |map: &HashMap<String, OnceState>, mine: bool| {
+                map.iter()
+                    .filter(|(k, _)| !mine || k.starts_with(&prefix))
+                    .min_by_key(|(_, s)| s.since())
+                    .map(|(k, _)| k.clone())
+            };
+            if map.keys().filter(|k| k.starts_with(&prefix)).count() >= ONCE_PER_SESSION
+                && let Some(k) = oldest_of(&map, true)
+            {
+                map.remove(&k);
             }
-            map.insert(mark.to_owned(), OnceState::Running(now));
+            if map.len() >= SPENT_MAX
+                && let Some(k) = oldest_of(&map, false)
+            {
+                map.remove(&k);
+            }
+            map.insert(key, OnceState::Running(now));
             OnceStep::First
         }
     }
 }
 
 /// The first submit ended: a redirect ties the mark to its target, anything else frees it.
-fn once_ended(mark: &str, path: &str, response: &Response) {
+fn once_ended(token: &str, mark: &str, path: &str, response: &Response) {
     let landing = (response.status() == StatusCode::SEE_OTHER)
         .then(|| response.headers().get(axum::http::header::LOCATION))
         .flatten()
@@ -195,7 +233,7 @@ fn once_ended(mark: &str, path: &str, response: &Response) {
         match landing {
             Some(landing) => {
                 map.insert(
-                    mark.to_owned(),
+                    once_key(token, mark),
                     OnceState::Done {
                         form: path.to_owned(),
                         landing,
@@ -204,7 +242,7 @@ fn once_ended(mark: &str, path: &str, response: &Response) {
                 );
             }
             None => {
-                map.remove(mark);
+                map.remove(&once_key(token, mark));
             }
         }
     }
@@ -213,6 +251,7 @@ fn once_ended(mark: &str, path: &str, response: &Response) {
 /// Runs a submit whose token is right, minding its one-time mark if it has one.
 async fn run_once(
     session: &Session,
+    token: &str,
     request: Request,
     next: Next,
     mark: Option<String>,
@@ -223,10 +262,10 @@ async fn run_once(
     let path = request.uri().path().to_owned();
     let started = Instant::now();
     loop {
-        match once_step(&mark, &path) {
+        match once_step(token, &mark, &path) {
             OnceStep::First => {
                 let response = next.run(request).await;
-                once_ended(&mark, &path, &response);
+                once_ended(token, &mark, &path, &response);
                 return response;
             }
             OnceStep::Landed(landing) => {
@@ -355,6 +394,7 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
                 .map(|(_, v)| v.into_owned());
             run_once(
                 &session,
+                &sent,
                 Request::from_parts(parts, Body::from(bytes)),
                 next,
                 mark,
@@ -363,5 +403,77 @@ pub async fn check(session: Session, request: Request, next: Next) -> Response {
         }
         _ if sent.is_empty() => forbidden(&parts.headers),
         _ => to_result(&session, &sent, parts.uri.path(), &parts.headers).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// the store is one for the process: these tests take turns
+    static TURN: Mutex<()> = Mutex::new(());
+
+    fn done(token: &str, mark: &str, path: &str, landing: &str) {
+        let response = Redirect::to(landing).into_response();
+        once_ended(token, mark, path, &response);
+    }
+
+    #[test]
+    fn one_visitor_sending_thousands_of_marks_leaves_others_protected() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+        let victim = "victim-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        assert!(matches!(
+            once_step(victim, "v1", "/employer/vacancies/new"),
+            OnceStep::First
+        ));
+        done(victim, "v1", "/employer/vacancies/new", "/vacancies/7");
+        // a flood: one session, then many sessions, each mark "landing" somewhere
+        for i in 0..(SPENT_MAX + 500) {
+            let token = format!("flood-{}", i / 40);
+            let mark = format!("m{i}");
+            assert!(matches!(
+                once_step(&token, &mark, "/logout"),
+                OnceStep::First
+            ));
+            done(&token, &mark, "/logout", "/");
+        }
+        let map = onces().lock().unwrap();
+        assert!(map.len() <= SPENT_MAX, "{} marks kept", map.len());
+        let one = map.keys().filter(|k| k.starts_with("flood-0 ")).count();
+        assert!(one <= ONCE_PER_SESSION, "one session keeps {one} marks");
+        drop(map);
+        // a new form of someone else is still protected against a double tap
+        let other = "other-token-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        assert!(matches!(
+            once_step(other, "o1", "/trainer/courses"),
+            OnceStep::First
+        ));
+        done(other, "o1", "/trainer/courses", "/courses/3");
+        assert!(matches!(
+            once_step(other, "o1", "/trainer/courses"),
+            OnceStep::Landed(l) if l == "/courses/3"
+        ));
+    }
+
+    #[test]
+    fn a_mark_from_one_session_means_nothing_in_another() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+        let a = "session-a-cccccccccccccccccccccccccccccccccccccccc";
+        let b = "session-b-dddddddddddddddddddddddddddddddddddddddd";
+        assert!(matches!(
+            once_step(a, "shared", "/events/new"),
+            OnceStep::First
+        ));
+        done(a, "shared", "/events/new", "/events/9");
+        // another session sending the same mark is a first submit of its own, not led to
+        // the first session's result
+        assert!(matches!(
+            once_step(b, "shared", "/events/new"),
+            OnceStep::First
+        ));
+        assert!(matches!(
+            once_step(a, "shared", "/events/new"),
+            OnceStep::Landed(l) if l == "/events/9"
+        ));
     }
 }

@@ -661,3 +661,92 @@ async fn the_workers_corrections_and_the_stations_certificate_come_back_as_typed
         assert!(html.contains(kept), "{kept}: {html}");
     }
 }
+
+/// A visitor who sends thousands of one-time marks (here to `/me/preferences`, which answers
+/// an anonymous visitor with a redirect to the login page) must not end the double-tap protection of everyone
+/// else, and a mark taken from one session leads nowhere in another.
+#[tokio::test]
+async fn a_flood_of_one_time_marks_leaves_other_users_protected() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.verified_employer(&admin, 1).await;
+    let visitor = browser();
+    let html = page(&app, &visitor, "/login").await;
+    let csrf = hidden(&html, "_csrf");
+    let mut flood = tokio::task::JoinSet::new();
+    for worker in 0..16 {
+        let (client, url, csrf) = (visitor.clone(), app.url("/me/preferences"), csrf.clone());
+        flood.spawn(async move {
+            for i in 0..660 {
+                let mark = format!("flood-{worker}-{i}");
+                let r = client
+                    .post(&url)
+                    .form(&[("_csrf", csrf.as_str()), ("_once", mark.as_str())])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            }
+        });
+    }
+    while let Some(done) = flood.join_next().await {
+        done.unwrap();
+    }
+
+    let hr = browser();
+    app.browser_login(&hr, "hr1@test.local", PASSWORD).await;
+    let html = page(&app, &hr, "/employer/vacancies/new").await;
+    let (csrf, once) = (hidden(&html, "_csrf"), hidden(&html, "_once"));
+    let expires = date(30);
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_once", once.as_str()),
+        ("title", "洪水之后叉车工"),
+        ("occupation", "普工"),
+        ("description", "包吃住"),
+        ("headcount", "3"),
+        ("expires_on", expires.as_str()),
+        ("wage_min", "5000"),
+        ("wage_max", "6000"),
+        ("min_age", "18"),
+        ("max_age", "50"),
+        ("town_code", "440403106"),
+        ("shift", "常白班"),
+    ];
+    let [a, b] = twice(&app, &hr, "/employer/vacancies/new", &form, false).await;
+    assert_eq!(a.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.status(), StatusCode::SEE_OTHER);
+    assert_eq!(a.headers()["location"], b.headers()["location"]);
+    let n: i64 = sqlx::query("select count(*) from vacancies where title = $1")
+        .bind("洪水之后叉车工")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1, "created {n} times after the flood");
+
+    // the HR user's mark replayed from another login of the same company is a form of that
+    // session's own: sent with that session's token it is not led to the first result
+    let other = browser();
+    app.browser_login(&other, "hr1@test.local", PASSWORD).await;
+    let html = page(&app, &other, "/employer/vacancies/new").await;
+    let other_csrf = hidden(&html, "_csrf");
+    let mut replay = form;
+    replay[0] = ("_csrf", other_csrf.as_str());
+    replay[2] = ("title", "另一会话叉车工");
+    let r = other
+        .post(app.url("/employer/vacancies/new"))
+        .form(&replay)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_ne!(r.headers()["location"], a.headers()["location"]);
+    let n: i64 = sqlx::query("select count(*) from vacancies where title = $1")
+        .bind("另一会话叉车工")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1, "the other session's form was not created");
+}
