@@ -4,7 +4,8 @@
 //! current one (every change of a vacancy, of its places or of its enterprise writes a change
 //! row; applying it commits the index, which makes a new searcher and empties this), on the
 //! same day (expiry is computed from the date), and for at most [`BoardRows::TTL`] — so a
-//! change that reaches no change row (a programme renamed) shows within two seconds too. Only
+//! change that reaches no change row (a row corrected in the database by hand) shows within two
+//! seconds too. Only
 //! the anonymous board uses it: staff lists and a worker's personal data are always read
 //! from the database.
 
@@ -65,10 +66,19 @@ impl BoardRows {
     pub fn keep(&self, generation: u64, today: &str, rows: &[VacancyRow]) {
         let now = Instant::now();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.generation != generation || inner.today != today || inner.rows.len() >= Self::MAX {
+        if inner.generation != generation || inner.today != today {
             inner.generation = generation;
             today.clone_into(&mut inner.today);
             inner.rows.clear();
+        }
+        if inner.rows.len() >= Self::MAX {
+            // rows past their time are never used again: drop them first, then everything
+            inner
+                .rows
+                .retain(|_, (at, _)| now.duration_since(*at) < Self::TTL);
+            if inner.rows.len() >= Self::MAX {
+                inner.rows.clear();
+            }
         }
         for row in rows {
             inner.rows.insert(row.id, (now, row.clone()));
