@@ -43,10 +43,14 @@ pub struct Paged<T> {
 /// The page to read when `asked` is asked of `total` rows at `per_page` (clamped to the
 /// pages there are), and how many rows come before it.
 pub fn page_window(asked: i64, total: i64, per_page: i64) -> (i64, i64) {
+    let page = asked.clamp(1, page_count(total, per_page));
+    (page, (page - 1).saturating_mul(per_page.max(1)))
+}
+
+/// How many pages `total` rows fill at `per_page` (at least one).
+pub fn page_count(total: i64, per_page: i64) -> i64 {
     let per_page = per_page.max(1);
-    let pages = ((total.max(0) + per_page - 1) / per_page).max(1);
-    let page = asked.clamp(1, pages);
-    (page, (page - 1).saturating_mul(per_page))
+    ((total.max(0) + per_page - 1) / per_page).max(1)
 }
 
 #[cfg(test)]

@@ -13,11 +13,7 @@ pub struct Pager {
     pub next: Option<String>,
 }
 
-/// How many pages `total` rows fill (at least one).
-pub fn page_count(total: i64, per_page: i64) -> i64 {
-    let per_page = per_page.max(1);
-    ((total.max(0) + per_page - 1) / per_page).max(1)
-}
+pub use crate::service::page_count;
 
 /// `Some(last page)` when `page` is past the end of `total` rows: the caller reads that page.
 pub fn last_page(page: i64, total: i64, per_page: i64) -> Option<i64> {
