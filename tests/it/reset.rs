@@ -30,6 +30,21 @@ async fn last_code(app: &TestApp, phone: &str) -> String {
     panic!("no reset code for {phone}");
 }
 
+/// How many text messages to `phone` the file transport has delivered.
+fn delivered_to(app: &TestApp, phone: &str) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("sms"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .filter_map(|p| std::fs::read(p).ok())
+                .filter_map(|b| serde_json::from_slice::<Value>(&b).ok())
+                .filter(|v| v["phone"] == phone)
+                .count()
+        })
+        .unwrap_or(0)
+}
+
 async fn sms_rows(app: &TestApp, phone: &str) -> i64 {
     app.count(&format!(
         "select count(*) from sms_outbox where phone = '{phone}'"
@@ -307,19 +322,22 @@ async fn a_station_sends_its_worker_a_code_in_person_and_another_station_cannot(
     let r = app.post(&path, Some(&station), &json!({})).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let body = r.text().await.unwrap();
-    // the station's code is the sixth message to the phone: wait for it to be delivered (a
-    // loaded machine can take a while; reading an earlier code would fail below)
-    let mut files = 0;
+    // the station's code is the newest message to the phone: wait until every message written
+    // for the phone has been delivered (a loaded machine can take a while; reading an earlier,
+    // superseded code would fail below)
+    let written = sms_rows(&app, PHONE).await;
+    let mut delivered = 0;
     for _ in 0..1200 {
-        files = std::fs::read_dir(app.data_dir.path().join("sms"))
-            .map(|d| d.count())
-            .unwrap_or(0);
-        if files >= 6 {
+        delivered = delivered_to(&app, PHONE);
+        if delivered as i64 >= written {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(files >= 6, "the station's code was not delivered in 60 s");
+    assert!(
+        delivered as i64 >= written,
+        "{delivered} of {written} messages delivered in 60 s"
+    );
     let code = last_code(&app, PHONE).await;
     assert!(!body.contains(&code), "the officer never sees the code");
     let r = app
