@@ -142,14 +142,7 @@ async fn a_form_sent_twice_lands_on_its_result_and_an_expired_one_on_a_real_page
     assert_eq!(r.headers()["location"], "/login");
     let r = client.get(app.url("/login")).send().await.unwrap();
     assert_eq!(r.headers()["location"], "/me", "still logged in");
-    let html = client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/me").await;
     assert!(html.contains("您已注册成功，这张表不用再提交"), "{html}");
     // …or from a browser that never got the new cookie: the login page says 已注册
     let other = browser();
@@ -160,14 +153,7 @@ async fn a_form_sent_twice_lands_on_its_result_and_an_expired_one_on_a_real_page
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = other
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&other, "/login").await;
     assert!(html.contains("您已注册成功"), "{html}");
     assert_eq!(app.count("select count(*) from workers").await, 1);
 
@@ -274,14 +260,7 @@ async fn deleting_ones_data_asks_first_shows_the_request_and_can_be_withdrawn() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count(asked).await, 0);
-    let html = me
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&me, "/me").await;
     assert!(html.contains("请先勾选“我确认要注销”"), "{html}");
     assert!(html.contains("name=\"confirm\""));
     // ticked: the request is open, shown with a way to withdraw it
@@ -291,14 +270,7 @@ async fn deleting_ones_data_asks_first_shows_the_request_and_can_be_withdrawn() 
         .await
         .unwrap();
     assert_eq!(app.count(asked).await, 1);
-    let html = me
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&me, "/me").await;
     assert!(html.contains("你已申请注销"), "{html}");
     assert!(html.contains("action=\"/me/delete-request/cancel\""));
     let r = me
@@ -309,14 +281,7 @@ async fn deleting_ones_data_asks_first_shows_the_request_and_can_be_withdrawn() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count(asked).await, 0);
-    let html = me
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&me, "/me").await;
     assert!(html.contains("已撤回注销申请"), "{html}");
 }
 
@@ -415,14 +380,7 @@ async fn a_refused_refusal_keeps_its_reason_and_a_refused_hire_its_wage() {
         1
     );
     // shown once: the page read again starts afresh
-    let again = boss
-        .get(app.url(&list))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = app.page(&boss, &list).await;
     assert!(!again.contains(r#"<option value="其他" selected>"#));
     // a hire with a wage it cannot read keeps the wage and the day as typed
     let r = post_form(
@@ -496,14 +454,7 @@ async fn the_door_keeps_the_chosen_employer_and_the_trainer_form_its_choices() {
     app.trainer(&admin, "px@test.local").await;
     let trainer = browser();
     app.browser_login(&trainer, "px@test.local", PASSWORD).await;
-    let fresh = trainer
-        .get(app.url("/trainer"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fresh = app.page(&trainer, "/trainer").await;
     assert!(
         fresh.contains(r#"name="subsidised" checked"#),
         "ticked at first"
@@ -574,14 +525,7 @@ async fn a_worker_s_found_job_report_keeps_its_place_and_channel_after_an_error(
     assert!(html.contains(r#"value="中山某灯饰厂""#) && html.contains(r#"value="4800""#));
     assert_eq!(app.count("select count(*) from found_reports").await, 0);
     // a fresh page: 自己找的 is the default again
-    let again = me
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = app.page(&me, "/me").await;
     assert!(again.contains(r#"value="self" checked"#));
     assert!(!again.contains(r#"name="weekly_matches" checked"#));
     // the mail preferences with an address it cannot use: the box stays ticked

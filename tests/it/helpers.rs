@@ -111,6 +111,13 @@ pub fn browser() -> Client {
 }
 
 impl TestApp {
+    /// A page's text as `client` sees it (asserting 200).
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        let r = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "{path}");
+        r.text().await.unwrap()
+    }
+
     /// Waits (at most 5 s) until the background indexer has applied every change row visible
     /// now.
     pub async fn wait_indexed(&self) {

@@ -9,12 +9,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, browser, id_number, spawn_app, vacancy_body};
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    r.text().await.unwrap()
-}
-
 async fn exec(app: &TestApp, sql: &str) {
     sqlx::query(sql)
         .execute(&app.db)
@@ -78,16 +72,18 @@ async fn the_station_s_done_follow_ups_and_resolved_cases_page_and_clamp() {
         .await;
     }
     assert_eq!(app.count("select count(*) from follow_ups").await, 64);
-    let first = page(&app, &officer, "/station/followups").await;
+    let first = app.page(&officer, "/station/followups").await;
     assert!(first.contains("第 1 / 3 页"), "{first}");
     assert!(links(&first, "/station/followups?page=2"), "{first}");
     assert_eq!(first.matches(">记录</a>").count(), 30);
-    let last = page(&app, &officer, "/station/followups?page=999").await;
+    let last = app.page(&officer, "/station/followups?page=999").await;
     assert!(last.contains("第 3 / 3 页"), "{last}");
     assert!(!last.contains("下一页 →"));
     assert_eq!(last.matches(">记录</a>").count(), 4, "64 = 30 + 30 + 4");
     for bad in ["abc", "-1", "0"] {
-        let html = page(&app, &officer, &format!("/station/followups?page={bad}")).await;
+        let html = app
+            .page(&officer, &format!("/station/followups?page={bad}"))
+            .await;
         assert!(html.contains("第 1 / 3 页"), "page={bad}");
     }
 
@@ -112,12 +108,12 @@ async fn the_station_s_done_follow_ups_and_resolved_cases_page_and_clamp() {
          select p.id, p.worker_id, p.station_id, 'housing', '宿舍漏雨', '2026-06-01', '2026-06-01' from placements p",
     )
     .await;
-    let first = page(&app, &officer, "/station/cases").await;
+    let first = app.page(&officer, "/station/cases").await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(links(&first, "/station/cases?page=2"), "{first}");
     assert!(first.contains("宿舍漏雨"), "the open case on every page");
     assert_eq!(first.matches("已协调发放").count(), 50);
-    let last = page(&app, &officer, "/station/cases?page=999").await;
+    let last = app.page(&officer, "/station/cases?page=999").await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert_eq!(last.matches("已协调发放").count(), 14);
     assert!(last.contains("宿舍漏雨"));
@@ -163,12 +159,12 @@ async fn an_enterprise_s_applicants_page_and_only_the_page_shown_is_audited() {
     let boss = browser();
     app.browser_login(&boss, "hr1@test.local", PASSWORD).await;
     let path = format!("/employer/vacancies/{v}/applications");
-    let first = page(&app, &boss, &path).await;
+    let first = app.page(&boss, &path).await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(links(&first, &format!("{path}?page=2")), "{first}");
     assert_eq!(first.matches("<article class=\"card\">").count(), 20);
     // the forms on page 2 come back to page 2
-    let last = page(&app, &boss, &format!("{path}?page=999")).await;
+    let last = app.page(&boss, &format!("{path}?page=999")).await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert_eq!(last.matches("<article class=\"card\">").count(), 3);
     assert!(
@@ -216,15 +212,15 @@ async fn events_and_courses_page_with_their_filters_and_the_trainer_s_courses_to
         .await;
     }
     let anon = browser();
-    let first = page(&app, &anon, "/events?kind=job_fair").await;
+    let first = app.page(&anon, "/events?kind=job_fair").await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(links(&first, "/events?kind=job_fair&page=2"), "{first}");
     assert!(first.contains("招聘会01") && first.contains("招聘会20"));
     assert!(!first.contains("招聘会21") && !first.contains("专车1"));
-    let last = page(&app, &anon, "/events?kind=job_fair&page=999").await;
+    let last = app.page(&anon, "/events?kind=job_fair&page=999").await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert!(last.contains("招聘会23") && !last.contains("招聘会20"));
-    let all = page(&app, &anon, "/events?page=2").await;
+    let all = app.page(&anon, "/events?page=2").await;
     assert!(
         all.contains("第 2 / 2 页") && all.contains("专车5"),
         "{all}"
@@ -246,23 +242,25 @@ async fn events_and_courses_page_with_their_filters_and_the_trainer_s_courses_to
         )
         .await;
     }
-    let first = page(&app, &anon, "/courses?programme=cantonese-chef").await;
+    let first = app.page(&anon, "/courses?programme=cantonese-chef").await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(
         links(&first, "/courses?programme=cantonese-chef&page=2"),
         "{first}"
     );
-    let last = page(&app, &anon, "/courses?programme=cantonese-chef&page=999").await;
+    let last = app
+        .page(&anon, "/courses?programme=cantonese-chef&page=999")
+        .await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert!(last.contains("培训班25") && !last.contains("培训班26") && !last.contains("培训班20"));
     // the trainer's own list: all 28, newest first, 20 a page
     let trainer = browser();
     app.browser_login(&trainer, "px@test.local", PASSWORD).await;
-    let first = page(&app, &trainer, "/trainer").await;
+    let first = app.page(&trainer, "/trainer").await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(links(&first, "/trainer?page=2"), "{first}");
     assert!(first.contains("培训班28") && !first.contains("培训班08"));
-    let last = page(&app, &trainer, "/trainer?page=999").await;
+    let last = app.page(&trainer, "/trainer?page=999").await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert_eq!(last.matches("href=\"/trainer/courses/").count(), 8);
     assert!(last.contains("培训班01"));
@@ -288,7 +286,7 @@ async fn the_admin_s_enterprises_page_pending_first_and_by_status() {
     }
     let boss = browser();
     app.browser_login(&boss, "admin@test.local", PASSWORD).await;
-    let first = page(&app, &boss, "/admin").await;
+    let first = app.page(&boss, "/admin").await;
     assert!(first.contains("第 1 / 2 页"), "{first}");
     assert!(links(&first, "/admin?page=2"), "{first}");
     assert!(
@@ -296,7 +294,7 @@ async fn the_admin_s_enterprises_page_pending_first_and_by_status() {
         "the pending one on the first page"
     );
     assert!(first.contains("共 31 家"));
-    let verified = page(&app, &boss, "/admin?status=verified").await;
+    let verified = app.page(&boss, "/admin?status=verified").await;
     assert!(verified.contains("第 1 / 2 页"), "{verified}");
     assert!(
         links(&verified, "/admin?status=verified&page=2"),
@@ -304,10 +302,10 @@ async fn the_admin_s_enterprises_page_pending_first_and_by_status() {
     );
     assert!(!verified.contains("斗门企业00"));
     assert!(verified.contains(r#"<option value="verified" selected>"#));
-    let last = page(&app, &boss, "/admin?status=verified&page=999").await;
+    let last = app.page(&boss, "/admin?status=verified&page=999").await;
     assert!(last.contains("第 2 / 2 页"), "{last}");
     assert!(last.contains("斗门企业01") && !last.contains("斗门企业30"));
-    let pending = page(&app, &boss, "/admin?status=pending").await;
+    let pending = app.page(&boss, "/admin?status=pending").await;
     assert!(pending.contains("斗门企业00") && !pending.contains("斗门企业01"));
     assert!(!pending.contains("第 1 / "), "one page: no pager");
 }
@@ -320,18 +318,18 @@ async fn a_station_s_menu_links_its_county_s_monthly_report() {
         .await;
     let officer = browser();
     app.browser_login(&officer, "s1@test.local", PASSWORD).await;
-    let home = page(&app, &officer, "/station").await;
+    let home = app.page(&officer, "/station").await;
     assert!(
         home.contains(r#"<a href="/reports/monthly">月报</a>"#),
         "{home}"
     );
-    let report = page(&app, &officer, "/reports/monthly").await;
+    let report = app.page(&officer, "/reports/monthly").await;
     assert!(report.contains("月报 · 湄潭县"), "{report}");
     assert!(report.contains("本县务工人员"));
     // an enterprise has no such link
     let (_, _) = app.verified_employer(&admin, 1).await;
     let hr = browser();
     app.browser_login(&hr, "hr1@test.local", PASSWORD).await;
-    let html = page(&app, &hr, "/employer").await;
+    let html = app.page(&hr, "/employer").await;
     assert!(!html.contains(r#"href="/reports/monthly""#));
 }

@@ -19,12 +19,6 @@ fn date(days: i64) -> String {
     fmt_date(today() + time::Duration::days(days))
 }
 
-async fn page(app: &TestApp, client: &Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    r.text().await.unwrap()
-}
-
 /// The value of the hidden field `name` in a page's form.
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -82,7 +76,7 @@ async fn the_station_list_names_each_stations_own_county_by_name_and_its_side_on
     let browser_admin = browser();
     app.browser_login(&browser_admin, "admin@test.local", PASSWORD)
         .await;
-    let text = visible_text(&page(&app, &browser_admin, "/admin").await);
+    let text = visible_text(&app.page(&browser_admin, "/admin").await);
     // a Fugong station was shown as 输出地（湄潭）with the code 533323
     assert!(text.contains("驻斗门联络站（输出地，福贡县）"), "{text}");
     assert!(text.contains("湄潭县驻斗门工作站（输出地）"), "{text}");
@@ -112,18 +106,18 @@ async fn a_receiving_station_is_not_offered_the_matches_it_may_not_open() {
     // the worker's own station: the link, and it opens
     let own = browser();
     app.browser_login(&own, "mt@test.local", PASSWORD).await;
-    let html = page(&app, &own, &record).await;
+    let html = app.page(&own, &record).await;
     assert!(html.contains(&matches));
-    page(&app, &own, &matches).await;
+    app.page(&own, &matches).await;
     // the phone is a tap to call, on the record and in the caseload
     assert!(html.contains("href=\"tel:13655553101\""), "{html}");
-    let caseload = page(&app, &own, "/station").await;
+    let caseload = app.page(&own, "/station").await;
     assert!(caseload.contains("href=\"tel:13655553101\""), "{caseload}");
 
     // the Doumen station follows the worker: the record opens, the matches do not — so no link
     let follows = browser();
     app.browser_login(&follows, "dm@test.local", PASSWORD).await;
-    let html = page(&app, &follows, &record).await;
+    let html = app.page(&follows, &record).await;
     assert!(!html.contains(&matches), "a link to a 403: {html}");
     let r = follows.get(app.url(&matches)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -189,8 +183,8 @@ async fn the_home_page_town_filter_lists_every_town_the_board_does() {
     }
     app.wait_indexed().await;
     let visitor = browser();
-    let home = page(&app, &visitor, "/").await;
-    let board = page(&app, &visitor, "/vacancies").await;
+    let home = app.page(&visitor, "/").await;
+    let board = app.page(&visitor, "/vacancies").await;
     for html in [&home, &board] {
         assert!(html.contains("value=\"520328101\""), "{html}");
         let text = visible_text(html);
@@ -249,7 +243,7 @@ async fn a_follow_up_sent_twice_lands_on_the_list_and_a_recorded_one_offers_no_f
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/station/followups");
     }
-    let list = visible_text(&page(&app, &officer, "/station/followups").await);
+    let list = visible_text(&app.page(&officer, "/station/followups").await);
     assert!(list.contains("这次回访已经登记过了"), "{list}");
     let done: i64 =
         sqlx::query("select count(*) from follow_ups where id = $1 and status = 'done'")
@@ -260,7 +254,7 @@ async fn a_follow_up_sent_twice_lands_on_the_list_and_a_recorded_one_offers_no_f
             .get(0);
     assert_eq!(done, 1);
     // the recorded follow-up's page says so and has no form to fill again
-    let html = page(&app, &officer, &path).await;
+    let html = app.page(&officer, &path).await;
     assert!(visible_text(&html).contains("不用再登记"), "{html}");
     assert!(!html.contains(&format!("action=\"{path}\"")), "{html}");
     assert!(html.contains(&format!("/placements/{p}")));
@@ -294,7 +288,7 @@ async fn a_vacancy_or_a_course_sent_twice_is_created_once_and_both_land_on_it() 
     app.browser_login(&hr, "hr1@test.local", PASSWORD).await;
     let expires = date(30);
     for (title, at_once) in [("双击测试叉车工", false), ("同时提交包装工", true)] {
-        let html = page(&app, &hr, "/employer/vacancies/new").await;
+        let html = app.page(&hr, "/employer/vacancies/new").await;
         let (csrf, once) = (hidden(&html, "_csrf"), hidden(&html, "_once"));
         let form = [
             ("_csrf", csrf.as_str()),
@@ -324,10 +318,10 @@ async fn a_vacancy_or_a_course_sent_twice_is_created_once_and_both_land_on_it() 
         assert_eq!(n, 1, "{title} created {n} times");
         let landing = a.headers()["location"].to_str().unwrap().to_owned();
         assert!(landing.starts_with("/vacancies/"), "{landing}");
-        page(&app, &hr, &landing).await;
+        app.page(&hr, &landing).await;
     }
     // the same form rendered again is a new one: a second vacancy of the same title is fine
-    let html = page(&app, &hr, "/employer/vacancies/new").await;
+    let html = app.page(&hr, "/employer/vacancies/new").await;
     assert_ne!(hidden(&html, "_once"), "", "a mark per rendering");
 
     // a trainer's new course, sent twice at once
@@ -335,7 +329,7 @@ async fn a_vacancy_or_a_course_sent_twice_is_created_once_and_both_land_on_it() 
     let trainer = browser();
     app.browser_login(&trainer, "teacher@test.local", PASSWORD)
         .await;
-    let html = page(&app, &trainer, "/trainer").await;
+    let html = app.page(&trainer, "/trainer").await;
     let (csrf, once) = (hidden(&html, "_csrf"), hidden(&html, "_once"));
     let (start, end) = (date(10), date(40));
     let form = [
@@ -362,14 +356,14 @@ async fn a_vacancy_or_a_course_sent_twice_is_created_once_and_both_land_on_it() 
     assert_eq!(n, 1);
     // the landing page says why the second one did not make another
     let landing = a.headers()["location"].to_str().unwrap().to_owned();
-    let text = visible_text(&page(&app, &trainer, &landing).await);
+    let text = visible_text(&app.page(&trainer, &landing).await);
     assert!(
         text.contains("培训班已创建") || text.contains("这张表已经提交过了"),
         "{text}"
     );
 
     // a form refused for its errors frees its mark: corrected, the same page's form goes through
-    let html = page(&app, &hr, "/employer/vacancies/new").await;
+    let html = app.page(&hr, "/employer/vacancies/new").await;
     let (csrf, once) = (hidden(&html, "_csrf"), hidden(&html, "_once"));
     let mut form = vec![
         ("_csrf", csrf.as_str()),
@@ -485,7 +479,7 @@ async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = page(&app, &worker, "/me").await;
+    let html = app.page(&worker, "/me").await;
     assert!(html.contains("未提交"), "{html}");
     for kept in [
         "value=\"宁波某服装厂\"",
@@ -497,7 +491,7 @@ async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_
         assert!(html.contains(kept), "{kept} kept: {html}");
     }
     // shown once: the next visit has the empty form again
-    let again = page(&app, &worker, "/me").await;
+    let again = app.page(&worker, "/me").await;
     assert!(!again.contains("value=\"宁波某服装厂\""));
     // corrected: 5千 is 5000 yuan (it was a number field: 5千 was sent as nothing at all)
     let csrf = app.csrf(&worker, "/me").await;
@@ -516,7 +510,7 @@ async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_
         1
     );
     assert!(
-        page(&app, &worker, "/me")
+        app.page(&worker, "/me")
             .await
             .contains("inputmode=\"decimal\"")
     );
@@ -546,7 +540,7 @@ async fn a_found_job_form_reads_wages_as_typed_and_comes_back_as_typed_after_an_
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = page(&app, &officer, &record).await;
+    let html = app.page(&officer, &record).await;
     assert!(html.contains("未登记"), "{html}");
     assert!(
         html.contains("<details class=\"card\" open>"),
@@ -598,7 +592,7 @@ async fn the_workers_corrections_and_the_stations_certificate_come_back_as_typed
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = page(&app, &worker, "/me").await;
+    let html = app.page(&worker, "/me").await;
     assert!(html.contains("未保存"), "{html}");
     assert!(
         html.contains("<details class=\"card\" open><summary>修改我的信息"),
@@ -622,7 +616,7 @@ async fn the_workers_corrections_and_the_stations_certificate_come_back_as_typed
         0
     );
     assert!(
-        page(&app, &worker, "/me")
+        app.page(&worker, "/me")
             .await
             .contains("value=\"粤菜、炒锅\"")
     );
@@ -647,7 +641,7 @@ async fn the_workers_corrections_and_the_stations_certificate_come_back_as_typed
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = page(&app, &officer, &record).await;
+    let html = app.page(&officer, &record).await;
     assert!(html.contains("未完成"), "{html}");
     assert!(html.contains("<details class=\"card\" open><summary>登记在外取得的证书"));
     for kept in [
@@ -671,7 +665,7 @@ async fn a_flood_of_one_time_marks_leaves_other_users_protected() {
     let admin = app.admin().await;
     app.verified_employer(&admin, 1).await;
     let visitor = browser();
-    let html = page(&app, &visitor, "/login").await;
+    let html = app.page(&visitor, "/login").await;
     let csrf = hidden(&html, "_csrf");
     let mut flood = tokio::task::JoinSet::new();
     for worker in 0..16 {
@@ -695,7 +689,7 @@ async fn a_flood_of_one_time_marks_leaves_other_users_protected() {
 
     let hr = browser();
     app.browser_login(&hr, "hr1@test.local", PASSWORD).await;
-    let html = page(&app, &hr, "/employer/vacancies/new").await;
+    let html = app.page(&hr, "/employer/vacancies/new").await;
     let (csrf, once) = (hidden(&html, "_csrf"), hidden(&html, "_once"));
     let expires = date(30);
     let form = [
@@ -729,7 +723,7 @@ async fn a_flood_of_one_time_marks_leaves_other_users_protected() {
     // session's own: sent with that session's token it is not led to the first result
     let other = browser();
     app.browser_login(&other, "hr1@test.local", PASSWORD).await;
-    let html = page(&app, &other, "/employer/vacancies/new").await;
+    let html = app.page(&other, "/employer/vacancies/new").await;
     let other_csrf = hidden(&html, "_csrf");
     let mut replay = form;
     replay[0] = ("_csrf", other_csrf.as_str());
